@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/**
+ * Every setting comes from the environment with local-stack defaults. A wrong value stops start-up
+ * with a message naming the variable, instead of a failure deep inside a client later.
+ */
+const envSchema = z.object({
+  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092')
+    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+    .refine((list) => list.every((b) => /^[^:\s]+:\d{1,5}$/.test(b)), 'expected host:port[,host:port…]'),
+  SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:8081/apis/ccompat/v7'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected redis://host:port').default('redis://127.0.0.1:6379'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected postgres://user@host:port/db')
+    .default('postgres://postgres@127.0.0.1:5432/test'),
+  /** Prefix for topic names, Redis keys and the consumer groups: lets test runs and tenants share a stack. */
+  OMNISTREAM_NAMESPACE: z.string().regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only').default(''),
+  OMNISTREAM_PG_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a plain lower-case SQL identifier').default('omnistream'),
+  OMNISTREAM_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  OMNISTREAM_DEFAULT_WAREHOUSE: z.string().min(1).default('WH-EAST'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.output<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+  return parsed.data;
+}

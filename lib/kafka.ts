@@ -1,0 +1,33 @@
+import { Kafka, logLevel, Partitioners, type LogEntry, type Producer } from 'kafkajs';
+import type { Logger } from './logger.js';
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug',
+};
+
+/** A kafkajs client whose own logs go through pino (JSON), at warn and above by default. */
+export function createKafka(brokers: string[], clientId: string, log: Logger): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.WARN,
+    logCreator: () => ({ namespace, level, log: entry }: LogEntry) => {
+      const { message, ...extra } = entry;
+      log[LEVELS[level] ?? 'info']({ kafkajs: namespace, ...extra }, message);
+    },
+    retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
+  });
+}
+
+/**
+ * The producer every component uses: idempotent, acks from all in-sync replicas, so a send that
+ * resolved is durable and a retried send is not written twice.
+ */
+export function createDurableProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 2000 },
+  });
+}

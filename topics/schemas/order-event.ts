@@ -1,0 +1,77 @@
+import type { Schema } from 'avsc';
+
+/** Canonical order states, in the order an order normally moves through them. */
+export const ORDER_STATUSES = [
+  'CREATED', 'PAID', 'ALLOCATED', 'PICKED', 'SHIPPED', 'DELIVERED', 'COMPLETED',
+  'CANCELLED', 'REFUNDING', 'REFUNDED', 'CLOSED',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** One canonical order event, whatever channel it came from. Money is in minor units (fen/cents). */
+export interface OrderEvent {
+  /** Deterministic: the same channel fact always yields the same id, so consumers can drop repeats. */
+  eventId: string;
+  /** channel:shopId:channelOrderId — the Kafka key, so one order's events stay in one partition. */
+  orderKey: string;
+  channel: string;
+  shopId: string;
+  brand: string;
+  channelOrderId: string;
+  status: OrderStatus;
+  /** The platform's own status words, kept for audit ("paid/unfulfilled"). */
+  channelStatus: string;
+  /** When the channel says the change happened (epoch ms). */
+  occurredAt: number;
+  receivedAt: number;
+  currency: string;
+  totalMinor: number;
+  lines: OrderLine[];
+  /** Region only: names, phones and street addresses never leave the connector. */
+  buyerProvince: string | null;
+  buyerCity: string | null;
+  presale: boolean;
+}
+
+export interface OrderLine {
+  sku: string;
+  quantity: number;
+  unitPriceMinor: number;
+}
+
+export const orderEventSchema: Schema = {
+  type: 'record',
+  name: 'OrderEvent',
+  namespace: 'dev.omnistream.order',
+  doc: 'A channel order fact normalized to the canonical order state machine.',
+  fields: [
+    { name: 'eventId', type: 'string' },
+    { name: 'orderKey', type: 'string' },
+    { name: 'channel', type: 'string' },
+    { name: 'shopId', type: 'string' },
+    { name: 'brand', type: 'string' },
+    { name: 'channelOrderId', type: 'string' },
+    { name: 'status', type: { type: 'enum', name: 'OrderStatus', symbols: [...ORDER_STATUSES] } },
+    { name: 'channelStatus', type: 'string' },
+    { name: 'occurredAt', type: { type: 'long', logicalType: 'timestamp-millis' } as Schema },
+    { name: 'receivedAt', type: { type: 'long', logicalType: 'timestamp-millis' } as Schema },
+    { name: 'currency', type: 'string' },
+    { name: 'totalMinor', type: 'long' },
+    {
+      name: 'lines',
+      type: {
+        type: 'array',
+        items: {
+          type: 'record', name: 'OrderLine',
+          fields: [
+            { name: 'sku', type: 'string' },
+            { name: 'quantity', type: 'int' },
+            { name: 'unitPriceMinor', type: 'long' },
+          ],
+        },
+      },
+    },
+    { name: 'buyerProvince', type: ['null', 'string'], default: null },
+    { name: 'buyerCity', type: ['null', 'string'], default: null },
+    { name: 'presale', type: 'boolean', default: false },
+  ],
+};
