@@ -28,6 +28,7 @@ export function createDurableProducer(kafka: Kafka): Producer {
     idempotent: true,
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 2000 },
+    // Bounded: callers (the webhook gateway) must be able to answer 503 while Kafka is away.
+    retry: { retries: 6, initialRetryTime: 100, maxRetryTime: 1000 },
   });
 }

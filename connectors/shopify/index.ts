@@ -1,0 +1,17 @@
+import type { ChannelConnector } from '../contract.js';
+import { normalizeShopifyOrder, SHOPIFY_CHANNEL } from './normalize.js';
+import { shopifyOrderSchema, type ShopifyOrder } from './payload.js';
+import { verifyShopifySignature } from './signature.js';
+import { statusMap } from './status-map.js';
+
+/** Shopify Order webhooks (orders/create, /updated, /paid, /cancelled, /fulfilled). See README.md. */
+export const shopify: ChannelConnector<ShopifyOrder> = {
+  channel: SHOPIFY_CHANNEL,
+  payloadSchema: shopifyOrderSchema,
+  statusMap,
+  // ShopConfig.secret is the app's client secret: Shopify signs every shop's deliveries with it.
+  verify: (push, shop) => verifyShopifySignature(push, shop.secret),
+  normalize: normalizeShopifyOrder,
+};
+
+export type { ShopifyOrder } from './payload.js';

@@ -1,0 +1,32 @@
+import type { Outcome } from '../contract.js';
+import type { OrderLine } from '../../topics/schemas/order-event.js';
+import { decimalToMinor } from './money.js';
+import type { ShopifyLineItem } from './payload.js';
+
+/*
+ * Shopify line items → canonical lines. The SKU is the merchant's stock key, but Shopify lets
+ * it be null or "": then the variant id is the only stable product identity, so it stands in
+ * as "variant-<id>". A custom line item has neither and cannot be tied to stock: the whole
+ * order fails (dead-letter) rather than silently dropping a line from a reservation.
+ * Quantities and prices are as ordered: later edits and refunds are not netted out here.
+ */
+export function skuOf(line: ShopifyLineItem): string | undefined {
+  const sku = line.sku?.trim();
+  if (sku) return sku;
+  if (line.variant_id !== null) return `variant-${line.variant_id}`;
+  return undefined;
+}
+
+export function toOrderLines(items: readonly ShopifyLineItem[], exponent: number): Outcome<OrderLine[]> {
+  const lines: OrderLine[] = [];
+  for (const [index, item] of items.entries()) {
+    const sku = skuOf(item);
+    if (sku === undefined) {
+      return { ok: false, reason: `line_items[${index}] (id ${item.id}) has neither sku nor variant_id` };
+    }
+    const price = decimalToMinor(item.price, exponent);
+    if (!price.ok) return { ok: false, reason: `line_items[${index}].price: ${price.reason}` };
+    lines.push({ sku, quantity: item.quantity, unitPriceMinor: price.value });
+  }
+  return { ok: true, value: lines };
+}

@@ -1,0 +1,64 @@
+import { eventIdOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import type { OrderEvent } from '../../topics/schemas/order-event.js';
+import { buyerRegionOf } from './buyer-region.js';
+import { toOrderLines } from './lines.js';
+import { decimalToMinor, minorUnitExponent } from './money.js';
+import type { ShopifyOrder } from './payload.js';
+import { isPresale } from './presale.js';
+import { lookupStatus, shopifyStatusKey } from './status-map.js';
+import { parseShopifyTimestamp } from './timestamp.js';
+
+export const SHOPIFY_CHANNEL = 'shopify';
+
+/*
+ * One Shopify Order payload → one canonical OrderEvent. Every field is built explicitly from
+ * named payload fields (never by spreading the payload), so nothing Shopify adds later, and
+ * none of the customer's personal data, can ride along into Kafka.
+ */
+export function normalizeShopifyOrder(
+  order: ShopifyOrder,
+  shop: ShopConfig,
+  push: InboundPush,
+): Outcome<OrderEvent> {
+  const channelStatus = shopifyStatusKey(order);
+  const status = lookupStatus(channelStatus);
+  if (status === undefined) return { ok: false, reason: `unknown Shopify status "${channelStatus}"` };
+
+  // updated_at is the version of the order this payload describes; a retried delivery
+  // carries the original payload, so it keeps the same occurredAt and hence the same eventId.
+  const occurredAt = parseShopifyTimestamp('updated_at', order.updated_at);
+  if (!occurredAt.ok) return occurredAt;
+
+  const exponent = minorUnitExponent(order.currency);
+  const total = decimalToMinor(order.total_price, exponent);
+  if (!total.ok) return { ok: false, reason: `total_price: ${total.reason}` };
+
+  const lines = toOrderLines(order.line_items, exponent);
+  if (!lines.ok) return lines;
+
+  const channelOrderId = String(order.id);
+  const orderKey = orderKeyOf(SHOPIFY_CHANNEL, shop.shopId, channelOrderId);
+  const { buyerProvince, buyerCity } = buyerRegionOf(order.shipping_address);
+
+  return {
+    ok: true,
+    value: {
+      eventId: eventIdOf(orderKey, status, occurredAt.value),
+      orderKey,
+      channel: SHOPIFY_CHANNEL,
+      shopId: shop.shopId,
+      brand: shop.brand,
+      channelOrderId,
+      status,
+      channelStatus,
+      occurredAt: occurredAt.value,
+      receivedAt: push.receivedAt,
+      currency: order.currency,
+      totalMinor: total.value,
+      lines: lines.value,
+      buyerProvince,
+      buyerCity,
+      presale: isPresale(order.tags),
+    },
+  };
+}

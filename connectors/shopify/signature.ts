@@ -1,0 +1,47 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { InboundPush, Outcome } from '../contract.js';
+
+/*
+ * Shopify signs every HTTPS webhook delivery:
+ *   X-Shopify-Hmac-SHA256 = base64(HMAC-SHA256(raw body bytes, app client secret)).
+ * Only the body is signed: no timestamp, no headers. Replays are therefore caught by dedupe
+ * (X-Shopify-Webhook-Id at the gateway, deterministic event ids downstream), not here.
+ */
+
+export const HMAC_HEADER = 'X-Shopify-Hmac-SHA256';
+
+/** Used by the simulator and the tests; the connector itself only verifies. */
+export function signShopifyBody(body: Buffer | string, secret: string): string {
+  return createHmac('sha256', secret).update(body).digest('base64');
+}
+
+/** HTTP header names are case-insensitive (Node lowercases them; HTTP/2 always does). */
+export function headerValue(headers: InboundPush['headers'], name: string): Outcome<string | undefined> {
+  const wanted = name.toLowerCase();
+  const values: string[] = [];
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() !== wanted || value === undefined) continue;
+    values.push(...(Array.isArray(value) ? value : [value]));
+  }
+  // Two signature headers would let a proxy or attacker choose which one we check: refuse.
+  if (values.length > 1) return { ok: false, reason: `multiple ${name} headers` };
+  return { ok: true, value: values[0] };
+}
+
+export function verifyShopifySignature(push: InboundPush, secret: string): Outcome<void> {
+  const header = headerValue(push.headers, HMAC_HEADER);
+  if (!header.ok) return header;
+  const given = header.value?.trim();
+  if (!given) return { ok: false, reason: `missing ${HMAC_HEADER} header` };
+
+  // Compare the canonical base64 text byte for byte: Buffer.from(x, 'base64') silently skips
+  // invalid characters, so decoding the header first would accept mangled signatures.
+  const expected = Buffer.from(signShopifyBody(push.rawBody, secret), 'utf8');
+  const actual = Buffer.from(given, 'utf8');
+  // timingSafeEqual throws on unequal lengths; a wrong length is a mismatch, and the expected
+  // length (always 44) is public, so checking it first leaks nothing.
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
+    return { ok: false, reason: `${HMAC_HEADER} does not match the body` };
+  }
+  return { ok: true, value: undefined };
+}

@@ -1,0 +1,146 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ordersAndReceipts } from './arbitraries.js';
+import type { InventoryCommand, OrderCommand } from './commands.js';
+import { applyAll, applyCommand, emptyState, stockKey, type InventoryState } from './core.js';
+import { availableOf } from './decision.js';
+
+const receipt = (sku: string, wh: string, quantity: number, id = `r-${sku}-${wh}-${quantity}`): InventoryCommand =>
+  ({ t: 'move', id, kind: 'RECEIPT', sku, warehouse: wh, quantity });
+const order = (n: number, target: OrderCommand['target'], lines: [string, number][], warehouses = ['WH-A']): OrderCommand =>
+  ({ t: 'order', id: `o${n}-${target}`, orderKey: `shopify:s1:${n}`, target, lines, warehouses });
+
+function levels(state: InventoryState, sku: string, wh = 'WH-A') {
+  const s = state.stock.get(stockKey(sku, wh));
+  return s ? { physical: s.physical, locked: s.locked, reserved: s.reserved, safety: s.safety } : undefined;
+}
+
+describe('inventory core: one order through its life', () => {
+  const start = applyAll(emptyState(), [receipt('A', 'WH-A', 10)]).state;
+
+  it('locks stock when the order is created', () => {
+    const { state, result } = applyCommand(start, order(1, 'LOCKED', [['A', 3]]));
+    expect(levels(state, 'A')).toEqual({ physical: 10, locked: 3, reserved: 0, safety: 0 });
+    expect(result.decisions.map((d) => d.kind)).toEqual(['LOCKED']);
+  });
+
+  it('moves locked to reserved on payment, and ships from reserved', () => {
+    const { state, results } = applyAll(start, [order(1, 'LOCKED', [['A', 3]]), order(1, 'RESERVED', [['A', 3]]), order(1, 'SHIPPED', [['A', 3]])]);
+    expect(results.map((r) => r.decisions.map((d) => d.kind))).toEqual([['LOCKED'], ['RESERVED'], ['SHIPPED']]);
+    expect(levels(state, 'A')).toEqual({ physical: 7, locked: 0, reserved: 0, safety: 0 });
+  });
+
+  it('a first-seen paid order locks and reserves in one step', () => {
+    const { state, result } = applyCommand(start, order(1, 'RESERVED', [['A', 4]]));
+    expect(result.decisions.map((d) => d.kind)).toEqual(['LOCKED', 'RESERVED']);
+    expect(levels(state, 'A')).toEqual({ physical: 10, locked: 0, reserved: 4, safety: 0 });
+  });
+
+  it('cancel releases a lock; refund before shipment releases a reservation', () => {
+    const a = applyAll(start, [order(1, 'LOCKED', [['A', 3]]), order(1, 'RELEASED', [['A', 3]])]);
+    expect(levels(a.state, 'A')).toEqual({ physical: 10, locked: 0, reserved: 0, safety: 0 });
+    const b = applyAll(start, [order(2, 'RESERVED', [['A', 3]]), order(2, 'RELEASED', [['A', 3]])]);
+    expect(levels(b.state, 'A')).toEqual({ physical: 10, locked: 0, reserved: 0, safety: 0 });
+    expect(b.results[1]?.decisions).toMatchObject([{ kind: 'RELEASED', sku: 'A', quantity: 3 }]);
+  });
+
+  it('a late "created" after "paid" and a late "paid" after "shipped" change nothing', () => {
+    const { state, results } = applyAll(start, [order(1, 'SHIPPED', [['A', 2]]), order(1, 'RESERVED', [['A', 2]]), order(1, 'LOCKED', [['A', 2]])]);
+    expect(results[1]?.decisions).toEqual([]);
+    expect(results[2]?.decisions).toEqual([]);
+    expect(levels(state, 'A')).toEqual({ physical: 8, locked: 0, reserved: 0, safety: 0 });
+  });
+
+  it('a cancellation seen before the creation stops the late creation from locking', () => {
+    const { state, results } = applyAll(start, [order(1, 'RELEASED', [['A', 2]]), order(1, 'LOCKED', [['A', 2]])]);
+    expect(results[1]?.decisions).toEqual([]);
+    expect(levels(state, 'A')?.locked).toBe(0);
+  });
+});
+
+describe('inventory core: idempotence', () => {
+  it('the same command twice changes nothing the second time and repeats the original decisions', () => {
+    const first = applyAll(emptyState(), [receipt('A', 'WH-A', 5), order(1, 'LOCKED', [['A', 2]])]);
+    const again = applyCommand(first.state, order(1, 'LOCKED', [['A', 2]]));
+    expect(again.state).toBe(first.state);
+    expect(again.result).toEqual({ ...first.results[1], replayed: true });
+  });
+
+  it('a repeated stock movement is applied once', () => {
+    const { state, results } = applyAll(emptyState(), [receipt('A', 'WH-A', 5, 'r1'), receipt('A', 'WH-A', 5, 'r1')]);
+    expect(levels(state, 'A')?.physical).toBe(5);
+    expect(results[1]?.replayed).toBe(true);
+  });
+});
+
+describe('inventory core: rejection and allocation', () => {
+  it('rejects an order no warehouse can fill, with the shortage as the reason, and holds nothing', () => {
+    const start = applyAll(emptyState(), [receipt('A', 'WH-A', 2), receipt('B', 'WH-A', 9)]).state;
+    const { state, result } = applyCommand(start, order(1, 'LOCKED', [['A', 3], ['B', 1]]));
+    expect(result.decisions).toMatchObject([
+      { kind: 'REJECTED', sku: 'A', quantity: 3, reason: 'insufficient stock at WH-A: A wants 3, 2 available' },
+      { kind: 'REJECTED', sku: 'B', quantity: 1, reason: 'insufficient stock at WH-A: A wants 3, 2 available' },
+    ]);
+    expect(levels(state, 'A')?.locked).toBe(0);
+    expect(levels(state, 'B')?.locked).toBe(0);
+  });
+
+  it('takes the first warehouse in preference order that can fill the whole order', () => {
+    const start = applyAll(emptyState(), [receipt('A', 'WH-A', 1), receipt('A', 'WH-B', 5)]).state;
+    const { state, result } = applyCommand(start, order(1, 'LOCKED', [['A', 2]], ['WH-A', 'WH-B']));
+    expect(result.decisions).toMatchObject([{ kind: 'LOCKED', warehouse: 'WH-B' }]);
+    expect(levels(state, 'A', 'WH-B')?.locked).toBe(2);
+  });
+
+  it('keeps safety stock out of what can be sold', () => {
+    const start = applyAll(emptyState(), [receipt('A', 'WH-A', 10), { t: 'move', id: 'ss', kind: 'SAFETY_STOCK', sku: 'A', warehouse: 'WH-A', quantity: 8 }]).state;
+    expect(applyCommand(start, order(1, 'LOCKED', [['A', 3]])).result.decisions[0]?.kind).toBe('REJECTED');
+    expect(applyCommand(start, order(2, 'LOCKED', [['A', 2]])).result.decisions[0]?.kind).toBe('LOCKED');
+  });
+
+  it('a cycle count sets physical and reports the difference', () => {
+    const start = applyAll(emptyState(), [receipt('A', 'WH-A', 10)]).state;
+    const { state, result } = applyCommand(start, { t: 'move', id: 'c1', kind: 'COUNT', sku: 'A', warehouse: 'WH-A', quantity: 7 });
+    expect(result.decisions).toMatchObject([{ kind: 'COUNTED', quantity: -3, physical: 7 }]);
+    expect(levels(state, 'A')?.physical).toBe(7);
+  });
+
+  it('rejects invalid quantities instead of applying them', () => {
+    const start = applyAll(emptyState(), [receipt('A', 'WH-A', 10)]).state;
+    expect(applyCommand(start, order(1, 'LOCKED', [['A', 0]])).result.decisions[0]?.reason).toBe('invalid quantity 0 for A');
+    expect(applyCommand(start, { t: 'move', id: 'x', kind: 'RECEIPT', sku: 'A', warehouse: 'WH-A', quantity: -1 }).result.decisions[0]?.kind).toBe('REJECTED');
+  });
+});
+
+describe('inventory core: invariants over random streams (property-based)', () => {
+  it('no count goes negative, available never drops below zero, physical = received − shipped', () => {
+    fc.assert(fc.property(ordersAndReceipts, (cmds) => {
+      const { state, results } = applyAll(emptyState(), cmds);
+      for (const s of state.stock.values()) {
+        expect(s.physical).toBeGreaterThanOrEqual(0);
+        expect(s.locked).toBeGreaterThanOrEqual(0);
+        expect(s.reserved).toBeGreaterThanOrEqual(0);
+        expect(availableOf(s)).toBeGreaterThanOrEqual(0);
+      }
+      const flow = new Map<string, number>();
+      for (const r of results) {
+        if (r.replayed) continue;
+        for (const d of r.decisions) {
+          const k = stockKey(d.sku, d.warehouse);
+          if (d.kind === 'RECEIVED') flow.set(k, (flow.get(k) ?? 0) + d.quantity);
+          if (d.kind === 'SHIPPED') flow.set(k, (flow.get(k) ?? 0) - d.quantity);
+        }
+      }
+      for (const [k, s] of state.stock) expect(s.physical).toBe(flow.get(k) ?? 0);
+    }), { numRuns: 300 });
+  });
+
+  it('applying any stream twice in a row equals applying it once', () => {
+    fc.assert(fc.property(ordersAndReceipts, (cmds) => {
+      const once = applyAll(emptyState(), cmds).state;
+      const twice = applyAll(once, cmds);
+      expect(twice.state.stock).toEqual(once.stock);
+      expect(twice.results.every((r) => r.replayed || r.decisions.length === 0)).toBe(true);
+    }), { numRuns: 200 });
+  });
+});

@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import type { InventoryCommand } from './commands.js';
+import type { CommandResult, Decision, HoldState } from './decision.js';
+import type { StockRecord } from './core.js';
+
+const RESERVE_LUA = readFileSync(new URL('./reserve.lua', import.meta.url), 'utf8');
+
+/** The inventory state store: Redis, changed only through reserve.lua, one atomic call per batch. */
+export class RedisInventoryStore {
+  /** `{namespace}:inv:` — the hash tag keeps every key of one namespace in one cluster slot. */
+  readonly prefix: string;
+
+  constructor(private readonly redis: Redis, namespace: string) {
+    this.prefix = `{${namespace || 'omnistream'}}:inv:`;
+    if (!('omnistreamReserve' in redis)) redis.defineCommand('omnistreamReserve', { numberOfKeys: 0, lua: RESERVE_LUA });
+  }
+
+  async apply(cmds: InventoryCommand[]): Promise<CommandResult[]> {
+    if (cmds.length === 0) return [];
+    const raw = await (this.redis as unknown as ReserveCommand).omnistreamReserve(this.prefix, JSON.stringify(cmds));
+    return (JSON.parse(raw) as RawResult[]).map((r) => ({
+      id: r.id, replayed: r.replayed, decisions: asArray(r.decisions).map(normalizeDecision),
+    }));
+  }
+
+  async levels(sku: string, warehouse: string): Promise<StockRecord> {
+    const [p, l, r, s, v] = await this.redis.hmget(`${this.prefix}s:${sku}@${warehouse}`, 'p', 'l', 'r', 's', 'v');
+    return { physical: Number(p ?? 0), locked: Number(l ?? 0), reserved: Number(r ?? 0), safety: Number(s ?? 0), version: Number(v ?? 0) };
+  }
+
+  async holdState(orderKey: string): Promise<HoldState | null> {
+    return (await this.redis.hget(`${this.prefix}h:${orderKey}`, 'st')) as HoldState | null;
+  }
+}
+
+interface ReserveCommand {
+  omnistreamReserve(prefix: string, cmdsJson: string): Promise<string>;
+}
+
+interface RawResult {
+  id: string;
+  replayed: boolean;
+  decisions: Decision[] | Record<string, never>;
+}
+
+/** Lua's cjson writes an empty table as {} and may omit nulls. */
+function asArray<T>(v: T[] | Record<string, never>): T[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function normalizeDecision(d: Decision): Decision {
+  return { ...d, reason: d.reason ?? null };
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Admin, Kafka } from 'kafkajs';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../../lib/config.js';
+import { createKafka } from '../../lib/kafka.js';
+import { createLogger, type Logger } from '../../lib/logger.js';
+import { ensureTopics } from '../../topics/admin.js';
+import { TOPICS, topicName, type TopicId } from '../../topics/catalog.js';
+import { TopicSerde } from '../../topics/serde.js';
+
+/**
+ * Everything one test file needs, in a namespace of its own: topics `<ns>.*`, Redis keys `{<ns>}:*`,
+ * Postgres schema `<ns>`. Runs never collide, and `close()` removes what the file created.
+ */
+export interface TestContext {
+  namespace: string;
+  config: Config;
+  log: Logger;
+  kafka: Kafka;
+  admin: Admin;
+  serde: TopicSerde;
+  redis: Redis;
+  pool: pg.Pool;
+  topic(id: TopicId): string;
+  close(): Promise<void>;
+}
+
+export async function createTestContext(label: string): Promise<TestContext> {
+  const namespace = `t_${label}_${randomBytes(3).toString('hex')}`;
+  const config = loadConfig({
+    ...process.env,
+    ...inject('stackEnv'),
+    OMNISTREAM_NAMESPACE: namespace,
+    OMNISTREAM_PG_SCHEMA: namespace,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
+  const log = createLogger(`test:${label}`, config.LOG_LEVEL);
+  const kafka = createKafka(config.KAFKA_BROKERS, `test-${label}`, log);
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, namespace);
+  const serde = TopicSerde.connect(config.SCHEMA_REGISTRY_URL, namespace);
+  await serde.registerAll();
+  const redis = new Redis(config.REDIS_URL);
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 });
+  return {
+    namespace, config, log, kafka, admin, serde, redis, pool,
+    topic: (id) => topicName(namespace, id),
+    async close() {
+      await admin.deleteTopics({ topics: (Object.keys(TOPICS) as TopicId[]).map((id) => topicName(namespace, id)) }).catch(() => {});
+      await admin.disconnect();
+      const keys = await redis.keys(`{${namespace}}:*`);
+      for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+      redis.disconnect();
+      await pool.query(`drop schema if exists ${namespace} cascade`);
+      await pool.end();
+    },
+  };
+}
