@@ -6,6 +6,7 @@ import type { ShopifyAddress } from './payload.js';
  * because codes are stable across languages. Blank strings count as absent.
  */
 export interface BuyerRegion {
+  buyerCountry: string | null;
   buyerProvince: string | null;
   buyerCity: string | null;
 }
@@ -17,6 +18,7 @@ function present(value: string | null | undefined): string | null {
 
 export function buyerRegionOf(address: ShopifyAddress | null | undefined): BuyerRegion {
   return {
+    buyerCountry: present(address?.country_code),
     buyerProvince: present(address?.province_code) ?? present(address?.province),
     buyerCity: present(address?.city),
   };

@@ -1,7 +1,7 @@
 import type { ChannelConnector } from '../contract.js';
 import { normalizeShopifyOrder, SHOPIFY_CHANNEL } from './normalize.js';
 import { shopifyOrderSchema, type ShopifyOrder } from './payload.js';
-import { verifyShopifySignature } from './signature.js';
+import { verifyShopDomain, verifyShopifySignature } from './signature.js';
 import { statusMap } from './status-map.js';
 
 /** Shopify Order webhooks (orders/create, /updated, /paid, /cancelled, /fulfilled). See README.md. */
@@ -10,7 +10,10 @@ export const shopify: ChannelConnector<ShopifyOrder> = {
   payloadSchema: shopifyOrderSchema,
   statusMap,
   // ShopConfig.secret is the app's client secret: Shopify signs every shop's deliveries with it.
-  verify: (push, shop) => verifyShopifySignature(push, shop.secret),
+  verify: (push, shop) => {
+    const signed = verifyShopifySignature(push, shop.secret);
+    return signed.ok ? verifyShopDomain(push, shop.shopId) : signed;
+  },
   normalize: normalizeShopifyOrder,
 };
 

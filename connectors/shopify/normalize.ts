@@ -38,7 +38,7 @@ export function normalizeShopifyOrder(
 
   const channelOrderId = String(order.id);
   const orderKey = orderKeyOf(SHOPIFY_CHANNEL, shop.shopId, channelOrderId);
-  const { buyerProvince, buyerCity } = buyerRegionOf(order.shipping_address);
+  const { buyerCountry, buyerProvince, buyerCity } = buyerRegionOf(order.shipping_address);
 
   return {
     ok: true,
@@ -56,6 +56,7 @@ export function normalizeShopifyOrder(
       currency: order.currency,
       totalMinor: total.value,
       lines: lines.value,
+      buyerCountry,
       buyerProvince,
       buyerCity,
       presale: isPresale(order.tags),

@@ -9,6 +9,7 @@ import type { InboundPush, Outcome } from '../contract.js';
  */
 
 export const HMAC_HEADER = 'X-Shopify-Hmac-SHA256';
+export const SHOP_DOMAIN_HEADER = 'X-Shopify-Shop-Domain';
 
 /** Used by the simulator and the tests; the connector itself only verifies. */
 export function signShopifyBody(body: Buffer | string, secret: string): string {
@@ -26,6 +27,19 @@ export function headerValue(headers: InboundPush['headers'], name: string): Outc
   // Two signature headers would let a proxy or attacker choose which one we check: refuse.
   if (values.length > 1) return { ok: false, reason: `multiple ${name} headers` };
   return { ok: true, value: values[0] };
+}
+
+/**
+ * The signature covers the body only, and one app secret serves every shop: a delivery captured
+ * for shop A would verify for shop B too. So the shop Shopify names must be the shop in the URL.
+ */
+export function verifyShopDomain(push: InboundPush, shopId: string): Outcome<void> {
+  const header = headerValue(push.headers, SHOP_DOMAIN_HEADER);
+  if (!header.ok) return header;
+  const domain = header.value?.trim().toLowerCase();
+  if (!domain) return { ok: false, reason: `missing ${SHOP_DOMAIN_HEADER} header` };
+  if (domain !== shopId.toLowerCase()) return { ok: false, reason: `${SHOP_DOMAIN_HEADER} "${domain}" is not this shop` };
+  return { ok: true, value: undefined };
 }
 
 export function verifyShopifySignature(push: InboundPush, secret: string): Outcome<void> {

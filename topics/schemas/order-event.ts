@@ -7,6 +7,15 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/**
+ * How far along an order is. A projection only moves an order to a state of higher rank (or the
+ * same rank, later), so a late "paid" never drags a shipped order back. Final states rank highest.
+ */
+export const STATUS_RANK: Readonly<Record<OrderStatus, number>> = {
+  CREATED: 1, PAID: 2, ALLOCATED: 3, PICKED: 4, SHIPPED: 5, DELIVERED: 6, COMPLETED: 7,
+  REFUNDING: 8, REFUNDED: 9, CANCELLED: 9, CLOSED: 9,
+};
+
 /** One canonical order event, whatever channel it came from. Money is in minor units (fen/cents). */
 export interface OrderEvent {
   /** Deterministic: the same channel fact always yields the same id, so consumers can drop repeats. */
@@ -27,6 +36,7 @@ export interface OrderEvent {
   totalMinor: number;
   lines: OrderLine[];
   /** Region only: names, phones and street addresses never leave the connector. */
+  buyerCountry: string | null;
   buyerProvince: string | null;
   buyerCity: string | null;
   presale: boolean;
@@ -70,6 +80,7 @@ export const orderEventSchema: Schema = {
         },
       },
     },
+    { name: 'buyerCountry', type: ['null', 'string'], default: null, doc: 'ISO 3166-1 alpha-2' },
     { name: 'buyerProvince', type: ['null', 'string'], default: null },
     { name: 'buyerCity', type: ['null', 'string'], default: null },
     { name: 'presale', type: 'boolean', default: false },

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { ShopConfig } from '../contract.js';
+import { CONNECTORS } from '../registry.js';
+
+const shopSchema = z.object({
+  channel: z.string().refine((c) => c in CONNECTORS, { error: `unknown channel (known: ${Object.keys(CONNECTORS).join(', ')})` }),
+  shopId: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ - only'),
+  brand: z.string().min(1),
+  secret: z.string().min(8, 'a signing secret of at least 8 characters'),
+});
+
+/** The seller's shops, each with its own secret: several shops per channel, several brands per seller. */
+export class ShopDirectory {
+  private readonly byKey = new Map<string, ShopConfig>();
+
+  constructor(shops: ShopConfig[]) {
+    for (const shop of shops) this.byKey.set(`${shop.channel}/${shop.shopId}`, shop);
+  }
+
+  get(channel: string, shopId: string): ShopConfig | undefined {
+    return this.byKey.get(`${channel}/${shopId}`);
+  }
+
+  all(): ShopConfig[] {
+    return [...this.byKey.values()];
+  }
+
+  /**
+   * OMNISTREAM_SHOPS_FILE (a JSON file) or OMNISTREAM_SHOPS (inline JSON): an array of
+   * { channel, shopId, brand, secret }. Errors name the variable and the shop, never the secret.
+   */
+  static fromEnv(env: NodeJS.ProcessEnv = process.env): ShopDirectory {
+    const source = env.OMNISTREAM_SHOPS_FILE ? 'OMNISTREAM_SHOPS_FILE' : 'OMNISTREAM_SHOPS';
+    const text = env.OMNISTREAM_SHOPS_FILE ? readFileSync(env.OMNISTREAM_SHOPS_FILE, 'utf8') : env.OMNISTREAM_SHOPS ?? '[]';
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new Error(`${source}: not valid JSON (${(err as Error).message})`);
+    }
+    const parsed = z.array(shopSchema).safeParse(json);
+    if (!parsed.success) {
+      throw new Error(`${source}: ${parsed.error.issues.map((i) => `[${i.path.join('.')}] ${i.message}`).join('; ')}`);
+    }
+    return new ShopDirectory(parsed.data);
+  }
+}

@@ -1,0 +1,79 @@
+import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { topicName, type TopicId } from '../topics/catalog.js';
+import type { TopicSerde, TopicValues } from '../topics/serde.js';
+import type { Logger } from './logger.js';
+
+export interface Decoded<T extends TopicId = TopicId> {
+  topic: T;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: TopicValues[T];
+}
+
+export interface BatchConsumerOptions {
+  kafka: Kafka;
+  serde: TopicSerde;
+  namespace: string;
+  /** Group name without the namespace. */
+  group: string;
+  topics: TopicId[];
+  log: Logger;
+  /** Writes dead letters for records that cannot be decoded. */
+  producer: Producer;
+  /** Handles one partition's batch; offsets are committed only after it resolves. */
+  handle: (records: Decoded[]) => Promise<void>;
+  partitionsConsumedConcurrently?: number;
+  fromBeginning?: boolean;
+}
+
+/**
+ * The thin Kafka side of a processor or sink: decode a partition's batch (Avro via the registry),
+ * hand it over, and only then mark the offsets. A crash before the commit means the batch is
+ * delivered again, so every handler must be idempotent; records that cannot be decoded go to the
+ * dead-letter topic with the reason instead of stopping the partition.
+ */
+export async function startBatchConsumer(opts: BatchConsumerOptions): Promise<Consumer> {
+  const groupId = opts.namespace ? `${opts.namespace}.${opts.group}` : opts.group;
+  const byName = new Map(opts.topics.map((id) => [topicName(opts.namespace, id), id] as const));
+  const consumer = opts.kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, rebalanceTimeout: 15_000, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...byName.keys()], fromBeginning: opts.fromBeginning ?? true });
+  await consumer.run({
+    autoCommit: true,
+    autoCommitInterval: 500,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 3,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      const topic = byName.get(batch.topic);
+      if (!topic || batch.messages.length === 0) return;
+      const records: Decoded[] = [];
+      for (const m of batch.messages) {
+        try {
+          if (!m.value) throw new Error('empty value (tombstone) where an event was expected');
+          records.push({ topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: await opts.serde.decode(topic, m.value) });
+        } catch (err) {
+          await deadLetter(opts, batch.topic, m.key?.toString() ?? null, m.value ?? Buffer.alloc(0), `cannot decode ${batch.topic}@${batch.partition}:${m.offset}: ${(err as Error).message}`);
+        }
+      }
+      if (!isRunning() || isStale()) return;
+      await opts.handle(records);
+      resolveOffset(batch.lastOffset());
+      await heartbeat();
+      await commitOffsetsIfNecessary();
+    },
+  });
+  return consumer;
+}
+
+async function deadLetter(opts: BatchConsumerOptions, topic: string, key: string | null, payload: Buffer, reason: string): Promise<void> {
+  opts.log.warn({ topic, key, reason }, 'dead-lettering a record');
+  await opts.producer.send({
+    topic: topicName(opts.namespace, 'deadLetter'),
+    acks: -1,
+    messages: [{
+      key, headers: { 'x-omnistream-reason': reason },
+      value: await opts.serde.encode('deadLetter', { source: `consumer:${opts.group}`, reason, channel: null, shopId: null, key, payload, occurredAt: Date.now() }),
+    }],
+  });
+}
