@@ -41,7 +41,8 @@ export async function startBatchConsumer(opts: BatchConsumerOptions): Promise<Co
   await consumer.subscribe({ topics: [...byName.keys()], fromBeginning: opts.fromBeginning ?? true });
   await consumer.run({
     autoCommit: true,
-    autoCommitInterval: 500,
+    // Commit after every batch: a small cost, and a crash replays at most the batch in flight.
+    autoCommitThreshold: 1,
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 3,
     eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {

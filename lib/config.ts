@@ -16,7 +16,10 @@ const envSchema = z.object({
   OMNISTREAM_NAMESPACE: z.string().regex(/^[a-z0-9_-]*$/, 'lower-case letters, digits, _ and - only').default(''),
   OMNISTREAM_PG_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a plain lower-case SQL identifier').default('omnistream'),
   OMNISTREAM_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  OMNISTREAM_DEFAULT_WAREHOUSE: z.string().min(1).default('WH-EAST'),
+  /** Warehouse codes in default preference order; an order goes to the first that can fill it. */
+  OMNISTREAM_WAREHOUSES: z.string().default('WH-EAST')
+    .transform((s) => s.split(',').map((w) => w.trim()).filter(Boolean))
+    .refine((list) => list.length > 0 && list.every((w) => /^[A-Za-z0-9_-]+$/.test(w)), 'comma-separated warehouse codes (letters, digits, _ -)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

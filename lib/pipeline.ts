@@ -1,0 +1,91 @@
+import type { Consumer } from 'kafkajs';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { ShopDirectory } from '../connectors/gateway/shops.js';
+import { PushIngestor } from '../connectors/gateway/ingest.js';
+import { GatewayMetrics } from '../connectors/gateway/metrics.js';
+import { PushPublisher } from '../connectors/gateway/publisher.js';
+import { buildGateway } from '../connectors/gateway/server.js';
+import { CONNECTORS } from '../connectors/registry.js';
+import { startInventoryProcessor } from '../processors/inventory/processor.js';
+import { INVENTORY_GROUP, INVENTORY_INPUTS } from '../processors/inventory/topology.js';
+import { startPostgresSink } from '../sinks/postgres/sink.js';
+import { ensureTopics } from '../topics/admin.js';
+import { topicName, type TopicId } from '../topics/catalog.js';
+import { TopicSerde } from '../topics/serde.js';
+import type { Config } from './config.js';
+import { createDurableProducer, createKafka } from './kafka.js';
+import { waitUntilCaughtUp } from './lag.js';
+import type { Logger } from './logger.js';
+
+export interface Pipeline {
+  /** Base URL of the webhook gateway, e.g. http://127.0.0.1:8080 */
+  url: string;
+  serde: TopicSerde;
+  pool: pg.Pool;
+  redis: Redis;
+  /** Resolves when the processor and the sink have committed everything written so far. */
+  drain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  shops: ShopDirectory;
+  /** Which parts to run in this process (default: all). */
+  parts?: { gateway?: boolean; inventory?: boolean; sink?: boolean };
+  host?: string;
+}
+
+/**
+ * Assembles the hub from configuration: topics and schemas first, then the inventory processor,
+ * the Postgres sink and the webhook gateway. One process may run all parts or any subset.
+ */
+export async function startPipeline(config: Config, log: Logger, opts: PipelineOptions): Promise<Pipeline> {
+  const ns = config.OMNISTREAM_NAMESPACE;
+  const parts = { gateway: true, inventory: true, sink: true, ...opts.parts };
+  const kafka = createKafka(config.KAFKA_BROKERS, 'omnistream', log);
+  const admin = kafka.admin();
+  await admin.connect();
+  const created = await ensureTopics(admin, ns);
+  if (created.length > 0) log.info({ topics: created }, 'topics created');
+  const serde = TopicSerde.connect(config.SCHEMA_REGISTRY_URL, ns);
+  await serde.registerAll();
+
+  const producer = createDurableProducer(kafka);
+  await producer.connect();
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 6 });
+  const consumers: Consumer[] = [];
+
+  if (parts.inventory) {
+    consumers.push(await startInventoryProcessor({ kafka, serde, redis, producer, namespace: ns, log: log.child({ component: 'inventory' }), warehouses: config.OMNISTREAM_WAREHOUSES }));
+  }
+  if (parts.sink) {
+    consumers.push(await startPostgresSink({ kafka, serde, pool, producer, schema: config.OMNISTREAM_PG_SCHEMA, namespace: ns, log: log.child({ component: 'sink-postgres' }) }));
+  }
+  let url = '';
+  let app: ReturnType<typeof buildGateway> | undefined;
+  if (parts.gateway) {
+    const ingestor = new PushIngestor(new PushPublisher(producer, serde, ns), redis, ns);
+    app = buildGateway({ connectors: CONNECTORS, shops: opts.shops, ingestor, metrics: new GatewayMetrics(true), log: log.child({ component: 'gateway' }), ready: () => true });
+    url = await app.listen({ host: opts.host ?? '127.0.0.1', port: config.OMNISTREAM_HTTP_PORT });
+  }
+
+  const group = (name: string) => (ns ? `${ns}.${name}` : name);
+  const topics = (ids: readonly TopicId[]) => ids.map((id) => topicName(ns, id));
+  return {
+    url, serde, pool, redis,
+    drain: (timeoutMs) => waitUntilCaughtUp(admin, [
+      ...(parts.inventory ? [{ groupId: group(INVENTORY_GROUP), topics: topics(INVENTORY_INPUTS) }] : []),
+      ...(parts.sink ? [{ groupId: group('sink-postgres'), topics: topics(['orderEvents', 'inventoryEvents']) }] : []),
+    ], timeoutMs),
+    async stop() {
+      await app?.close();
+      await Promise.all(consumers.map((c) => c.disconnect()));
+      await producer.disconnect();
+      await admin.disconnect();
+      redis.disconnect();
+      await pool.end();
+    },
+  };
+}
