@@ -13,6 +13,8 @@ export function createKafka(brokers: string[], clientId: string, log: Logger): K
     logLevel: logLevel.WARN,
     logCreator: () => ({ namespace, level, log: entry }: LogEntry) => {
       const { message, ...extra } = entry;
+      // Accepted on purpose (see createDurableProducer): callers time out and answer 503 instead.
+      if (message.startsWith('Limiting retries for the idempotent producer')) return;
       log[LEVELS[level] ?? 'info']({ kafkajs: namespace, ...extra }, message);
     },
     retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },

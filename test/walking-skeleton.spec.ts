@@ -103,7 +103,7 @@ describe('walking skeleton: one channel end to end', () => {
   it('refuses forged, junk and unknown input with a reason, and dead-letters what it cannot map', async () => {
     const push = shopifyPush(order(2001, 'COLD', 1), 'orders/create', SECRET, SHOP);
     const forged = { ...push, body: push.body.replace('"quantity":1', '"quantity":9') };
-    expect(await post(forged)).toEqual({ status: 401, body: { ok: false, error: 'X-Shopify-Hmac-SHA256 does not match the body' } });
+    expect(await post(forged)).toEqual({ status: 401, body: { ok: false, outcome: 'rejected', error: 'X-Shopify-Hmac-SHA256 does not match the body' } });
     expect((await post(shopifyPush(order(2002, 'COLD', 1), 'orders/create', 'wrong-secret', SHOP))).status).toBe(401);
 
     const truncated = push.body.slice(0, 40);

@@ -13,6 +13,7 @@ export interface IngestResult {
 }
 
 const SEEN_TTL_SECONDS = 3 * 24 * 3600; // longer than any platform's retry schedule
+const CLAIM_TTL_SECONDS = 30;
 
 /**
  * One push, start to finish: authenticity, payload shape, normalization, durable write, dedupe.
@@ -57,11 +58,22 @@ export class PushIngestor {
         return { status: 202, outcome: 'dead_lettered', reason: normalized.reason };
       }
       const event = normalized.value;
+      // Claim the event for a short while, so two concurrent deliveries of it are stored once; it
+      // is marked done only after Kafka confirmed. A crash in between lets the claim expire and the
+      // platform's retry through: a redelivery at worst, never a loss.
       const seenKey = `{${this.namespace || 'omnistream'}}:gw:seen:${event.eventId}`;
-      if (await this.redis.exists(seenKey)) return { status: 200, outcome: 'duplicate', eventId: event.eventId, orderKey: event.orderKey };
-      await this.publisher.publish(raw, event.orderKey, { event });
-      // Marked only after Kafka confirmed: a crash in between means a redelivery, never a loss.
-      await this.redis.set(seenKey, '1', 'EX', SEEN_TTL_SECONDS);
+      const claimed = await this.redis.set(seenKey, 'pending', 'EX', CLAIM_TTL_SECONDS, 'NX');
+      if (!claimed) {
+        if ((await this.redis.get(seenKey)) !== 'pending') return { status: 200, outcome: 'duplicate', eventId: event.eventId, orderKey: event.orderKey };
+        return { status: 503, outcome: 'unavailable', reason: 'the same event is being stored by another delivery; retry' };
+      }
+      try {
+        await this.publisher.publish(raw, event.orderKey, { event });
+      } catch (err) {
+        await this.redis.del(seenKey).catch(() => {});
+        throw err;
+      }
+      await this.redis.set(seenKey, 'done', 'EX', SEEN_TTL_SECONDS);
       return { status: 200, outcome: 'accepted', eventId: event.eventId, orderKey: event.orderKey };
     } catch (err) {
       if (err instanceof KafkaUnavailableError) return { status: 503, outcome: 'unavailable', reason: `event store unavailable: ${err.message}` };

@@ -49,7 +49,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     else if (result.status >= 400) deps.log.info(logged, 'push rejected');
     else deps.log.debug(logged, 'push stored');
     return reply.code(result.status).send(
-      result.status < 300 ? { ok: true, outcome: result.outcome, eventId: result.eventId } : { ok: false, error: result.reason },
+      result.status < 300 ? { ok: true, outcome: result.outcome, eventId: result.eventId } : { ok: false, outcome: result.outcome, error: result.reason },
     );
   });
 
