@@ -9,34 +9,75 @@ export interface ShopConfig {
   brand: string;
   /** The platform's signing secret for this shop (Shopify: the app's client secret). */
   secret: string;
+  /** Platform-specific extra credentials (app key, AES key, token…), by name. */
+  credentials?: Readonly<Record<string, string>>;
+  /** Base URL of the platform's API / message channel (the simulator, here). */
+  endpoint?: string;
 }
 
-/** What the gateway hands a connector: the exact bytes the platform sent, and its headers. */
+/** What a transport hands a connector: the exact bytes the platform sent, and its metadata. */
 export interface InboundPush {
   headers: Record<string, string | string[] | undefined>;
+  /** URL query parameters (WeChat and Meituan sign with them). */
+  query?: Record<string, string | undefined>;
   rawBody: Buffer;
   receivedAt: number;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+/** How the platform delivers order changes. */
+export type Transport = 'webhook' | 'websocket' | 'poll';
+
 /**
- * A channel connector, Kafka Connect style: it only knows its platform. The gateway (HTTP,
- * durability, DLQ, metrics) is shared, so adding a channel is one folder plus one registry line.
+ * A channel connector, Kafka Connect style: it only knows its platform. Durability, dedupe,
+ * dead letters and metrics are shared (connectors/gateway), so adding a channel is one folder plus
+ * one line in connectors/registry.ts.
+ *
+ * Every transport ends in the same path: verify → decode → payloadSchema → normalize → Kafka.
+ * Webhook channels are served by the HTTP gateway; WebSocket and polling channels bring a
+ * `createSource` that feeds the same path and acknowledges the platform only after it returned.
  */
 export interface ChannelConnector<Payload = unknown> {
   channel: string;
-  /** Platform payload validation (zod); a failure is answered 400 with the reason. */
+  transport: Transport;
+  /** Platform payload validation (zod), applied to the decoded JSON; a failure is answered 400. */
   payloadSchema: z.ZodType<Payload>;
   /** The platform's status words → canonical state, kept as data so it can be reviewed and tested. */
   statusMap: Readonly<Record<string, OrderStatus>>;
-  /** Authenticity check on the raw bytes; a failure is answered 401. */
+  /** Authenticity check on the raw bytes / headers / query; a failure is answered 401. */
   verify(push: InboundPush, shop: ShopConfig): Outcome<void>;
+  /** Raw bytes → JSON text: decrypts (Kuaishou, WeChat) or unwraps (form fields). Default: UTF-8. */
+  decode?(push: InboundPush, shop: ShopConfig): Outcome<string>;
   /**
-   * Platform payload → canonical event. A well-formed payload the hub cannot map (an unknown
-   * status, say) is an Outcome failure: the gateway acknowledges it and dead-letters it.
+   * Platform payload → canonical events. One push may carry several orders (Douyin batches);
+   * each normalizes or fails on its own. A failure (an unknown status, say) is dead-lettered.
    */
-  normalize(payload: Payload, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent>;
+  normalize(payload: Payload, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent>[];
+  /** Body the platform expects on success, e.g. {"result":1} (Kuaishou), "success" (WeChat). */
+  ackBody?(): unknown;
+  /** For websocket and poll transports: a running source feeding `sink`. */
+  createSource?(shop: ShopConfig, sink: PushSink, log: SourceLogger): ChannelSource;
+  /**
+   * Reconciliation: the platform's order query API, for orders modified in [from, to). Yields
+   * payloads of the same shape the push path parses (they are trusted: the request was signed).
+   */
+  pull?(shop: ShopConfig, window: { from: Date; to: Date }): AsyncIterable<unknown>;
+}
+
+/** Where sources put what they receive: the gateway's ingest path. Resolves once durable (or refused). */
+export interface PushSink {
+  ingest(push: InboundPush): Promise<{ status: number; outcome: string; reason?: string }>;
+}
+
+export interface ChannelSource {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SourceLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
 }
 
 export function orderKeyOf(channel: string, shopId: string, channelOrderId: string): string {

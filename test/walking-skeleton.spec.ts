@@ -10,6 +10,7 @@ import { startPipeline, type Pipeline } from '../lib/pipeline.js';
 import { publish } from '../lib/publish.js';
 import { RedisInventoryStore } from '../processors/inventory/store.js';
 import { createTestContext, type TestContext } from './support/context.js';
+import { readTopic } from './support/read-topic.js';
 
 /**
  * Issue 2's end-to-end proof on the real stack: signed Shopify webhooks → gateway → Kafka (Avro,
@@ -94,7 +95,7 @@ describe('walking skeleton: one channel end to end', () => {
     const before = await rows(`select * from ${ctx.namespace}.stock_levels order by sku`);
     const o1 = order(1001, 'HOT', 2);
     const again = await post(shopifyPush(o1, 'orders/create', SECRET, SHOP));
-    expect(again).toEqual({ status: 200, body: { ok: true, outcome: 'duplicate', eventId: expect.any(String) } });
+    expect(again).toEqual({ status: 200, body: { ok: true, outcome: 'duplicate', eventIds: [expect.any(String)] } });
     await pipeline.drain();
     expect(await rows(`select * from ${ctx.namespace}.stock_levels order by sku`)).toEqual(before);
     expect(await rows(`select count(*)::int as n from ${ctx.namespace}.orders`)).toEqual([{ n: 3 }]);
@@ -119,6 +120,9 @@ describe('walking skeleton: one channel end to end', () => {
     const unknown = JSON.stringify({ ...JSON.parse(push.body), financial_status: 'teleported' });
     const dlq = await post({ headers: { ...push.headers, 'X-Shopify-Hmac-SHA256': signed(unknown) }, body: unknown });
     expect(dlq).toEqual({ status: 202, body: { ok: true, outcome: 'dead_lettered' } });
+    const [letter] = await readTopic(ctx, 'deadLetter', 1);
+    expect(letter?.value).toMatchObject({ source: 'gateway:shopify', channel: 'shopify', shopId: SHOP, reason: 'unknown Shopify status "teleported/unfulfilled"' });
+    expect(letter?.headers['x-omnistream-reason']).toBe('unknown Shopify status "teleported/unfulfilled"');
 
     expect((await post(push, 'no-such-shop.myshopify.com')).status).toBe(404);
     const huge = 'x'.repeat(2 * 1024 * 1024);

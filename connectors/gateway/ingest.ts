@@ -1,23 +1,31 @@
 import type { Redis } from 'ioredis';
 import type { ChannelConnector, InboundPush, ShopConfig } from '../contract.js';
+import type { DeadLetter } from '../../topics/schemas/dead-letter.js';
+import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import type { RawChannelEvent } from '../../topics/schemas/raw-channel-event.js';
 import { KafkaUnavailableError, type PushPublisher } from './publisher.js';
 
-/** The answer the gateway gives the platform; `status` is the HTTP status. */
+/** The answer given to the platform (or to a WebSocket/poll source); `status` is the HTTP status. */
 export interface IngestResult {
   status: 200 | 202 | 400 | 401 | 503;
   outcome: 'accepted' | 'duplicate' | 'dead_lettered' | 'rejected' | 'unavailable';
   reason?: string;
-  eventId?: string;
-  orderKey?: string;
+  /** The events this push carried (new or repeated). */
+  eventIds?: string[];
+  orderKeys?: string[];
 }
 
 const SEEN_TTL_SECONDS = 3 * 24 * 3600; // longer than any platform's retry schedule
 const CLAIM_TTL_SECONDS = 30;
 
+/** Options for pushes the hub fetched itself (reconciliation pull): already trusted. */
+export interface IngestOptions {
+  trusted?: boolean;
+}
+
 /**
- * One push, start to finish: authenticity, payload shape, normalization, durable write, dedupe.
- * Never throws: every input ends in an answer with a reason.
+ * One push, start to finish: authenticity, decoding, payload shape, normalization, durable write,
+ * dedupe. Never throws: every input ends in an answer with a reason.
  */
 export class PushIngestor {
   constructor(
@@ -26,13 +34,17 @@ export class PushIngestor {
     private readonly namespace: string,
   ) {}
 
-  async ingest(connector: ChannelConnector, shop: ShopConfig, push: InboundPush): Promise<IngestResult> {
-    const verified = connector.verify(push, shop);
-    if (!verified.ok) return { status: 401, outcome: 'rejected', reason: verified.reason };
+  async ingest(connector: ChannelConnector, shop: ShopConfig, push: InboundPush, opts: IngestOptions = {}): Promise<IngestResult> {
+    if (!opts.trusted) {
+      const verified = connector.verify(push, shop);
+      if (!verified.ok) return { status: 401, outcome: 'rejected', reason: verified.reason };
+    }
+    const text = connector.decode ? connector.decode(push, shop) : { ok: true as const, value: push.rawBody.toString('utf8') };
+    if (!text.ok) return { status: 400, outcome: 'rejected', reason: text.reason };
 
     let json: unknown;
     try {
-      json = JSON.parse(push.rawBody.toString('utf8'));
+      json = JSON.parse(text.value);
     } catch (err) {
       return { status: 400, outcome: 'rejected', reason: `invalid JSON: ${(err as Error).message}` };
     }
@@ -41,44 +53,68 @@ export class PushIngestor {
       const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
       return { status: 400, outcome: 'rejected', reason: `payload does not match the ${connector.channel} schema: ${issues.join('; ')}` };
     }
-
     const normalized = connector.normalize(parsed.data, shop, push);
+    if (normalized.length === 0) return { status: 400, outcome: 'rejected', reason: `the ${connector.channel} push carries no order` };
+    try {
+      return await this.store(connector, shop, push, normalized);
+    } catch (err) {
+      const message = (err as Error).message;
+      return { status: 503, outcome: 'unavailable', reason: err instanceof KafkaUnavailableError ? `event store unavailable: ${message}` : `temporary failure: ${message}` };
+    }
+  }
+
+  private async store(connector: ChannelConnector, shop: ShopConfig, push: InboundPush, normalized: ReturnType<ChannelConnector['normalize']>): Promise<IngestResult> {
+    const events: OrderEvent[] = [];
+    const deadLetters: DeadLetter[] = [];
+    const repeated: OrderEvent[] = [];
+    const claimedKeys: string[] = [];
+    const release = () => (claimedKeys.length ? this.redis.del(...claimedKeys).catch(() => 0) : Promise.resolve(0));
+    for (const n of normalized) {
+      if (!n.ok) {
+        deadLetters.push({ source: `gateway:${connector.channel}`, reason: n.reason, channel: connector.channel, shopId: shop.shopId, key: `${connector.channel}:${shop.shopId}`, payload: push.rawBody, occurredAt: push.receivedAt });
+        continue;
+      }
+      // Claim each event for a short while, so concurrent deliveries of it are stored once; it is
+      // marked done only after Kafka confirmed. A crash in between lets the claim expire and the
+      // platform's retry through: a redelivery at worst, never a loss.
+      const seenKey = this.seenKey(n.value.eventId);
+      if (await this.redis.set(seenKey, 'pending', 'EX', CLAIM_TTL_SECONDS, 'NX')) {
+        claimedKeys.push(seenKey);
+        events.push(n.value);
+      } else if ((await this.redis.get(seenKey)) !== 'pending') {
+        repeated.push(n.value);
+      } else {
+        await release();
+        return { status: 503, outcome: 'unavailable', reason: 'the same event is being stored by another delivery; retry' };
+      }
+    }
+    const all = [...events, ...repeated];
+    const ids = { eventIds: all.map((e) => e.eventId), orderKeys: all.map((e) => e.orderKey) };
+    if (events.length === 0 && deadLetters.length === 0) return { status: 200, outcome: 'duplicate', ...ids };
+
     const raw: RawChannelEvent = {
       channel: connector.channel, shopId: shop.shopId, deliveryId: deliveryIdOf(push), receivedAt: push.receivedAt,
       headers: signatureFreeHeaders(push.headers), body: push.rawBody,
     };
     try {
-      if (!normalized.ok) {
-        const key = `${connector.channel}:${shop.shopId}`;
-        await this.publisher.publish(raw, key, { deadLetter: {
-          source: `gateway:${connector.channel}`, reason: normalized.reason, channel: connector.channel, shopId: shop.shopId,
-          key, payload: push.rawBody, occurredAt: push.receivedAt,
-        } });
-        // Acknowledged: the platform resending the same payload would not help; the DLQ holds it.
-        return { status: 202, outcome: 'dead_lettered', reason: normalized.reason };
-      }
-      const event = normalized.value;
-      // Claim the event for a short while, so two concurrent deliveries of it are stored once; it
-      // is marked done only after Kafka confirmed. A crash in between lets the claim expire and the
-      // platform's retry through: a redelivery at worst, never a loss.
-      const seenKey = `{${this.namespace || 'omnistream'}}:gw:seen:${event.eventId}`;
-      const claimed = await this.redis.set(seenKey, 'pending', 'EX', CLAIM_TTL_SECONDS, 'NX');
-      if (!claimed) {
-        if ((await this.redis.get(seenKey)) !== 'pending') return { status: 200, outcome: 'duplicate', eventId: event.eventId, orderKey: event.orderKey };
-        return { status: 503, outcome: 'unavailable', reason: 'the same event is being stored by another delivery; retry' };
-      }
-      try {
-        await this.publisher.publish(raw, event.orderKey, { event });
-      } catch (err) {
-        await this.redis.del(seenKey).catch(() => {});
-        throw err;
-      }
-      await this.redis.set(seenKey, 'done', 'EX', SEEN_TTL_SECONDS);
-      return { status: 200, outcome: 'accepted', eventId: event.eventId, orderKey: event.orderKey };
+      await this.publisher.publish(raw, events[0]?.orderKey ?? `${connector.channel}:${shop.shopId}`, events, deadLetters);
     } catch (err) {
-      if (err instanceof KafkaUnavailableError) return { status: 503, outcome: 'unavailable', reason: `event store unavailable: ${err.message}` };
-      return { status: 503, outcome: 'unavailable', reason: `temporary failure: ${(err as Error).message}` };
+      await release();
+      throw err;
     }
+    if (claimedKeys.length) {
+      const marks = this.redis.multi();
+      for (const k of claimedKeys) marks.set(k, 'done', 'EX', SEEN_TTL_SECONDS);
+      await marks.exec();
+    }
+    if (events.length > 0) return { status: 200, outcome: 'accepted', ...ids, reason: deadLetters.length ? `${deadLetters.length} dead-lettered: ${deadLetters[0]!.reason}` : undefined };
+    if (repeated.length > 0) return { status: 200, outcome: 'duplicate', ...ids, reason: `${deadLetters.length} dead-lettered: ${deadLetters[0]!.reason}` };
+    // Acknowledged: the platform resending the same payload would not help; the DLQ holds it.
+    return { status: 202, outcome: 'dead_lettered', reason: deadLetters.map((d) => d.reason).join('; ') };
+  }
+
+  private seenKey(eventId: string): string {
+    return `{${this.namespace || 'omnistream'}}:gw:seen:${eventId}`;
   }
 }
 

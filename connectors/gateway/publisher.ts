@@ -1,4 +1,4 @@
-import type { Producer } from 'kafkajs';
+import type { Message, Producer } from 'kafkajs';
 import { topicName } from '../../topics/catalog.js';
 import type { DeadLetter } from '../../topics/schemas/dead-letter.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
@@ -10,8 +10,7 @@ export class KafkaUnavailableError extends Error {
 }
 
 /**
- * Writes one push durably: the raw bytes for audit, plus either the canonical event or a
- * dead letter. Resolves only once Kafka has them (acks=all), within `timeoutMs`.
+ * Writes one push durably: the raw bytes for audit, its canonical events and its dead letters. Resolves only once Kafka has them (acks=all), within `timeoutMs`.
  */
 export class PushPublisher {
   constructor(
@@ -21,14 +20,18 @@ export class PushPublisher {
     private readonly timeoutMs = 4000,
   ) {}
 
-  async publish(raw: RawChannelEvent, key: string, outcome: { event: OrderEvent } | { deadLetter: DeadLetter }): Promise<void> {
-    const topicMessages = [{ topic: topicName(this.namespace, 'channelRaw'), messages: [{ key, value: await this.serde.encode('channelRaw', raw) }] }];
-    if ('event' in outcome) {
-      topicMessages.push({ topic: topicName(this.namespace, 'orderEvents'), messages: [{ key, value: await this.serde.encode('orderEvents', outcome.event) }] });
-    } else {
+  async publish(raw: RawChannelEvent, rawKey: string, events: OrderEvent[], deadLetters: DeadLetter[]): Promise<void> {
+    const encode = this.serde.encode.bind(this.serde);
+    const topicMessages: { topic: string; messages: Message[] }[] = [
+      { topic: topicName(this.namespace, 'channelRaw'), messages: [{ key: rawKey, value: await encode('channelRaw', raw) }] },
+    ];
+    if (events.length > 0) {
+      topicMessages.push({ topic: topicName(this.namespace, 'orderEvents'), messages: await Promise.all(events.map(async (e) => ({ key: e.orderKey, value: await encode('orderEvents', e) }))) });
+    }
+    if (deadLetters.length > 0) {
       topicMessages.push({
         topic: topicName(this.namespace, 'deadLetter'),
-        messages: [{ key, value: await this.serde.encode('deadLetter', outcome.deadLetter), headers: { 'x-omnistream-reason': outcome.deadLetter.reason } } as never],
+        messages: await Promise.all(deadLetters.map(async (d) => ({ key: d.key, value: await encode('deadLetter', d), headers: { 'x-omnistream-reason': d.reason } }))),
       });
     }
     let timer: NodeJS.Timeout | undefined;

@@ -41,15 +41,17 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       return reply.code(404).send({ error: `unknown shop "${shopId}" on ${channel}` });
     }
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const result = await deps.ingestor.ingest(connector, shop, { headers: req.headers, rawBody, receivedAt: Date.now() });
+    const query = req.query as Record<string, string | undefined>;
+    const result = await deps.ingestor.ingest(connector, shop, { headers: req.headers, query, rawBody, receivedAt: Date.now() });
     deps.metrics.pushes.inc({ channel, outcome: result.outcome, reason: reasonLabel(result) });
     deps.metrics.ackLatency.observe({ channel }, (performance.now() - started) / 1000);
-    const logged = { channel, shopId, outcome: result.outcome, orderKey: result.orderKey, eventId: result.eventId, reason: result.reason };
+    const logged = { channel, shopId, outcome: result.outcome, orderKeys: result.orderKeys, reason: result.reason };
     if (result.status >= 500) deps.log.warn(logged, 'push not stored; platform should retry');
     else if (result.status >= 400) deps.log.info(logged, 'push rejected');
     else deps.log.debug(logged, 'push stored');
+    if (result.status < 300 && connector.ackBody) return reply.code(result.status).send(connector.ackBody());
     return reply.code(result.status).send(
-      result.status < 300 ? { ok: true, outcome: result.outcome, eventId: result.eventId } : { ok: false, outcome: result.outcome, error: result.reason },
+      result.status < 300 ? { ok: true, outcome: result.outcome, eventIds: result.eventIds } : { ok: false, outcome: result.outcome, error: result.reason },
     );
   });
 

@@ -7,6 +7,7 @@ import { statusMap } from './status-map.js';
 /** Shopify Order webhooks (orders/create, /updated, /paid, /cancelled, /fulfilled). See README.md. */
 export const shopify: ChannelConnector<ShopifyOrder> = {
   channel: SHOPIFY_CHANNEL,
+  transport: 'webhook',
   payloadSchema: shopifyOrderSchema,
   statusMap,
   // ShopConfig.secret is the app's client secret: Shopify signs every shop's deliveries with it.
@@ -14,7 +15,7 @@ export const shopify: ChannelConnector<ShopifyOrder> = {
     const signed = verifyShopifySignature(push, shop.secret);
     return signed.ok ? verifyShopDomain(push, shop.shopId) : signed;
   },
-  normalize: normalizeShopifyOrder,
+  normalize: (order, shop, push) => [normalizeShopifyOrder(order, shop, push)],
 };
 
 export type { ShopifyOrder } from './payload.js';

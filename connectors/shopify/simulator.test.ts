@@ -20,7 +20,9 @@ function ingest(order = created, topic: Parameters<typeof shopifyPush>[1] = 'ord
   const verified = shopify.verify(push, shop);
   if (!verified.ok) throw new Error(verified.reason);
   const payload = shopify.payloadSchema.parse(JSON.parse(push.rawBody.toString('utf8')));
-  return shopify.normalize(payload, shop, push);
+  const [event] = shopify.normalize(payload, shop, push);
+  if (!event) throw new Error('no event');
+  return event;
 }
 
 describe('Shopify simulator', () => {
