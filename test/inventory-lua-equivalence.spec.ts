@@ -26,6 +26,7 @@ describe('reserve.lua is the pure core, inside Redis', () => {
         const [sku, wh] = key.split('@') as [string, string];
         expect(await store.levels(sku, wh)).toEqual<StockRecord>(s);
       }
-    }), { numRuns: 150 });
+      expect(await store.timers()).toEqual(expected.state.timers);
+    }), { numRuns: 1000 });
   });
 });

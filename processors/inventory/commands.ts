@@ -1,8 +1,11 @@
 import type { OrderEvent, OrderStatus } from '../../topics/schemas/order-event.js';
 import type { StockMovement, StockMovementKind } from '../../topics/schemas/stock-movement.js';
 
-/** What an order status asks of stock. REFUNDING asks nothing until the refund is decided. */
-export type HoldTarget = 'LOCKED' | 'RESERVED' | 'SHIPPED' | 'RELEASED' | 'NONE';
+/**
+ * What an order status asks of stock. REFUNDING asks nothing until the refund is decided.
+ * EXPIRED is the hub's own unpaid-timeout: it releases a lock, and never a paid reservation.
+ */
+export type HoldTarget = 'LOCKED' | 'RESERVED' | 'SHIPPED' | 'RELEASED' | 'EXPIRED' | 'NONE';
 
 export const TARGET_BY_STATUS: Readonly<Record<OrderStatus, HoldTarget>> = {
   CREATED: 'LOCKED',
@@ -12,6 +15,9 @@ export const TARGET_BY_STATUS: Readonly<Record<OrderStatus, HoldTarget>> = {
   REFUNDING: 'NONE',
 };
 
+/** How an order no single warehouse can fill is treated. */
+export type SplitRule = 'none' | 'by-line';
+
 /** An order event reduced to what the stock rules need; the same input for the TS core and Lua. */
 export interface OrderCommand {
   t: 'order';
@@ -20,8 +26,16 @@ export interface OrderCommand {
   target: HoldTarget;
   /** [sku, quantity] with each SKU once, sorted, so both implementations see identical input. */
   lines: [string, number][];
-  /** Warehouses to try, in order of preference. */
+  /** Warehouses to try, nearest first. */
   warehouses: string[];
+  /** Presale orders draw only on presale quota; other orders never touch it. */
+  presale: boolean;
+  /** 'by-line': when no warehouse can fill the whole order, each line from the nearest that can. */
+  split: SplitRule;
+  /** When an unpaid lock expires (epoch ms); 0: never. */
+  expiresAt: number;
+  /** Opaque order header kept with the hold, so an expiry can announce the cancellation. */
+  meta: string;
 }
 
 export interface MovementCommand {
@@ -31,19 +45,45 @@ export interface MovementCommand {
   sku: string;
   warehouse: string;
   quantity: number;
+  orderKey: string | null;
 }
 
 export type InventoryCommand = OrderCommand | MovementCommand;
 
-export function orderCommand(event: OrderEvent, warehouses: string[]): OrderCommand {
+export interface OrderCommandOptions {
+  split?: SplitRule;
+  /** Unpaid lock lifetime for this order's channel, ms; 0 disables expiry. */
+  unpaidTimeoutMs?: number;
+}
+
+export function orderCommand(event: OrderEvent, warehouses: string[], opts: OrderCommandOptions = {}): OrderCommand {
   const merged = new Map<string, number>();
   for (const line of event.lines) merged.set(line.sku, (merged.get(line.sku) ?? 0) + line.quantity);
+  const timeout = opts.unpaidTimeoutMs ?? 0;
   return {
     t: 'order', id: event.eventId, orderKey: event.orderKey, target: TARGET_BY_STATUS[event.status],
     lines: [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), warehouses,
+    presale: event.presale, split: opts.split ?? 'none',
+    expiresAt: timeout > 0 ? event.occurredAt + timeout : 0,
+    meta: JSON.stringify(orderHeaderOf(event)),
   };
 }
 
+/** The fields an expiry needs to write the order's cancellation (no PII: region only). */
+export type OrderHeader = Omit<OrderEvent, 'eventId' | 'status' | 'channelStatus' | 'occurredAt' | 'receivedAt' | 'lines'>;
+
+export function orderHeaderOf(e: OrderEvent): OrderHeader {
+  return {
+    orderKey: e.orderKey, channel: e.channel, shopId: e.shopId, brand: e.brand, channelOrderId: e.channelOrderId,
+    currency: e.currency, totalMinor: e.totalMinor, buyerCountry: e.buyerCountry, buyerProvince: e.buyerProvince,
+    buyerCity: e.buyerCity, presale: e.presale,
+  };
+}
+
+export function expiryCommand(orderKey: string): OrderCommand {
+  return { t: 'order', id: `expire:${orderKey}`, orderKey, target: 'EXPIRED', lines: [], warehouses: [], presale: false, split: 'none', expiresAt: 0, meta: '' };
+}
+
 export function movementCommand(m: StockMovement): MovementCommand {
-  return { t: 'move', id: m.movementId, kind: m.kind, sku: m.sku, warehouse: m.warehouse, quantity: m.quantity };
+  return { t: 'move', id: m.movementId, kind: m.kind, sku: m.sku, warehouse: m.warehouse, quantity: m.quantity, orderKey: m.orderKey ?? null };
 }

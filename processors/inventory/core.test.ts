@@ -1,18 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ordersAndReceipts } from './arbitraries.js';
-import type { InventoryCommand, OrderCommand } from './commands.js';
-import { applyAll, applyCommand, emptyState, stockKey, type InventoryState } from './core.js';
+import type { InventoryCommand, MovementCommand, OrderCommand } from './commands.js';
+import { expiryCommand } from './commands.js';
+import { applyAll, applyCommand, dueTimers, emptyState, stockKey, type InventoryState } from './core.js';
 import { availableOf } from './decision.js';
 
-const receipt = (sku: string, wh: string, quantity: number, id = `r-${sku}-${wh}-${quantity}`): InventoryCommand =>
-  ({ t: 'move', id, kind: 'RECEIPT', sku, warehouse: wh, quantity });
-const order = (n: number, target: OrderCommand['target'], lines: [string, number][], warehouses = ['WH-A']): OrderCommand =>
-  ({ t: 'order', id: `o${n}-${target}`, orderKey: `shopify:s1:${n}`, target, lines, warehouses });
+const move = (kind: MovementCommand['kind'], sku: string, wh: string, quantity: number, id = `${kind}-${sku}-${wh}-${quantity}`, orderKey: string | null = null): MovementCommand =>
+  ({ t: 'move', id, kind, sku, warehouse: wh, quantity, orderKey });
+const receipt = (sku: string, wh: string, quantity: number, id?: string): InventoryCommand => move('RECEIPT', sku, wh, quantity, id);
+const order = (n: number, target: OrderCommand['target'], lines: [string, number][], warehouses = ['WH-A'], extra: Partial<OrderCommand> = {}): OrderCommand =>
+  ({ t: 'order', id: `o${n}-${target}`, orderKey: `shopify:s1:${n}`, target, lines, warehouses, presale: false, split: 'none', expiresAt: 0, meta: '', ...extra });
 
 function levels(state: InventoryState, sku: string, wh = 'WH-A') {
   const s = state.stock.get(stockKey(sku, wh));
-  return s ? { physical: s.physical, locked: s.locked, reserved: s.reserved, safety: s.safety } : undefined;
+  return s ? { physical: s.physical, locked: s.locked, reserved: s.reserved, safety: s.safety, ...(s.presaleQuota ? { presaleQuota: s.presaleQuota } : {}) } : undefined;
 }
 
 describe('inventory core: one order through its life', () => {
@@ -93,14 +95,14 @@ describe('inventory core: rejection and allocation', () => {
   });
 
   it('keeps safety stock out of what can be sold', () => {
-    const start = applyAll(emptyState(), [receipt('A', 'WH-A', 10), { t: 'move', id: 'ss', kind: 'SAFETY_STOCK', sku: 'A', warehouse: 'WH-A', quantity: 8 }]).state;
+    const start = applyAll(emptyState(), [receipt('A', 'WH-A', 10), move('SAFETY_STOCK', 'A', 'WH-A', 8)]).state;
     expect(applyCommand(start, order(1, 'LOCKED', [['A', 3]])).result.decisions[0]?.kind).toBe('REJECTED');
     expect(applyCommand(start, order(2, 'LOCKED', [['A', 2]])).result.decisions[0]?.kind).toBe('LOCKED');
   });
 
   it('a cycle count sets physical and reports the difference', () => {
     const start = applyAll(emptyState(), [receipt('A', 'WH-A', 10)]).state;
-    const { state, result } = applyCommand(start, { t: 'move', id: 'c1', kind: 'COUNT', sku: 'A', warehouse: 'WH-A', quantity: 7 });
+    const { state, result } = applyCommand(start, move('COUNT', 'A', 'WH-A', 7));
     expect(result.decisions).toMatchObject([{ kind: 'COUNTED', quantity: -3, physical: 7 }]);
     expect(levels(state, 'A')?.physical).toBe(7);
   });
@@ -108,7 +110,7 @@ describe('inventory core: rejection and allocation', () => {
   it('rejects invalid quantities instead of applying them', () => {
     const start = applyAll(emptyState(), [receipt('A', 'WH-A', 10)]).state;
     expect(applyCommand(start, order(1, 'LOCKED', [['A', 0]])).result.decisions[0]?.reason).toBe('invalid quantity 0 for A');
-    expect(applyCommand(start, { t: 'move', id: 'x', kind: 'RECEIPT', sku: 'A', warehouse: 'WH-A', quantity: -1 }).result.decisions[0]?.kind).toBe('REJECTED');
+    expect(applyCommand(start, move('RECEIPT', 'A', 'WH-A', -1)).result.decisions[0]?.kind).toBe('REJECTED');
   });
 });
 
@@ -142,5 +144,69 @@ describe('inventory core: invariants over random streams (property-based)', () =
       expect(twice.state.stock).toEqual(once.stock);
       expect(twice.results.every((r) => r.replayed || r.decisions.length === 0)).toBe(true);
     }), { numRuns: 200 });
+  });
+});
+
+describe('inventory core: presale, split, expiry, alerts, warehouse movements', () => {
+  const stocked = (n: number, extra: InventoryCommand[] = []) => applyAll(emptyState(), [receipt('A', 'WH-A', n), ...extra]).state;
+
+  it('presale stock is set aside from what normal orders can take, and only presale orders draw on it', () => {
+    const start = stocked(10, [move('PRESALE_QUOTA', 'A', 'WH-A', 6)]);
+    expect(applyCommand(start, order(1, 'LOCKED', [['A', 5]])).result.decisions[0]).toMatchObject({ kind: 'REJECTED', reason: 'insufficient stock at WH-A: A wants 5, 4 available' });
+    const presale = applyCommand(start, order(2, 'LOCKED', [['A', 5]], ['WH-A'], { presale: true }));
+    expect(presale.result.decisions[0]).toMatchObject({ kind: 'LOCKED', presaleQuota: 1, locked: 5 });
+    expect(applyCommand(presale.state, order(3, 'LOCKED', [['A', 2]], ['WH-A'], { presale: true })).result.decisions[0]?.reason)
+      .toBe('insufficient presale quota at WH-A: A wants 2, 1 in presale quota');
+    // A cancelled presale order gives its units back to the quota, not to general stock.
+    const cancelled = applyCommand(presale.state, order(2, 'RELEASED', [['A', 5]], ['WH-A'], { presale: true }));
+    expect(levels(cancelled.state, 'A')).toEqual({ physical: 10, locked: 0, reserved: 0, safety: 0, presaleQuota: 6 });
+  });
+
+  it('a presale quota larger than what is available is refused', () => {
+    const start = stocked(10, [order(1, 'LOCKED', [['A', 7]])]);
+    expect(applyCommand(start, move('PRESALE_QUOTA', 'A', 'WH-A', 4)).result.decisions[0]).toMatchObject({ kind: 'REJECTED', reason: 'presale quota 4 exceeds what is available (3)' });
+  });
+
+  it('split by line: each line from the nearest warehouse that can fill it; otherwise a reasoned rejection', () => {
+    const start = applyAll(emptyState(), [receipt('A', 'WH-A', 5), receipt('B', 'WH-B', 5)]).state;
+    const whole = applyCommand(start, order(1, 'LOCKED', [['A', 1], ['B', 1]], ['WH-A', 'WH-B']));
+    expect(whole.result.decisions.map((d) => d.kind)).toEqual(['REJECTED', 'REJECTED']);
+    expect(whole.result.decisions[0]?.reason).toBe('insufficient stock at WH-A: B wants 1, 0 available; no other of 2 warehouses can fill it');
+    const split = applyCommand(start, order(1, 'LOCKED', [['A', 1], ['B', 1]], ['WH-A', 'WH-B'], { split: 'by-line' }));
+    expect(split.result.decisions.map((d) => `${d.kind} ${d.sku}@${d.warehouse}`)).toEqual(['LOCKED A@WH-A', 'LOCKED B@WH-B']);
+  });
+
+  it('an unpaid lock gets a timer; expiry releases it, payment first cancels the timer', () => {
+    const locked = applyCommand(stocked(10), order(1, 'LOCKED', [['A', 2]], ['WH-A'], { expiresAt: 5000 })).state;
+    expect(dueTimers(locked, 4999)).toEqual([]);
+    expect(dueTimers(locked, 5000)).toEqual(['shopify:s1:1']);
+    const expired = applyCommand(locked, expiryCommand('shopify:s1:1'));
+    expect(expired.result.decisions).toMatchObject([{ kind: 'RELEASED', reason: 'unpaid timeout', quantity: 2 }]);
+    expect(expired.state.timers.size).toBe(0);
+    expect(applyCommand(expired.state, order(1, 'RESERVED', [['A', 2]])).result.decisions).toEqual([]);
+
+    const paid = applyCommand(locked, order(1, 'RESERVED', [['A', 2]])).state;
+    expect(paid.timers.size).toBe(0);
+    expect(applyCommand(paid, expiryCommand('shopify:s1:1')).result.decisions).toEqual([]);
+    expect(levels(paid, 'A')?.reserved).toBe(2);
+  });
+
+  it('alerts once when available drops to the threshold, and again only after it rose above', () => {
+    const start = stocked(14, [move('LOW_STOCK_THRESHOLD', 'A', 'WH-A', 10)]);
+    const kinds = (cmds: InventoryCommand[]) => applyAll(start, cmds).results.map((r) => r.decisions.map((d) => d.kind).join('+'));
+    expect(kinds([order(1, 'LOCKED', [['A', 3]]), order(2, 'LOCKED', [['A', 1]]), order(3, 'LOCKED', [['A', 1]])]))
+      .toEqual(['LOCKED', 'LOCKED+LOW_STOCK', 'LOCKED']);
+    expect(kinds([order(1, 'LOCKED', [['A', 4]]), order(1, 'RELEASED', [['A', 4]]), order(2, 'LOCKED', [['A', 4]])]))
+      .toEqual(['LOCKED+LOW_STOCK', 'RELEASED', 'LOCKED+LOW_STOCK']);
+  });
+
+  it('a warehouse scan-out ships the order it names; adjustments never take physical below zero', () => {
+    const held = applyAll(stocked(10), [order(1, 'RESERVED', [['A', 3]])]).state;
+    const out = applyCommand(held, move('SCAN_OUT', 'A', 'WH-A', 3, 'scan-1', 'shopify:s1:1'));
+    expect(out.result.decisions.map((d) => d.kind)).toEqual(['SHIPPED']);
+    expect(levels(out.state, 'A')).toEqual({ physical: 7, locked: 0, reserved: 0, safety: 0 });
+    expect(applyCommand(out.state, move('SCAN_OUT', 'A', 'WH-A', 3, 'scan-2', 'shopify:s1:1')).result.decisions[0]?.reason).toBe('scan-out of shopify:s1:1: no open hold (SHIPPED)');
+    expect(applyCommand(out.state, move('ADJUSTMENT', 'A', 'WH-A', -8)).result.decisions[0]?.kind).toBe('REJECTED');
+    expect(applyCommand(out.state, move('ADJUSTMENT', 'A', 'WH-A', -2)).result.decisions[0]).toMatchObject({ kind: 'ADJUSTED', physical: 5 });
   });
 });

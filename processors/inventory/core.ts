@@ -8,14 +8,24 @@ import { availableOf, type CommandResult, type Decision, type HoldState } from '
  * differential test runs random command streams through both and demands identical results.
  */
 
+export const DEFAULT_LOW_STOCK_THRESHOLD = 10;
+
 export interface StockRecord extends StockLevels {
+  /** Low-stock alert level for this SKU × warehouse. */
+  threshold: number;
+  /** An alert was sent for the current dip; re-armed when available rises above the threshold. */
+  alerted: boolean;
   version: number;
 }
 
+/** A line as held: which warehouse serves it. */
+export type HeldLine = [sku: string, quantity: number, warehouse: string];
+
 export interface Hold {
   state: HoldState;
-  warehouse: string | null;
-  lines: [string, number][];
+  presale: boolean;
+  lines: HeldLine[];
+  meta: string;
   /** Every command applied to this order and what it decided: a repeat re-emits the same decisions. */
   applied: ReadonlyMap<string, Decision[]>;
 }
@@ -24,45 +34,87 @@ export interface InventoryState {
   stock: ReadonlyMap<string, StockRecord>;
   holds: ReadonlyMap<string, Hold>;
   movements: ReadonlyMap<string, Decision[]>;
+  /** Unpaid locks and when they expire (epoch ms). */
+  timers: ReadonlyMap<string, number>;
 }
 
-export const emptyState = (): InventoryState => ({ stock: new Map(), holds: new Map(), movements: new Map() });
+export const emptyState = (): InventoryState => ({ stock: new Map(), holds: new Map(), movements: new Map(), timers: new Map() });
 
 export const stockKey = (sku: string, warehouse: string): string => `${sku}@${warehouse}`;
 
-const ZERO: StockRecord = { physical: 0, locked: 0, reserved: 0, safety: 0, version: 0 };
+const ZERO: StockRecord = { physical: 0, locked: 0, reserved: 0, safety: 0, presaleQuota: 0, threshold: DEFAULT_LOW_STOCK_THRESHOLD, alerted: false, version: 0 };
 
-type StockChange = (s: StockRecord, quantity: number) => StockRecord;
-const lock: StockChange = (s, q) => ({ ...s, locked: s.locked + q });
-const reserve: StockChange = (s, q) => ({ ...s, locked: s.locked - q, reserved: s.reserved + q });
-const ship: StockChange = (s, q) => ({ ...s, reserved: s.reserved - q, physical: Math.max(0, s.physical - q) });
-const releaseLocked: StockChange = (s, q) => ({ ...s, locked: s.locked - q });
-const releaseReserved: StockChange = (s, q) => ({ ...s, reserved: s.reserved - q });
+/** Orders due to expire at `now`, soonest first (what the timer loop asks Redis). */
+export function dueTimers(state: InventoryState, now: number, limit = 500): string[] {
+  return [...state.timers].filter(([, at]) => at <= now).sort(([ka, a], [kb, b]) => a - b || (ka < kb ? -1 : 1)).slice(0, limit).map(([k]) => k);
+}
 
-/** Mutable scratch over an immutable state: commits a new state object at the end. */
+type StockChange = (s: StockRecord, q: number) => void;
+const lock = (presale: boolean): StockChange => (s, q) => { if (presale) s.presaleQuota -= q; s.locked += q; };
+const reserve: StockChange = (s, q) => { s.locked -= q; s.reserved += q; };
+const ship: StockChange = (s, q) => { s.reserved -= q; s.physical = Math.max(0, s.physical - q); };
+const releaseLocked = (presale: boolean): StockChange => (s, q) => { s.locked -= q; if (presale) s.presaleQuota += q; };
+const releaseReserved = (presale: boolean): StockChange => (s, q) => { s.reserved -= q; if (presale) s.presaleQuota += q; };
+
+/** Mutable scratch over an immutable state: the caller builds a new state object from it. */
 class Draft {
   readonly stock: Map<string, StockRecord>;
+  readonly timers: Map<string, number>;
+  readonly holds: Map<string, Hold>;
   readonly decisions: Decision[] = [];
+  /** Stock keys changed by this command, in first-change order (low-stock checks run over them). */
+  private readonly touched: string[] = [];
+
   constructor(readonly base: InventoryState) {
     this.stock = new Map(base.stock);
+    this.timers = new Map(base.timers);
+    this.holds = new Map(base.holds);
   }
+
   levels(sku: string, warehouse: string): StockRecord {
     return this.stock.get(stockKey(sku, warehouse)) ?? ZERO;
   }
-  change(kind: Decision['kind'], sku: string, warehouse: string, quantity: number, fn: (s: StockRecord) => StockRecord): void {
-    const next = { ...fn(this.levels(sku, warehouse)) };
+
+  change(kind: Decision['kind'], sku: string, warehouse: string, quantity: number, fn: StockChange, reason: string | null = null): void {
+    const key = stockKey(sku, warehouse);
+    const next = { ...this.levels(sku, warehouse) };
+    fn(next, quantity);
     next.version += 1;
-    this.stock.set(stockKey(sku, warehouse), next);
-    this.decisions.push({ kind, sku, warehouse, quantity, reason: null, ...levelsOf(next), version: next.version });
+    this.stock.set(key, next);
+    if (!this.touched.includes(key)) this.touched.push(key);
+    this.decisions.push(decision(kind, sku, warehouse, quantity, reason, next));
   }
+
   reject(sku: string, warehouse: string, quantity: number, reason: string): void {
-    const s = this.levels(sku, warehouse);
-    this.decisions.push({ kind: 'REJECTED', sku, warehouse, quantity, reason, ...levelsOf(s), version: s.version });
+    this.decisions.push(decision('REJECTED', sku, warehouse, quantity, reason, this.levels(sku, warehouse)));
+  }
+
+  /** One alert per dip to or below the threshold; re-armed silently when stock rises above it. */
+  checkLowStock(): void {
+    for (const key of this.touched) {
+      const s = this.stock.get(key)!;
+      const available = availableOf(s);
+      const [sku, warehouse] = splitKey(key);
+      if (available <= s.threshold && !s.alerted) {
+        this.stock.set(key, { ...s, alerted: true });
+        this.decisions.push(decision('LOW_STOCK', sku, warehouse, available, `available ${available} <= threshold ${s.threshold}`, s));
+      } else if (available > s.threshold && s.alerted) {
+        this.stock.set(key, { ...s, alerted: false });
+      }
+    }
   }
 }
 
-function levelsOf(s: StockRecord): StockLevels {
-  return { physical: s.physical, locked: s.locked, reserved: s.reserved, safety: s.safety };
+function splitKey(key: string): [string, string] {
+  const at = key.lastIndexOf('@');
+  return [key.slice(0, at), key.slice(at + 1)];
+}
+
+function decision(kind: Decision['kind'], sku: string, warehouse: string, quantity: number, reason: string | null, s: StockRecord): Decision {
+  return {
+    kind, sku, warehouse, quantity, reason,
+    physical: s.physical, locked: s.locked, reserved: s.reserved, safety: s.safety, presaleQuota: s.presaleQuota, version: s.version,
+  };
 }
 
 export function applyCommand(state: InventoryState, cmd: InventoryCommand): { state: InventoryState; result: CommandResult } {
@@ -79,6 +131,10 @@ export function applyAll(state: InventoryState, cmds: InventoryCommand[]): { sta
   return { state, results };
 }
 
+function commit(draft: Draft, movements = draft.base.movements): InventoryState {
+  return { stock: draft.stock, holds: draft.holds, movements, timers: draft.timers };
+}
+
 function applyOrder(state: InventoryState, cmd: OrderCommand): { state: InventoryState; result: CommandResult } {
   const hold = state.holds.get(cmd.orderKey);
   const prior = hold?.applied.get(cmd.id);
@@ -86,61 +142,83 @@ function applyOrder(state: InventoryState, cmd: OrderCommand): { state: Inventor
 
   const draft = new Draft(state);
   let next: Hold | undefined = hold;
-  const step = (kind: Decision['kind'], wh: string, lines: [string, number][], fn: StockChange) => {
-    for (const [sku, q] of lines) draft.change(kind, sku, wh, q, (s) => fn(s, q));
-  };
-
   if (cmd.target === 'NONE') {
     // nothing to do for stock
   } else if (!hold) {
     if (cmd.target === 'RELEASED') {
       // Cancelled before we saw it created: remember, so a late "created" cannot lock stock.
-      next = { state: 'RELEASED', warehouse: null, lines: cmd.lines, applied: new Map() };
-    } else {
-      const invalid = invalidLinesReason(cmd.lines);
-      const warehouse = invalid ? undefined : cmd.warehouses.find((wh) => cmd.lines.every(([sku, q]) => availableOf(draft.levels(sku, wh)) >= q));
-      if (warehouse === undefined) {
-        const reason = invalid ?? shortageReason(draft, cmd);
-        const wh = cmd.warehouses[0] ?? '';
-        if (cmd.lines.length === 0) draft.reject('', wh, 0, reason);
-        for (const [sku, q] of cmd.lines) draft.reject(sku, wh, q, reason);
-        next = { state: 'REJECTED', warehouse: null, lines: cmd.lines, applied: new Map() };
-      } else {
-        step('LOCKED', warehouse, cmd.lines, lock);
-        if (cmd.target !== 'LOCKED') step('RESERVED', warehouse, cmd.lines, reserve);
-        if (cmd.target === 'SHIPPED') step('SHIPPED', warehouse, cmd.lines, ship);
-        const reached: HoldState = cmd.target === 'LOCKED' ? 'LOCKED' : cmd.target === 'RESERVED' ? 'RESERVED' : 'SHIPPED';
-        next = { state: reached, warehouse, lines: cmd.lines, applied: new Map() };
-      }
+      next = { state: 'RELEASED', presale: cmd.presale, lines: [], meta: cmd.meta, applied: new Map() };
+    } else if (cmd.target !== 'EXPIRED') {
+      next = allocate(draft, cmd);
     }
   } else if (hold.state === 'LOCKED' || hold.state === 'RESERVED') {
-    const wh = hold.warehouse ?? '';
-    let reached: HoldState = hold.state;
-    if (cmd.target === 'RELEASED') {
-      step('RELEASED', wh, hold.lines, reached === 'LOCKED' ? releaseLocked : releaseReserved);
-      reached = 'RELEASED';
-    } else {
-      if (reached === 'LOCKED' && (cmd.target === 'RESERVED' || cmd.target === 'SHIPPED')) {
-        step('RESERVED', wh, hold.lines, reserve);
-        reached = 'RESERVED';
-      }
-      if (cmd.target === 'SHIPPED') {
-        step('SHIPPED', wh, hold.lines, ship);
-        reached = 'SHIPPED';
-      }
-    }
-    next = { ...hold, state: reached };
+    next = { ...hold, state: moveHold(draft, hold, cmd.target) };
+    if (next.state !== 'LOCKED') draft.timers.delete(cmd.orderKey);
   }
   // SHIPPED, RELEASED and REJECTED are final for stock: returns arrive as stock movements.
 
+  draft.checkLowStock();
   const result: CommandResult = { id: cmd.id, replayed: false, decisions: draft.decisions };
-  // REFUNDING on an order we never held leaves nothing behind: there is nothing to repeat.
+  // An expiry or REFUNDING for an order we never held leaves nothing behind: nothing to repeat.
   if (!next) return { state, result };
   const applied = new Map(next.applied);
   applied.set(cmd.id, draft.decisions);
-  const holds = new Map(state.holds);
-  holds.set(cmd.orderKey, { ...next, applied });
-  return { state: { ...state, stock: draft.stock, holds }, result };
+  draft.holds.set(cmd.orderKey, { ...next, applied });
+  return { state: commit(draft), result };
+}
+
+/** A first-seen order: lock it whole (or line by line), step it up to the target, or reject it. */
+function allocate(draft: Draft, cmd: OrderCommand): Hold {
+  const fits = (sku: string, q: number, wh: string) => {
+    const s = draft.levels(sku, wh);
+    return (cmd.presale ? s.presaleQuota : availableOf(s)) >= q;
+  };
+  const invalid = invalidLinesReason(cmd.lines);
+  let held: HeldLine[] | undefined;
+  if (!invalid) {
+    const whole = cmd.warehouses.find((wh) => cmd.lines.every(([sku, q]) => fits(sku, q, wh)));
+    if (whole !== undefined) {
+      held = cmd.lines.map(([sku, q]) => [sku, q, whole]);
+    } else if (cmd.split === 'by-line') {
+      const perLine = cmd.lines.map(([sku, q]) => [sku, q, cmd.warehouses.find((wh) => fits(sku, q, wh))] as const);
+      if (perLine.every(([, , wh]) => wh !== undefined)) held = perLine as HeldLine[];
+    }
+  }
+  if (!held) {
+    const reason = invalid ?? shortageReason(draft, cmd);
+    const wh = cmd.warehouses[0] ?? '';
+    if (cmd.lines.length === 0) draft.reject('', wh, 0, reason);
+    for (const [sku, q] of cmd.lines) draft.reject(sku, wh, q, reason);
+    return { state: 'REJECTED', presale: cmd.presale, lines: [], meta: cmd.meta, applied: new Map() };
+  }
+  for (const [sku, q, wh] of held) draft.change('LOCKED', sku, wh, q, lock(cmd.presale));
+  let state: HoldState = 'LOCKED';
+  const hold: Hold = { state, presale: cmd.presale, lines: held, meta: cmd.meta, applied: new Map() };
+  if (cmd.target !== 'LOCKED') state = moveHold(draft, hold, cmd.target);
+  if (state === 'LOCKED' && cmd.expiresAt > 0) draft.timers.set(cmd.orderKey, cmd.expiresAt);
+  return { ...hold, state };
+}
+
+/** An open hold (LOCKED or RESERVED) moved towards a target; returns the state reached. */
+function moveHold(draft: Draft, hold: Hold, target: OrderCommand['target']): HoldState {
+  let state = hold.state;
+  const each = (kind: Decision['kind'], fn: StockChange, reason: string | null = null) => {
+    for (const [sku, q, wh] of hold.lines) draft.change(kind, sku, wh, q, fn, reason);
+  };
+  if (target === 'RELEASED' || (target === 'EXPIRED' && state === 'LOCKED')) {
+    const reason = target === 'EXPIRED' ? 'unpaid timeout' : null;
+    each('RELEASED', state === 'LOCKED' ? releaseLocked(hold.presale) : releaseReserved(hold.presale), reason);
+    return 'RELEASED';
+  }
+  if (state === 'LOCKED' && (target === 'RESERVED' || target === 'SHIPPED')) {
+    each('RESERVED', reserve);
+    state = 'RESERVED';
+  }
+  if (target === 'SHIPPED') {
+    each('SHIPPED', ship);
+    state = 'SHIPPED';
+  }
+  return state;
 }
 
 function invalidLinesReason(lines: [string, number][]): string | undefined {
@@ -153,11 +231,14 @@ function shortageReason(draft: Draft, cmd: OrderCommand): string {
   const first = cmd.warehouses[0];
   if (first === undefined) return 'no warehouse configured';
   const short = cmd.lines
-    .map(([sku, q]) => ({ sku, q, a: Math.max(0, availableOf(draft.levels(sku, first))) }))
+    .map(([sku, q]) => {
+      const s = draft.levels(sku, first);
+      return { sku, q, a: Math.max(0, cmd.presale ? s.presaleQuota : availableOf(s)) };
+    })
     .filter(({ q, a }) => a < q)
-    .map(({ sku, q, a }) => `${sku} wants ${q}, ${a} available`);
+    .map(({ sku, q, a }) => `${sku} wants ${q}, ${a} ${cmd.presale ? 'in presale quota' : 'available'}`);
   const others = cmd.warehouses.length > 1 ? `; no other of ${cmd.warehouses.length} warehouses can fill it` : '';
-  return `insufficient stock at ${first}: ${short.join(', ')}${others}`;
+  return `insufficient ${cmd.presale ? 'presale quota' : 'stock'} at ${first}: ${short.join(', ')}${others}`;
 }
 
 function applyMovement(state: InventoryState, cmd: MovementCommand): { state: InventoryState; result: CommandResult } {
@@ -165,17 +246,41 @@ function applyMovement(state: InventoryState, cmd: MovementCommand): { state: In
   if (prior) return { state, result: { id: cmd.id, replayed: true, decisions: prior } };
   const draft = new Draft(state);
   const q = cmd.quantity;
-  if (!Number.isInteger(q) || q < 0) {
-    draft.reject(cmd.sku, cmd.warehouse, q, `invalid ${cmd.kind} quantity ${q}`);
+  const { sku, warehouse: wh } = cmd;
+  if (!Number.isInteger(q) || (q < 0 && cmd.kind !== 'ADJUSTMENT')) {
+    draft.reject(sku, wh, q, `invalid ${cmd.kind} quantity ${q}`);
   } else if (cmd.kind === 'RECEIPT' || cmd.kind === 'RETURN') {
-    draft.change('RECEIVED', cmd.sku, cmd.warehouse, q, (s) => ({ ...s, physical: s.physical + q }));
+    draft.change('RECEIVED', sku, wh, q, (s) => { s.physical += q; });
   } else if (cmd.kind === 'COUNT') {
-    const before = draft.levels(cmd.sku, cmd.warehouse).physical;
-    draft.change('COUNTED', cmd.sku, cmd.warehouse, q - before, (s) => ({ ...s, physical: q }));
+    const before = draft.levels(sku, wh).physical;
+    draft.change('COUNTED', sku, wh, q - before, (s) => { s.physical = q; });
+  } else if (cmd.kind === 'ADJUSTMENT') {
+    if (draft.levels(sku, wh).physical + q < 0) draft.reject(sku, wh, q, `adjustment ${q} would make physical stock negative`);
+    else draft.change('ADJUSTED', sku, wh, q, (s) => { s.physical += q; });
+  } else if (cmd.kind === 'SAFETY_STOCK') {
+    draft.change('SAFETY_STOCK_SET', sku, wh, q, (s) => { s.safety = q; });
+  } else if (cmd.kind === 'PRESALE_QUOTA') {
+    const s = draft.levels(sku, wh);
+    if (q - s.presaleQuota > availableOf(s)) draft.reject(sku, wh, q, `presale quota ${q} exceeds what is available (${availableOf(s) + s.presaleQuota})`);
+    else draft.change('PRESALE_QUOTA_SET', sku, wh, q, (r) => { r.presaleQuota = q; });
+  } else if (cmd.kind === 'LOW_STOCK_THRESHOLD') {
+    draft.change('THRESHOLD_SET', sku, wh, q, (s) => { s.threshold = q; s.alerted = false; });
   } else {
-    draft.change('SAFETY_STOCK_SET', cmd.sku, cmd.warehouse, q, (s) => ({ ...s, safety: q }));
+    scanOut(draft, cmd);
   }
+  draft.checkLowStock();
   const movements = new Map(state.movements);
   movements.set(cmd.id, draft.decisions);
-  return { state: { ...state, stock: draft.stock, movements }, result: { id: cmd.id, replayed: false, decisions: draft.decisions } };
+  return { state: commit(draft, movements), result: { id: cmd.id, replayed: false, decisions: draft.decisions } };
+}
+
+/** The warehouse's PDA scan-out: the order's parcel left, so its hold ships. */
+function scanOut(draft: Draft, cmd: MovementCommand): void {
+  const hold = cmd.orderKey === null ? undefined : draft.holds.get(cmd.orderKey);
+  if (!hold || (hold.state !== 'LOCKED' && hold.state !== 'RESERVED')) {
+    draft.reject(cmd.sku, cmd.warehouse, cmd.quantity, `scan-out of ${cmd.orderKey ?? '(no order)'}: no open hold (${hold?.state ?? 'unknown order'})`);
+    return;
+  }
+  draft.holds.set(cmd.orderKey!, { ...hold, state: moveHold(draft, hold, 'SHIPPED') });
+  draft.timers.delete(cmd.orderKey!);
 }

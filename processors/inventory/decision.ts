@@ -20,5 +20,5 @@ export interface CommandResult {
 export type HoldState = 'LOCKED' | 'RESERVED' | 'SHIPPED' | 'RELEASED' | 'REJECTED';
 
 export function availableOf(s: StockLevels): number {
-  return s.physical - s.locked - s.reserved - s.safety;
+  return s.physical - s.locked - s.reserved - s.safety - s.presaleQuota;
 }

@@ -62,7 +62,7 @@ export function toInventoryEvent(d: Decision, cmd: InventoryCommand, source: Dec
     kind: d.kind,
     orderKey: cmd.t === 'order' ? cmd.orderKey : null,
     sku: d.sku, warehouse: d.warehouse, quantity: d.quantity, reason: d.reason,
-    physical: d.physical, locked: d.locked, reserved: d.reserved, safety: d.safety,
+    physical: d.physical, locked: d.locked, reserved: d.reserved, safety: d.safety, presaleQuota: d.presaleQuota,
     available: availableOf(d), version: d.version, occurredAt,
   };
 }

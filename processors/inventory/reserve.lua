@@ -5,47 +5,85 @@
 -- ARGV[1] key prefix (a {hash tag}, so every key lives in one cluster slot)
 -- ARGV[2] JSON array of commands (see commands.ts)
 -- returns JSON array of { id, replayed, decisions }
+--
+-- Keys:  s:<sku>@<wh>  hash p l r s q t a v  (physical locked reserved safety presaleQuota threshold alerted version)
+--        h:<orderKey>  hash st ps ln mt e:<cmdId>   (hold state, presale, lines [[sku,q,wh]], meta, decisions)
+--        m:<id>        applied movement → decisions;  timers  zset orderKey → expiry (ms)
 local P = ARGV[1]
 local cmds = cjson.decode(ARGV[2])
+local DEFAULT_THRESHOLD = 10
+local TIMERS = P .. 'timers'
 
-local function stock_key(sku, wh) return P .. 's:' .. sku .. '@' .. wh end
-
--- levels cached for the batch, written back once at the end
-local cache = {}
+local cache = {}   -- stock levels read once per batch, written back at the end
 local function levels(sku, wh)
-  local k = stock_key(sku, wh)
+  local k = P .. 's:' .. sku .. '@' .. wh
   local s = cache[k]
   if s == nil then
-    local v = redis.call('HMGET', k, 'p', 'l', 'r', 's', 'v')
-    s = { p = tonumber(v[1]) or 0, l = tonumber(v[2]) or 0, r = tonumber(v[3]) or 0,
-          s = tonumber(v[4]) or 0, v = tonumber(v[5]) or 0, dirty = false }
+    local v = redis.call('HMGET', k, 'p', 'l', 'r', 's', 'q', 't', 'a', 'v')
+    s = { p = tonumber(v[1]) or 0, l = tonumber(v[2]) or 0, r = tonumber(v[3]) or 0, s = tonumber(v[4]) or 0,
+          q = tonumber(v[5]) or 0, t = tonumber(v[6]) or DEFAULT_THRESHOLD, a = tonumber(v[7]) or 0,
+          v = tonumber(v[8]) or 0, dirty = false, sku = sku, wh = wh }
     cache[k] = s
   end
   return s
 end
-local function available(s) return s.p - s.l - s.r - s.s end
+local function available(s) return s.p - s.l - s.r - s.s - s.q end
 
 local function decision(kind, sku, wh, q, reason, s)
   return { kind = kind, sku = sku, warehouse = wh, quantity = q, reason = reason or cjson.null,
-           physical = s.p, locked = s.l, reserved = s.r, safety = s.s, version = s.v }
+           physical = s.p, locked = s.l, reserved = s.r, safety = s.s, presaleQuota = s.q, version = s.v }
 end
 
-local function change(out, kind, sku, wh, q, fn)
+-- per-command scratch
+local out, touched, touched_set
+local function begin_command() out = {}; touched = {}; touched_set = {} end
+
+local function change(kind, sku, wh, q, fn, reason)
   local s = levels(sku, wh)
   fn(s, q)
   s.v = s.v + 1
   s.dirty = true
-  out[#out + 1] = decision(kind, sku, wh, q, nil, s)
+  if not touched_set[s] then touched_set[s] = true; touched[#touched + 1] = s end
+  out[#out + 1] = decision(kind, sku, wh, q, reason, s)
+end
+local function reject(sku, wh, q, reason) out[#out + 1] = decision('REJECTED', sku, wh, q, reason, levels(sku, wh)) end
+
+local function check_low_stock()
+  for _, s in ipairs(touched) do
+    local a = available(s)
+    if a <= s.t and s.a == 0 then
+      s.a = 1; s.dirty = true
+      out[#out + 1] = decision('LOW_STOCK', s.sku, s.wh, a, 'available ' .. tostring(a) .. ' <= threshold ' .. tostring(s.t), s)
+    elseif a > s.t and s.a == 1 then
+      s.a = 0; s.dirty = true
+    end
+  end
 end
 
-local function lock(s, q) s.l = s.l + q end
+local function lock(presale) return function(s, q) if presale then s.q = s.q - q end; s.l = s.l + q end end
 local function reserve(s, q) s.l = s.l - q; s.r = s.r + q end
 local function ship(s, q) s.r = s.r - q; s.p = math.max(0, s.p - q) end
-local function release_locked(s, q) s.l = s.l - q end
-local function release_reserved(s, q) s.r = s.r - q end
+local function release_locked(presale) return function(s, q) s.l = s.l - q; if presale then s.q = s.q + q end end end
+local function release_reserved(presale) return function(s, q) s.r = s.r - q; if presale then s.q = s.q + q end end end
 
-local function step(out, kind, wh, lines, fn)
-  for _, line in ipairs(lines) do change(out, kind, line[1], wh, line[2], fn) end
+-- an open hold { st, presale, lines } moved towards target; returns the state reached
+local function move_hold(hold, target)
+  local st = hold.st
+  local function each(kind, fn, reason)
+    for _, line in ipairs(hold.lines) do change(kind, line[1], line[3], line[2], fn, reason) end
+  end
+  if target == 'RELEASED' or (target == 'EXPIRED' and st == 'LOCKED') then
+    local reason = nil
+    if target == 'EXPIRED' then reason = 'unpaid timeout' end
+    if st == 'LOCKED' then each('RELEASED', release_locked(hold.presale), reason)
+    else each('RELEASED', release_reserved(hold.presale), reason) end
+    return 'RELEASED'
+  end
+  if st == 'LOCKED' and (target == 'RESERVED' or target == 'SHIPPED') then
+    each('RESERVED', reserve); st = 'RESERVED'
+  end
+  if target == 'SHIPPED' then each('SHIPPED', ship); st = 'SHIPPED' end
+  return st
 end
 
 local function is_positive_integer(q) return q > 0 and q == math.floor(q) end
@@ -53,126 +91,155 @@ local function is_positive_integer(q) return q > 0 and q == math.floor(q) end
 local function invalid_lines_reason(lines)
   if #lines == 0 then return 'order has no lines' end
   for _, line in ipairs(lines) do
-    if not is_positive_integer(line[2]) then
-      return 'invalid quantity ' .. tostring(line[2]) .. ' for ' .. line[1]
-    end
+    if not is_positive_integer(line[2]) then return 'invalid quantity ' .. tostring(line[2]) .. ' for ' .. line[1] end
   end
   return nil
 end
 
+local function capacity(cmd, s) if cmd.presale then return s.q end; return available(s) end
+
 local function shortage_reason(cmd)
   local first = cmd.warehouses[1]
   if first == nil then return 'no warehouse configured' end
+  local what, unit = 'stock', 'available'
+  if cmd.presale then what, unit = 'presale quota', 'in presale quota' end
   local short = {}
   for _, line in ipairs(cmd.lines) do
-    local a = math.max(0, available(levels(line[1], first)))
-    if a < line[2] then short[#short + 1] = line[1] .. ' wants ' .. tostring(line[2]) .. ', ' .. tostring(a) .. ' available' end
+    local a = math.max(0, capacity(cmd, levels(line[1], first)))
+    if a < line[2] then short[#short + 1] = line[1] .. ' wants ' .. tostring(line[2]) .. ', ' .. tostring(a) .. ' ' .. unit end
   end
   local others = ''
   if #cmd.warehouses > 1 then others = '; no other of ' .. tostring(#cmd.warehouses) .. ' warehouses can fill it' end
-  return 'insufficient stock at ' .. first .. ': ' .. table.concat(short, ', ') .. others
+  return 'insufficient ' .. what .. ' at ' .. first .. ': ' .. table.concat(short, ', ') .. others
 end
 
-local function can_fill(wh, lines)
-  for _, line in ipairs(lines) do
-    if available(levels(line[1], wh)) < line[2] then return false end
+-- a first-seen order: returns the new hold { st, presale, lines, meta }
+local function allocate(cmd)
+  local function fits(sku, q, wh) return capacity(cmd, levels(sku, wh)) >= q end
+  local invalid = invalid_lines_reason(cmd.lines)
+  local held = nil
+  if not invalid then
+    for _, wh in ipairs(cmd.warehouses) do
+      local all = true
+      for _, line in ipairs(cmd.lines) do if not fits(line[1], line[2], wh) then all = false; break end end
+      if all then
+        held = {}
+        for i, line in ipairs(cmd.lines) do held[i] = { line[1], line[2], wh } end
+        break
+      end
+    end
+    if held == nil and cmd.split == 'by-line' then
+      local per = {}
+      for i, line in ipairs(cmd.lines) do
+        for _, wh in ipairs(cmd.warehouses) do
+          if fits(line[1], line[2], wh) then per[i] = { line[1], line[2], wh }; break end
+        end
+        if per[i] == nil then per = nil; break end
+      end
+      held = per
+    end
   end
-  return true
+  if held == nil then
+    local reason = invalid or shortage_reason(cmd)
+    local wh = cmd.warehouses[1] or ''
+    if #cmd.lines == 0 then reject('', wh, 0, reason) end
+    for _, line in ipairs(cmd.lines) do reject(line[1], wh, line[2], reason) end
+    return { st = 'REJECTED', presale = cmd.presale, lines = {}, meta = cmd.meta }
+  end
+  for _, line in ipairs(held) do change('LOCKED', line[1], line[3], line[2], lock(cmd.presale)) end
+  local hold = { st = 'LOCKED', presale = cmd.presale, lines = held, meta = cmd.meta }
+  if cmd.target ~= 'LOCKED' then hold.st = move_hold(hold, cmd.target) end
+  if hold.st == 'LOCKED' and cmd.expiresAt > 0 then redis.call('ZADD', TIMERS, cmd.expiresAt, cmd.orderKey) end
+  return hold
 end
+
+local function read_hold(hk)
+  local h = redis.call('HMGET', hk, 'st', 'ps', 'ln', 'mt')
+  if not h[1] then return nil end
+  return { st = h[1], presale = h[2] == '1', lines = cjson.decode(h[3]), meta = h[4] }
+end
+
+local function encode_lines(lines) if #lines == 0 then return '[]' end; return cjson.encode(lines) end
+local function encode_out() if #out == 0 then return '[]' end; return cjson.encode(out) end
 
 local function apply_order(cmd)
   local hk = P .. 'h:' .. cmd.orderKey
   local prior = redis.call('HGET', hk, 'e:' .. cmd.id)
   if prior then return { id = cmd.id, replayed = true, decisions = cjson.decode(prior) } end
-
-  local out = {}
-  local h = redis.call('HMGET', hk, 'st', 'wh', 'ln')
-  local st, hwh = h[1], h[2]
-  local next_state = nil
-  local next_wh = nil
-  local next_lines = cmd.lines
-  local target = cmd.target
-
-  if target == 'NONE' then
-    next_state = st or nil
-  elseif not st then
-    if target == 'RELEASED' then
-      next_state = 'RELEASED'
-    else
-      local invalid = invalid_lines_reason(cmd.lines)
-      local wh = nil
-      if not invalid then
-        for _, candidate in ipairs(cmd.warehouses) do
-          if can_fill(candidate, cmd.lines) then wh = candidate; break end
-        end
-      end
-      if wh == nil then
-        local reason = invalid or shortage_reason(cmd)
-        local first = cmd.warehouses[1] or ''
-        if #cmd.lines == 0 then out[#out + 1] = decision('REJECTED', '', first, 0, reason, levels('', first)) end
-        for _, line in ipairs(cmd.lines) do
-          out[#out + 1] = decision('REJECTED', line[1], first, line[2], reason, levels(line[1], first))
-        end
-        next_state = 'REJECTED'
-      else
-        step(out, 'LOCKED', wh, cmd.lines, lock)
-        if target ~= 'LOCKED' then step(out, 'RESERVED', wh, cmd.lines, reserve) end
-        if target == 'SHIPPED' then step(out, 'SHIPPED', wh, cmd.lines, ship) end
-        next_state = target
-        next_wh = wh
-      end
+  begin_command()
+  local hold = read_hold(hk)
+  local next_hold = hold
+  local created = false
+  if cmd.target == 'NONE' then
+    -- nothing to do for stock
+  elseif hold == nil then
+    if cmd.target == 'RELEASED' then
+      next_hold = { st = 'RELEASED', presale = cmd.presale, lines = {}, meta = cmd.meta }; created = true
+    elseif cmd.target ~= 'EXPIRED' then
+      next_hold = allocate(cmd); created = true
     end
-  elseif st == 'LOCKED' or st == 'RESERVED' then
-    local lines = cjson.decode(h[3])
-    next_lines = nil
-    next_state = st
-    if target == 'RELEASED' then
-      if st == 'LOCKED' then step(out, 'RELEASED', hwh, lines, release_locked)
-      else step(out, 'RELEASED', hwh, lines, release_reserved) end
-      next_state = 'RELEASED'
-    else
-      if st == 'LOCKED' and (target == 'RESERVED' or target == 'SHIPPED') then
-        step(out, 'RESERVED', hwh, lines, reserve)
-        next_state = 'RESERVED'
-      end
-      if target == 'SHIPPED' then
-        step(out, 'SHIPPED', hwh, lines, ship)
-        next_state = 'SHIPPED'
-      end
-    end
-  else
-    next_state = st -- SHIPPED, RELEASED, REJECTED are final for stock
+  elseif hold.st == 'LOCKED' or hold.st == 'RESERVED' then
+    next_hold.st = move_hold(hold, cmd.target)
+    if next_hold.st ~= 'LOCKED' then redis.call('ZREM', TIMERS, cmd.orderKey) end
   end
-
-  if next_state ~= nil then
-    local encoded = '[]'
-    if #out > 0 then encoded = cjson.encode(out) end
-    if st then
-      redis.call('HSET', hk, 'st', next_state, 'e:' .. cmd.id, encoded)
+  check_low_stock()
+  if next_hold ~= nil then
+    local ps = '0'
+    if next_hold.presale then ps = '1' end
+    if created then
+      redis.call('HSET', hk, 'st', next_hold.st, 'ps', ps, 'ln', encode_lines(next_hold.lines), 'mt', next_hold.meta, 'e:' .. cmd.id, encode_out())
     else
-      redis.call('HSET', hk, 'st', next_state, 'wh', next_wh or '', 'ln', cjson.encode(next_lines), 'e:' .. cmd.id, encoded)
+      redis.call('HSET', hk, 'st', next_hold.st, 'e:' .. cmd.id, encode_out())
     end
   end
   return { id = cmd.id, replayed = false, decisions = out }
+end
+
+local function scan_out(cmd)
+  local key = cmd.orderKey
+  local hold = nil
+  if key ~= nil and key ~= cjson.null then hold = read_hold(P .. 'h:' .. key) end
+  if hold == nil or (hold.st ~= 'LOCKED' and hold.st ~= 'RESERVED') then
+    local who = '(no order)'
+    if key ~= nil and key ~= cjson.null then who = key end
+    local state = 'unknown order'
+    if hold ~= nil then state = hold.st end
+    reject(cmd.sku, cmd.warehouse, cmd.quantity, 'scan-out of ' .. who .. ': no open hold (' .. state .. ')')
+    return
+  end
+  redis.call('HSET', P .. 'h:' .. key, 'st', move_hold(hold, 'SHIPPED'))
+  redis.call('ZREM', TIMERS, key)
 end
 
 local function apply_movement(cmd)
   local mk = P .. 'm:' .. cmd.id
   local prior = redis.call('GET', mk)
   if prior then return { id = cmd.id, replayed = true, decisions = cjson.decode(prior) } end
-  local out = {}
-  local q = cmd.quantity
-  if q < 0 or q ~= math.floor(q) then
-    out[1] = decision('REJECTED', cmd.sku, cmd.warehouse, q, 'invalid ' .. cmd.kind .. ' quantity ' .. tostring(q), levels(cmd.sku, cmd.warehouse))
-  elseif cmd.kind == 'RECEIPT' or cmd.kind == 'RETURN' then
-    change(out, 'RECEIVED', cmd.sku, cmd.warehouse, q, function(s) s.p = s.p + q end)
-  elseif cmd.kind == 'COUNT' then
-    local before = levels(cmd.sku, cmd.warehouse).p
-    change(out, 'COUNTED', cmd.sku, cmd.warehouse, q - before, function(s) s.p = q end)
+  begin_command()
+  local q, sku, wh, kind = cmd.quantity, cmd.sku, cmd.warehouse, cmd.kind
+  if q ~= math.floor(q) or (q < 0 and kind ~= 'ADJUSTMENT') then
+    reject(sku, wh, q, 'invalid ' .. kind .. ' quantity ' .. tostring(q))
+  elseif kind == 'RECEIPT' or kind == 'RETURN' then
+    change('RECEIVED', sku, wh, q, function(s) s.p = s.p + q end)
+  elseif kind == 'COUNT' then
+    local before = levels(sku, wh).p
+    change('COUNTED', sku, wh, q - before, function(s) s.p = q end)
+  elseif kind == 'ADJUSTMENT' then
+    if levels(sku, wh).p + q < 0 then reject(sku, wh, q, 'adjustment ' .. tostring(q) .. ' would make physical stock negative')
+    else change('ADJUSTED', sku, wh, q, function(s) s.p = s.p + q end) end
+  elseif kind == 'SAFETY_STOCK' then
+    change('SAFETY_STOCK_SET', sku, wh, q, function(s) s.s = q end)
+  elseif kind == 'PRESALE_QUOTA' then
+    local s = levels(sku, wh)
+    if q - s.q > available(s) then reject(sku, wh, q, 'presale quota ' .. tostring(q) .. ' exceeds what is available (' .. tostring(available(s) + s.q) .. ')')
+    else change('PRESALE_QUOTA_SET', sku, wh, q, function(r) r.q = q end) end
+  elseif kind == 'LOW_STOCK_THRESHOLD' then
+    change('THRESHOLD_SET', sku, wh, q, function(s) s.t = q; s.a = 0 end)
   else
-    change(out, 'SAFETY_STOCK_SET', cmd.sku, cmd.warehouse, q, function(s) s.s = q end)
+    scan_out(cmd)
   end
-  redis.call('SET', mk, cjson.encode(out))
+  check_low_stock()
+  redis.call('SET', mk, encode_out())
   return { id = cmd.id, replayed = false, decisions = out }
 end
 
@@ -181,6 +248,6 @@ for i, cmd in ipairs(cmds) do
   if cmd.t == 'order' then results[i] = apply_order(cmd) else results[i] = apply_movement(cmd) end
 end
 for k, s in pairs(cache) do
-  if s.dirty then redis.call('HSET', k, 'p', s.p, 'l', s.l, 'r', s.r, 's', s.s, 'v', s.v) end
+  if s.dirty then redis.call('HSET', k, 'p', s.p, 'l', s.l, 'r', s.r, 's', s.s, 'q', s.q, 't', s.t, 'a', s.a, 'v', s.v) end
 end
 return cjson.encode(results)

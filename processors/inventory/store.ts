@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { InventoryCommand } from './commands.js';
 import type { CommandResult, Decision, HoldState } from './decision.js';
-import type { StockRecord } from './core.js';
+import { DEFAULT_LOW_STOCK_THRESHOLD, type StockRecord } from './core.js';
 
 const RESERVE_LUA = readFileSync(new URL('./reserve.lua', import.meta.url), 'utf8');
 
@@ -25,8 +25,29 @@ export class RedisInventoryStore {
   }
 
   async levels(sku: string, warehouse: string): Promise<StockRecord> {
-    const [p, l, r, s, v] = await this.redis.hmget(`${this.prefix}s:${sku}@${warehouse}`, 'p', 'l', 'r', 's', 'v');
-    return { physical: Number(p ?? 0), locked: Number(l ?? 0), reserved: Number(r ?? 0), safety: Number(s ?? 0), version: Number(v ?? 0) };
+    const [p, l, r, s, q, t, a, v] = await this.redis.hmget(`${this.prefix}s:${sku}@${warehouse}`, 'p', 'l', 'r', 's', 'q', 't', 'a', 'v');
+    return {
+      physical: Number(p ?? 0), locked: Number(l ?? 0), reserved: Number(r ?? 0), safety: Number(s ?? 0), presaleQuota: Number(q ?? 0),
+      threshold: t === null ? DEFAULT_LOW_STOCK_THRESHOLD : Number(t), alerted: a === '1', version: Number(v ?? 0),
+    };
+  }
+
+  /** Unpaid locks due at `now`, soonest first. */
+  async dueTimers(now: number, limit = 500): Promise<string[]> {
+    return this.redis.zrangebyscore(`${this.prefix}timers`, '-inf', now, 'LIMIT', 0, limit);
+  }
+
+  /** Every pending unpaid-lock timer (tests, operations). */
+  async timers(): Promise<Map<string, number>> {
+    const flat = await this.redis.zrange(`${this.prefix}timers`, 0, -1, 'WITHSCORES');
+    const out = new Map<string, number>();
+    for (let i = 0; i < flat.length; i += 2) out.set(flat[i]!, Number(flat[i + 1]));
+    return out;
+  }
+
+  /** The order header stored with a hold (see OrderCommand.meta). */
+  async holdMeta(orderKey: string): Promise<string | null> {
+    return this.redis.hget(`${this.prefix}h:${orderKey}`, 'mt');
   }
 
   async holdState(orderKey: string): Promise<HoldState | null> {

@@ -3,14 +3,20 @@ import type { Schema } from 'avsc';
 /** What the inventory processor decided, one event per SKU line touched, with the stock after it. */
 export const INVENTORY_EVENT_KINDS = [
   'LOCKED', 'REJECTED', 'RESERVED', 'RELEASED', 'SHIPPED', 'RECEIVED', 'COUNTED', 'SAFETY_STOCK_SET',
+  'ADJUSTED', 'PRESALE_QUOTA_SET', 'THRESHOLD_SET', 'LOW_STOCK',
 ] as const;
 export type InventoryEventKind = (typeof INVENTORY_EVENT_KINDS)[number];
 
+/**
+ * physical = available + locked + reserved + safety + presaleQuota. presaleQuota is stock set aside
+ * for presale orders only (part of "reserved" in the seed's four-state table).
+ */
 export interface StockLevels {
   physical: number;
   locked: number;
   reserved: number;
   safety: number;
+  presaleQuota: number;
 }
 
 export interface InventoryEvent extends StockLevels {
@@ -46,6 +52,7 @@ export const inventoryEventSchema: Schema = {
     { name: 'locked', type: 'long' },
     { name: 'reserved', type: 'long' },
     { name: 'safety', type: 'long' },
+    { name: 'presaleQuota', type: 'long', default: 0 },
     { name: 'available', type: 'long' },
     { name: 'version', type: 'long' },
     { name: 'occurredAt', type: { type: 'long', logicalType: 'timestamp-millis' } as Schema },

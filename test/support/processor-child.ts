@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { AssignerProtocol, type Admin } from 'kafkajs';
+import type { Config } from '../../lib/config.js';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The environment `omnistream run` reads, from a loaded config (so test/bench and child agree). */
+export function childEnv(config: Config, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    KAFKA_BROKERS: config.KAFKA_BROKERS.join(','),
+    SCHEMA_REGISTRY_URL: config.SCHEMA_REGISTRY_URL,
+    REDIS_URL: config.REDIS_URL,
+    DATABASE_URL: config.DATABASE_URL,
+    OMNISTREAM_NAMESPACE: config.OMNISTREAM_NAMESPACE,
+    OMNISTREAM_PG_SCHEMA: config.OMNISTREAM_PG_SCHEMA,
+    OMNISTREAM_WAREHOUSES: config.OMNISTREAM_WAREHOUSES.join(','),
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
+/**
+ * `omnistream run --only inventory` as a separate OS process (node --import tsx, no npx wrapper,
+ * so a SIGKILL hits the processor itself). Keeps the last lines it printed for error messages.
+ */
+export class ProcessorChild {
+  readonly proc: ChildProcess;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private tail: string[] = [];
+  private expectExit = false;
+
+  constructor(env: NodeJS.ProcessEnv, readonly label = 'inventory') {
+    this.proc = spawn(process.execPath, ['--import', 'tsx', 'cli/omnistream.ts', 'run', '--only', 'inventory'], {
+      cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) this.tail.push(line);
+      if (this.tail.length > 40) this.tail = this.tail.slice(-40);
+    };
+    this.proc.stdout!.on('data', keep);
+    this.proc.stderr!.on('data', keep);
+    this.exited = new Promise((resolve) => this.proc.once('exit', (code, signal) => {
+      if (!this.expectExit) process.stderr.write(`[${label} pid ${this.proc.pid}] exited unexpectedly (code ${code}, signal ${signal}):\n${this.output()}\n`);
+      resolve({ code, signal });
+    }));
+  }
+
+  get pid(): number { return this.proc.pid ?? -1; }
+
+  output(): string { return this.tail.join('\n'); }
+
+  /** SIGKILL: no shutdown hooks, no offset commit, no leave-group. */
+  async kill(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    this.expectExit = true;
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
+    return this.exited;
+  }
+
+  /** SIGTERM (graceful: the CLI disconnects and leaves the group), SIGKILL after `graceMs`. */
+  async stop(graceMs = 15_000): Promise<void> {
+    this.expectExit = true;
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    this.proc.kill('SIGTERM');
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+/** Waits until the group is Stable with at least `members` members that hold partitions. */
+export async function waitForGroupStable(admin: Admin, groupId: string, members = 1, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { groups } = await admin.describeGroups([groupId]);
+    const g = groups[0];
+    if (g && g.state === 'Stable' && g.members.filter(holdsPartitions).length >= members) return;
+    if (Date.now() > deadline) throw new Error(`group ${groupId} not stable with ${members} member(s) after ${timeoutMs} ms (state ${g?.state}, ${g?.members.length ?? 0} members)`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Committed offsets of a group on a topic, summed over partitions (records it has finished). */
+export async function committedCount(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return (t?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+}
+
+function holdsPartitions(m: { memberAssignment: Buffer }): boolean {
+  if (m.memberAssignment.length === 0) return false;
+  const decoded = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
+  return Object.values(decoded?.assignment ?? {}).some((parts) => parts.length > 0);
+}
