@@ -66,6 +66,9 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
     const seconds = (performance.now() - started) / 1000;
     step(`${pushes.length} pushes in ${seconds.toFixed(2)} s; waiting for the processor and the sink to catch up`);
     await pipeline.drain(120_000);
+    const expired = await pipeline.expireDue();
+    step(`unpaid for more than ${config.OMNISTREAM_UNPAID_TIMEOUT_MINUTES} minutes: ${expired} orders released and cancelled by the hub`);
+    await pipeline.drain(120_000);
     await printSummary(pipeline.pool, config.OMNISTREAM_PG_SCHEMA, outcomes, HOT);
   } finally {
     await pipeline.stop();

@@ -1,4 +1,3 @@
-import type { Consumer } from 'kafkajs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
@@ -24,6 +23,8 @@ export interface Pipeline {
   serde: TopicSerde;
   pool: pg.Pool;
   redis: Redis;
+  /** Releases unpaid locks that are due now (the processor's timer does this every second). */
+  expireDue(): Promise<number>;
   /** Resolves when the processor and the sink have committed everything written so far. */
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -55,13 +56,22 @@ export async function startPipeline(config: Config, log: Logger, opts: PipelineO
   await producer.connect();
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 6 });
-  const consumers: Consumer[] = [];
+  const stoppers: (() => Promise<void>)[] = [];
+  let expireDue = async () => 0;
 
   if (parts.inventory) {
-    consumers.push(await startInventoryProcessor({ kafka, serde, redis, producer, namespace: ns, log: log.child({ component: 'inventory' }), warehouses: config.OMNISTREAM_WAREHOUSES }));
+    const timeouts = config.OMNISTREAM_UNPAID_TIMEOUT_BY_CHANNEL;
+    const inventory = await startInventoryProcessor({
+      kafka, serde, redis, producer, namespace: ns, log: log.child({ component: 'inventory' }),
+      warehouses: config.OMNISTREAM_WAREHOUSES, split: config.OMNISTREAM_SPLIT_RULE,
+      unpaidTimeoutMs: (channel) => (timeouts.get(channel) ?? config.OMNISTREAM_UNPAID_TIMEOUT_MINUTES) * 60_000,
+    });
+    stoppers.push(() => inventory.disconnect());
+    expireDue = () => inventory.expireDue();
   }
   if (parts.sink) {
-    consumers.push(await startPostgresSink({ kafka, serde, pool, producer, schema: config.OMNISTREAM_PG_SCHEMA, namespace: ns, log: log.child({ component: 'sink-postgres' }) }));
+    const sink = await startPostgresSink({ kafka, serde, pool, producer, schema: config.OMNISTREAM_PG_SCHEMA, namespace: ns, log: log.child({ component: 'sink-postgres' }) });
+    stoppers.push(() => sink.disconnect());
   }
   let url = '';
   let app: ReturnType<typeof buildGateway> | undefined;
@@ -75,13 +85,14 @@ export async function startPipeline(config: Config, log: Logger, opts: PipelineO
   const topics = (ids: readonly TopicId[]) => ids.map((id) => topicName(ns, id));
   return {
     url, serde, pool, redis,
+    expireDue: () => expireDue(),
     drain: (timeoutMs) => waitUntilCaughtUp(admin, [
       ...(parts.inventory ? [{ groupId: group(INVENTORY_GROUP), topics: topics(INVENTORY_INPUTS) }] : []),
       ...(parts.sink ? [{ groupId: group('sink-postgres'), topics: topics(['orderEvents', 'inventoryEvents']) }] : []),
     ], timeoutMs),
     async stop() {
       await app?.close();
-      await Promise.all(consumers.map((c) => c.disconnect()));
+      await Promise.all(stoppers.map((stop) => stop()));
       await producer.disconnect();
       await admin.disconnect();
       redis.disconnect();

@@ -8,6 +8,8 @@ const shopSchema = z.object({
   shopId: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ - only'),
   brand: z.string().min(1),
   secret: z.string().min(8, 'a signing secret of at least 8 characters'),
+  credentials: z.record(z.string(), z.string()).optional(),
+  endpoint: z.url().optional(),
 });
 
 /** The seller's shops, each with its own secret: several shops per channel, several brands per seller. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ordersAndReceipts } from './arbitraries.js';
 import type { InventoryCommand, MovementCommand, OrderCommand } from './commands.js';
 import { expiryCommand } from './commands.js';
-import { applyAll, applyCommand, dueTimers, emptyState, stockKey, type InventoryState } from './core.js';
+import { applyAll, applyCommand, clearTimer, dueTimers, emptyState, stockKey, type InventoryState } from './core.js';
 import { availableOf } from './decision.js';
 
 const move = (kind: MovementCommand['kind'], sku: string, wh: string, quantity: number, id = `${kind}-${sku}-${wh}-${quantity}`, orderKey: string | null = null): MovementCommand =>
@@ -182,7 +182,10 @@ describe('inventory core: presale, split, expiry, alerts, warehouse movements', 
     expect(dueTimers(locked, 5000)).toEqual(['shopify:s1:1']);
     const expired = applyCommand(locked, expiryCommand('shopify:s1:1'));
     expect(expired.result.decisions).toMatchObject([{ kind: 'RELEASED', reason: 'unpaid timeout', quantity: 2 }]);
-    expect(expired.state.timers.size).toBe(0);
+    // The timer stays until the shell published the release; repeating the expiry repeats its decisions.
+    expect(dueTimers(expired.state, 5000)).toEqual(['shopify:s1:1']);
+    expect(applyCommand(expired.state, expiryCommand('shopify:s1:1')).result).toEqual({ ...expired.result, replayed: true });
+    expect(clearTimer(expired.state, 'shopify:s1:1').timers.size).toBe(0);
     expect(applyCommand(expired.state, order(1, 'RESERVED', [['A', 2]])).result.decisions).toEqual([]);
 
     const paid = applyCommand(locked, order(1, 'RESERVED', [['A', 2]])).state;

@@ -49,6 +49,13 @@ export function dueTimers(state: InventoryState, now: number, limit = 500): stri
   return [...state.timers].filter(([, at]) => at <= now).sort(([ka, a], [kb, b]) => a - b || (ka < kb ? -1 : 1)).slice(0, limit).map(([k]) => k);
 }
 
+/** The shell's acknowledgement that an expiry was published: the timer goes. */
+export function clearTimer(state: InventoryState, orderKey: string): InventoryState {
+  const timers = new Map(state.timers);
+  timers.delete(orderKey);
+  return { ...state, timers };
+}
+
 type StockChange = (s: StockRecord, q: number) => void;
 const lock = (presale: boolean): StockChange => (s, q) => { if (presale) s.presaleQuota -= q; s.locked += q; };
 const reserve: StockChange = (s, q) => { s.locked -= q; s.reserved += q; };
@@ -153,7 +160,9 @@ function applyOrder(state: InventoryState, cmd: OrderCommand): { state: Inventor
     }
   } else if (hold.state === 'LOCKED' || hold.state === 'RESERVED') {
     next = { ...hold, state: moveHold(draft, hold, cmd.target) };
-    if (next.state !== 'LOCKED') draft.timers.delete(cmd.orderKey);
+    // An expiry's own timer stays until the shell has published the release (clearTimer), so a
+    // crash in between repeats the expiry instead of losing its announcement.
+    if (next.state !== 'LOCKED' && cmd.target !== 'EXPIRED') draft.timers.delete(cmd.orderKey);
   }
   // SHIPPED, RELEASED and REJECTED are final for stock: returns arrive as stock movements.
 

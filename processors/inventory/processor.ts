@@ -1,14 +1,19 @@
+import { Cron } from 'croner';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
+import { eventIdOf } from '../../connectors/contract.js';
 import { startBatchConsumer, type Decoded } from '../../lib/batch-consumer.js';
 import type { Logger } from '../../lib/logger.js';
-import { topicName } from '../../topics/catalog.js';
+import { publish } from '../../lib/publish.js';
 import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
+import type { OrderEvent } from '../../topics/schemas/order-event.js';
+import type { StockMovement } from '../../topics/schemas/stock-movement.js';
 import type { TopicSerde } from '../../topics/serde.js';
-import { movementCommand, orderCommand, type InventoryCommand } from './commands.js';
-import { availableOf, type Decision } from './decision.js';
+import { expiryCommand, movementCommand, orderCommand, type InventoryCommand, type OrderHeader, type SplitRule } from './commands.js';
+import { availableOf, type CommandResult, type Decision } from './decision.js';
 import { RedisInventoryStore } from './store.js';
 import { INVENTORY_GROUP, INVENTORY_INPUTS, INVENTORY_OUTPUT } from './topology.js';
+import { parseWarehouses, warehousePreference } from './warehouses.js';
 
 export interface InventoryProcessorDeps {
   kafka: Kafka;
@@ -17,11 +22,25 @@ export interface InventoryProcessorDeps {
   producer: Producer;
   namespace: string;
   log: Logger;
+  /** OMNISTREAM_WAREHOUSES entries: "CODE" or "CODE:province". */
   warehouses: string[];
+  split?: SplitRule;
+  /** Unpaid lock lifetime per channel, ms (0: never expires). Default: none. */
+  unpaidTimeoutMs?: (channel: string) => number;
+  /** How often due unpaid locks are released. Default 1 s. */
+  timerIntervalSeconds?: number;
 }
 
 /** Commands per Lua call: large enough to amortize the round trip, small enough not to stall Redis. */
 const CHUNK = 2000;
+
+export interface InventoryProcessor {
+  consumer: Consumer;
+  /** Releases due unpaid locks now (the timer does this every interval). */
+  expireDue(now?: number): Promise<number>;
+  /** Stops the timer and leaves the consumer group. */
+  disconnect(): Promise<void>;
+}
 
 /**
  * The Kafka/Redis shell around the stock rules. Per partition batch: one atomic Lua call decides,
@@ -29,40 +48,97 @@ const CHUNK = 2000;
  * commands are recognised by id inside Lua and re-emit their original decisions with the same
  * event ids, so a crash anywhere in between neither double-reserves nor loses a decision.
  */
-export async function startInventoryProcessor(deps: InventoryProcessorDeps): Promise<Consumer> {
+export async function startInventoryProcessor(deps: InventoryProcessorDeps): Promise<InventoryProcessor> {
   const store = new RedisInventoryStore(deps.redis, deps.namespace);
-  const output = topicName(deps.namespace, INVENTORY_OUTPUT);
-  return startBatchConsumer({
+  const warehouses = parseWarehouses(deps.warehouses);
+  const timeout = deps.unpaidTimeoutMs ?? (() => 0);
+  const emit = (events: InventoryEvent[]) =>
+    publish(deps.producer, deps.serde, deps.namespace, INVENTORY_OUTPUT, events.map((e) => ({ key: `${e.sku}@${e.warehouse}`, value: e })));
+
+  const toCommand = (r: Decoded): InventoryCommand => {
+    if (r.topic !== 'orderEvents') return movementCommand(r.value as StockMovement);
+    const e = r.value as OrderEvent;
+    return orderCommand(e, warehousePreference(warehouses, e.buyerProvince), { split: deps.split, unpaidTimeoutMs: timeout(e.channel) });
+  };
+
+  const consumer = await startBatchConsumer({
     kafka: deps.kafka, serde: deps.serde, namespace: deps.namespace, group: INVENTORY_GROUP, topics: [...INVENTORY_INPUTS],
     log: deps.log, producer: deps.producer,
     handle: async (records) => {
       for (let i = 0; i < records.length; i += CHUNK) {
         const chunk = records.slice(i, i + CHUNK);
-        const cmds = chunk.map((r) => toCommand(r, deps.warehouses));
+        const cmds = chunk.map(toCommand);
         const results = await store.apply(cmds);
-        const events = results.flatMap((res, j) => res.decisions.map((d) => toInventoryEvent(d, cmds[j]!, chunk[j]!)));
-        if (events.length === 0) continue;
-        const messages = await Promise.all(events.map(async (e) => ({ key: `${e.sku}@${e.warehouse}`, value: await deps.serde.encode(INVENTORY_OUTPUT, e) })));
-        await deps.producer.send({ topic: output, acks: -1, messages });
+        const events = results.flatMap((res, j) => eventsOf(res, cmds[j]!, (chunk[j]!.value as { occurredAt: number }).occurredAt));
+        if (events.length > 0) await emit(events);
       }
     },
   });
+
+  /**
+   * Unpaid locks past their deadline: release them (conditionally: a paid order is never
+   * released), announce the release and the order's cancellation, and only then drop the timer.
+   * A crash in between repeats the expiry, which Lua answers with the same decisions.
+   */
+  const expireDue = async (now = Date.now()): Promise<number> => {
+    const due = await store.dueTimers(now);
+    if (due.length === 0) return 0;
+    const cmds = due.map(([orderKey]) => expiryCommand(orderKey));
+    const results = await store.apply(cmds);
+    const events = results.flatMap((res, i) => eventsOf(res, cmds[i]!, due[i]![1]));
+    if (events.length > 0) await emit(events);
+    const cancellations: OrderEvent[] = [];
+    for (const [i, res] of results.entries()) {
+      if (!res.decisions.some((d) => d.kind === 'RELEASED')) continue;
+      const [orderKey, expiresAt] = due[i]!;
+      const meta = await store.holdMeta(orderKey);
+      if (meta) cancellations.push(cancellationOf(JSON.parse(meta) as OrderHeader, expiresAt));
+    }
+    if (cancellations.length > 0) await publish(deps.producer, deps.serde, deps.namespace, 'orderEvents', cancellations.map((e) => ({ key: e.orderKey, value: e })));
+    for (const [orderKey] of due) await store.clearTimer(orderKey);
+    return cancellations.length;
+  };
+
+  const intervalSeconds = deps.timerIntervalSeconds ?? 1;
+  const timer = new Cron(`*/${intervalSeconds} * * * * *`, { protect: true }, async () => {
+    try {
+      // Several instances may run: a short lease lets one of them do each tick.
+      if (await store.lease('expiry', intervalSeconds * 900)) await expireDue();
+    } catch (err) {
+      deps.log.warn({ err: (err as Error).message }, 'unpaid-lock expiry failed; retrying next tick');
+    }
+  });
+
+  return {
+    consumer,
+    expireDue,
+    async disconnect() {
+      timer.stop();
+      await consumer.disconnect();
+    },
+  };
 }
 
-function toCommand(r: Decoded, warehouses: string[]): InventoryCommand {
-  if (r.topic === 'orderEvents') return orderCommand(r.value as Decoded<'orderEvents'>['value'], warehouses);
-  return movementCommand(r.value as Decoded<'stockMovements'>['value']);
+function eventsOf(res: CommandResult, cmd: InventoryCommand, occurredAt: number): InventoryEvent[] {
+  return res.decisions.map((d) => toInventoryEvent(d, cmd, occurredAt));
 }
 
 /** Deterministic in every field: replaying the same input yields byte-identical output events. */
-export function toInventoryEvent(d: Decision, cmd: InventoryCommand, source: Decoded): InventoryEvent {
-  const occurredAt = (source.value as { occurredAt: number }).occurredAt;
+export function toInventoryEvent(d: Decision, cmd: InventoryCommand, occurredAt: number): InventoryEvent {
   return {
     eventId: `${cmd.id}:${d.kind}:${d.sku}@${d.warehouse}`,
     kind: d.kind,
-    orderKey: cmd.t === 'order' ? cmd.orderKey : null,
+    orderKey: cmd.orderKey,
     sku: d.sku, warehouse: d.warehouse, quantity: d.quantity, reason: d.reason,
     physical: d.physical, locked: d.locked, reserved: d.reserved, safety: d.safety, presaleQuota: d.presaleQuota,
     available: availableOf(d), version: d.version, occurredAt,
+  };
+}
+
+/** The hub's own cancellation of an order left unpaid past its deadline. */
+function cancellationOf(header: OrderHeader, expiresAt: number): OrderEvent {
+  return {
+    ...header, eventId: eventIdOf(header.orderKey, 'CANCELLED', expiresAt), status: 'CANCELLED',
+    channelStatus: 'hub:unpaid-timeout', occurredAt: expiresAt, receivedAt: expiresAt, lines: [],
   };
 }

@@ -180,7 +180,8 @@ local function apply_order(cmd)
     end
   elseif hold.st == 'LOCKED' or hold.st == 'RESERVED' then
     next_hold.st = move_hold(hold, cmd.target)
-    if next_hold.st ~= 'LOCKED' then redis.call('ZREM', TIMERS, cmd.orderKey) end
+    -- an expiry's own timer stays until the shell has published the release (see core.ts)
+    if next_hold.st ~= 'LOCKED' and cmd.target ~= 'EXPIRED' then redis.call('ZREM', TIMERS, cmd.orderKey) end
   end
   check_low_stock()
   if next_hold ~= nil then

@@ -32,9 +32,22 @@ export class RedisInventoryStore {
     };
   }
 
-  /** Unpaid locks due at `now`, soonest first. */
-  async dueTimers(now: number, limit = 500): Promise<string[]> {
-    return this.redis.zrangebyscore(`${this.prefix}timers`, '-inf', now, 'LIMIT', 0, limit);
+  /** Unpaid locks due at `now`, soonest first, with their deadlines. */
+  async dueTimers(now: number, limit = 500): Promise<[orderKey: string, expiresAt: number][]> {
+    const flat = await this.redis.zrangebyscore(`${this.prefix}timers`, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
+    const out: [string, number][] = [];
+    for (let i = 0; i < flat.length; i += 2) out.push([flat[i]!, Number(flat[i + 1])]);
+    return out;
+  }
+
+  /** After an expiry was published: see core.clearTimer. */
+  async clearTimer(orderKey: string): Promise<void> {
+    await this.redis.zrem(`${this.prefix}timers`, orderKey);
+  }
+
+  /** A short lease so that, of several processor instances, one runs a timer tick. */
+  async lease(name: string, ms: number): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}lease:${name}`, '1', 'PX', ms, 'NX')) === 'OK';
   }
 
   /** Every pending unpaid-lock timer (tests, operations). */
@@ -70,6 +83,7 @@ function asArray<T>(v: T[] | Record<string, never>): T[] {
   return Array.isArray(v) ? v : [];
 }
 
+/** Lua omits nulls; decisions stored by an older version lack later fields (presaleQuota). */
 function normalizeDecision(d: Decision): Decision {
-  return { ...d, reason: d.reason ?? null };
+  return { ...d, reason: d.reason ?? null, presaleQuota: d.presaleQuota ?? 0 };
 }

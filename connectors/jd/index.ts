@@ -1,0 +1,25 @@
+import type { ChannelConnector } from '../contract.js';
+import { JD_CHANNEL, normalizeJdOrder } from './normalize.js';
+import { jdOrderSchema, type JdOrder } from './payload.js';
+import { pullJdOrders } from './pull.js';
+import { verifyPolledRecord } from './signature.js';
+import { createJdSource } from './source.js';
+import { statusMap } from './status-map.js';
+
+/**
+ * JD POP orders, polled with jingdong.pop.order.enSearch by modification time. ShopConfig.secret
+ * is the JOS app secret; credentials: appKey, accessToken, optional pollIntervalMs, lookbackMs.
+ * verify() accepts only records sealed by this hub's own polling source. See README.md.
+ */
+export const jd: ChannelConnector<JdOrder> = {
+  channel: JD_CHANNEL,
+  transport: 'poll',
+  payloadSchema: jdOrderSchema,
+  statusMap,
+  verify: (push, shop) => verifyPolledRecord(push, shop.secret),
+  normalize: (order, shop, push) => [normalizeJdOrder(order, shop, push)],
+  createSource: (shop, sink, log) => createJdSource(shop, sink, log),
+  pull: (shop, window) => pullJdOrders(shop, window),
+};
+
+export type { JdOrder } from './payload.js';

@@ -1,0 +1,57 @@
+import { eventIdOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import type { OrderEvent } from '../../topics/schemas/order-event.js';
+import { buyerRegionOf } from './buyer-region.js';
+import { toOrderLines } from './lines.js';
+import { yuanToFen } from './money.js';
+import type { JdOrder } from './payload.js';
+import { lookupStatus } from './status-map.js';
+import { parseChinaTime } from './timestamp.js';
+
+export const JD_CHANNEL = 'jd';
+
+/*
+ * One JD order → one canonical event, built field by field (the consignee never rides along).
+ * occurredAt is `modified` ("订单更新时间": status or waybill changes), China time; the polling
+ * source sees the same version many times (overlapping windows) and always derives the same eventId.
+ */
+export function normalizeJdOrder(order: JdOrder, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
+  const channelStatus = order.orderState;
+  const status = lookupStatus(channelStatus);
+  if (status === undefined) return { ok: false, reason: `unknown JD status "${channelStatus}"` };
+
+  const occurredAt = parseChinaTime('modified', order.modified);
+  if (!occurredAt.ok) return occurredAt;
+
+  const total = yuanToFen(order.orderPayment);
+  if (!total.ok) return { ok: false, reason: `orderPayment: ${total.reason}` };
+
+  const lines = toOrderLines(order.itemInfoList);
+  if (!lines.ok) return lines;
+
+  const orderKey = orderKeyOf(JD_CHANNEL, shop.shopId, order.orderId);
+  const { buyerCountry, buyerProvince, buyerCity } = buyerRegionOf(order.consigneeInfo);
+
+  return {
+    ok: true,
+    value: {
+      eventId: eventIdOf(orderKey, status, occurredAt.value),
+      orderKey,
+      channel: JD_CHANNEL,
+      shopId: shop.shopId,
+      brand: shop.brand,
+      channelOrderId: order.orderId,
+      status,
+      channelStatus,
+      occurredAt: occurredAt.value,
+      receivedAt: push.receivedAt,
+      currency: 'CNY',
+      totalMinor: total.value,
+      lines: lines.value,
+      buyerCountry,
+      buyerProvince,
+      buyerCity,
+      // enSearch exposes no presale marker we could verify (README: unverified).
+      presale: false,
+    },
+  };
+}

@@ -1,0 +1,281 @@
+/*
+ * A faithful Meituan Waimai channel simulator. Meituan's servers cannot be reached from here, so
+ * the connector is exercised against payloads, pushes and an order API built from what Meituan
+ * documents and what its integrators' code shows (README.md lists the sources and what is
+ * unverified):
+ *   - order pushes: POST to the merchant's callback URL, system parameters app_id / timestamp / sig
+ *     in the query, order fields form-encoded in the body with every value encoded twice, signed
+ *     md5(callbackUrl + "?" + sorted k=v… + secret);
+ *   - the order API: GET order/getOrderIdByDaySeq and order/getOrderDetail, signed the same way
+ *     (url = endpoint without query); a bad sig is answered {"data":"ng","error":{"code":703,…}}.
+ *     order_id and money are bare JSON numbers, as Meituan sends them (ids beyond 2^53 included).
+ *
+ * Orders carry obviously fake personal data (SIM_PII) so tests can prove none of it leaks.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { InboundPush } from '../contract.js';
+import { formEncode } from './form.js';
+import { fenToYuan, yuanToFen } from './money.js';
+import type { MeituanOrder } from './payload.js';
+import { meituanSig, verifyMeituanParams } from './signature.js';
+import { chinaDateOf } from './timestamp.js';
+
+export const SIM_PII = {
+  recipientName: '蔺测试(先生)',
+  recipientPhone: '13800000000_4321',
+  backupPhone: '13900000000_8765',
+  recipientAddress: '模拟大道1号测试大厦B座1901@#上海市上海市浦东新区模拟大道1号',
+  detailAddress: '模拟大道1号测试大厦B座1901',
+  caution: '【如遇缺货】：缺货时电话与我沟通 收餐人隐私号 13800000000_4321，手机号 138****0000',
+  invoiceTitle: '蔺测试个人',
+  taxpayerId: '91310000TEST00001X',
+  latitude: '31230416',
+  longitude: '121473701',
+} as const;
+
+export interface SimLine {
+  sku_id?: string;
+  app_food_code?: string;
+  name?: string;
+  quantity: number;
+  /** Unit price, yuan ("25.5"). */
+  price: string;
+  boxNum?: number;
+  boxPrice?: string;
+}
+
+export interface SimOrderOptions {
+  /** Decimal string; may exceed 2^53. */
+  orderId: string;
+  wmOrderIdView?: string;
+  appPoiCode: string;
+  lines: SimLine[];
+  createdAt: Date;
+  status?: string;
+  /** yuan */
+  shippingFee?: string;
+  presale?: boolean;
+  /** A region in recipient_address_detail (medical B2C orders); null omits the field. */
+  region?: { province: string; city: string } | null;
+}
+
+const seconds = (d: Date) => String(Math.floor(d.getTime() / 1000));
+
+export function makeMeituanOrder(opts: SimOrderOptions): MeituanOrder {
+  const fen = (yuan: string) => {
+    const parsed = yuanToFen(yuan);
+    if (!parsed.ok) throw new Error(`simulator: ${parsed.reason}`);
+    return parsed.value;
+  };
+  const goods = opts.lines.reduce((sum, l) => sum + fen(l.price) * l.quantity + fen(l.boxPrice ?? '0') * (l.boxNum ?? 0), 0);
+  const shipping = fen(opts.shippingFee ?? '0');
+  const detail = opts.lines.map((l, i) => ({
+    app_food_code: l.app_food_code ?? '',
+    box_num: l.boxNum ?? 0,
+    box_price: Number(l.boxPrice ?? '0'),
+    cart_id: 0,
+    food_discount: 1,
+    food_name: l.name ?? `菜品${i + 1}`,
+    food_property: '',
+    price: Number(l.price),
+    quantity: l.quantity,
+    sku_id: l.sku_id ?? '',
+    spec: '',
+    unit: '份',
+  }));
+  const created = seconds(opts.createdAt);
+  const order: MeituanOrder = {
+    order_id: opts.orderId,
+    wm_order_id_view: opts.wmOrderIdView ?? opts.orderId,
+    app_poi_code: opts.appPoiCode,
+    wm_poi_name: '模拟门店',
+    wm_poi_address: '门店测试地址',
+    wm_poi_phone: '021-00000000',
+    recipient_address: SIM_PII.recipientAddress,
+    recipient_phone: SIM_PII.recipientPhone,
+    backup_recipient_phone: JSON.stringify([SIM_PII.backupPhone]),
+    recipient_name: SIM_PII.recipientName,
+    shipping_fee: fenToYuan(shipping),
+    total: fenToYuan(goods + shipping),
+    original_price: fenToYuan(goods + shipping),
+    caution: SIM_PII.caution,
+    shipper_phone: '',
+    status: opts.status ?? '2',
+    city_id: '310100',
+    has_invoiced: '1',
+    invoice_title: SIM_PII.invoiceTitle,
+    taxpayer_id: SIM_PII.taxpayerId,
+    ctime: created,
+    utime: created,
+    delivery_time: '0',
+    is_third_shipping: '0',
+    pay_type: '2',
+    pick_type: '0',
+    latitude: SIM_PII.latitude,
+    longitude: SIM_PII.longitude,
+    day_seq: '0',
+    is_favorites: 'false',
+    is_poi_first_order: 'false',
+    is_pre_sale_order: opts.presale ? 'true' : 'false',
+    dinners_number: '0',
+    logistics_code: '1001',
+    detail: JSON.stringify(detail),
+    extras: JSON.stringify([{ mt_charge: 0, poi_charge: 0, reduce_fee: 0, remark: '', type: 0 }]),
+    avg_send_time: '1800',
+  };
+  if (opts.region) {
+    order.recipient_address_detail = JSON.stringify({
+      province: opts.region.province, city: opts.region.city, area: '浦东新区', town: '模拟街道', detail_address: SIM_PII.detailAddress,
+    });
+  }
+  return order;
+}
+
+/** The order as Meituan reports it after a status (and optionally delivery status) change at `at`. */
+export function withStatus(order: MeituanOrder, status: string, at: Date, logisticsStatus?: string): MeituanOrder {
+  const next: MeituanOrder = { ...order, status, utime: seconds(at) };
+  if (logisticsStatus === undefined) delete next.logistics_status;
+  else next.logistics_status = logisticsStatus;
+  return next;
+}
+
+export interface SimulatedPush {
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  body: string;
+}
+
+export interface PushSigning {
+  appId: string;
+  secret: string;
+  /** The callback URL registered with Meituan (scheme://host/path). */
+  pushUrl: string;
+  /** Epoch seconds; defaults to now. */
+  timestamp?: number;
+}
+
+/** One order push as Meituan sends it: system params in the query, order fields double-encoded in the body. */
+export function meituanPush(order: MeituanOrder, signing: PushSigning): SimulatedPush {
+  const timestamp = String(signing.timestamp ?? Math.floor(Date.now() / 1000));
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(order)) if (typeof v === 'string') fields[k] = v;
+  const system = { app_id: signing.appId, timestamp };
+  const sig = meituanSig(signing.pushUrl, { ...fields, ...system }, signing.secret);
+  const body = Object.entries(fields).map(([k, v]) => `${formEncode(k)}=${formEncode(formEncode(v))}`).join('&');
+  return {
+    headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+    query: { ...system, sig },
+    body,
+  };
+}
+
+export function toInboundPush(push: SimulatedPush, receivedAt: number): InboundPush {
+  return { headers: { ...push.headers }, query: { ...push.query }, rawBody: Buffer.from(push.body, 'utf8'), receivedAt };
+}
+
+/* ------------------------------------------------------------------ order API server */
+
+/** Fields Meituan's order API writes as JSON numbers / booleans rather than strings. */
+const NUMERIC = new Set([
+  'order_id', 'wm_order_id_view', 'status', 'logistics_status', 'ctime', 'utime', 'total', 'original_price', 'shipping_fee',
+  'city_id', 'has_invoiced', 'delivery_time', 'is_third_shipping', 'pay_type', 'pick_type', 'latitude', 'longitude',
+  'day_seq', 'dinners_number', 'avg_send_time',
+]);
+const BOOLEAN = new Set(['is_favorites', 'is_poi_first_order', 'is_pre_sale_order']);
+
+/** Renders an order the way order/getOrderDetail does: numbers bare (bigints included), booleans bare. */
+export function renderOrderDetailJson(order: MeituanOrder): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(order)) {
+    if (typeof v !== 'string') continue;
+    const raw = (NUMERIC.has(k) && /^-?\d+(\.\d+)?$/.test(v)) || (BOOLEAN.has(k) && (v === 'true' || v === 'false'));
+    parts.push(`${JSON.stringify(k)}:${raw ? v : JSON.stringify(v)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+export interface MeituanSimulator {
+  url: string;
+  /** What shop.endpoint should be: `${url}/api/v1`. */
+  apiBase: string;
+  upsertOrder(order: MeituanOrder): void;
+  /** Signed requests answered (rejected ones included). */
+  requestCount(): number;
+  close(): Promise<void>;
+}
+
+export interface MeituanSimulatorOptions {
+  port?: number;
+  appId: string;
+  secret: string;
+  toleranceSeconds?: number;
+}
+
+export async function startMeituanSimulator(opts: MeituanSimulatorOptions): Promise<MeituanSimulator> {
+  const orders = new Map<string, MeituanOrder>();
+  /** `${app_poi_code}|${yyyymmdd}` → order ids by day sequence (index + 1). */
+  const daySeqs = new Map<string, string[]>();
+  let requests = 0;
+  let base = '';
+
+  const send = (res: ServerResponse, body: string) => {
+    res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' });
+    res.end(body);
+  };
+  const ng = (res: ServerResponse, code: number, msg: string) => send(res, JSON.stringify({ data: 'ng', error: { code, msg } }));
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    requests += 1;
+    const url = new URL(req.url ?? '/', base);
+    const params: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) params[k] = v;
+    if (!params.app_id || !params.timestamp || !params.sig) return ng(res, 701, '缺少参数，数据不完整');
+    if (params.app_id !== opts.appId) return ng(res, 702, 'app_id不存在');
+    const checked = verifyMeituanParams(params, {
+      url: `${base}${url.pathname}`, secret: opts.secret, nowMs: Date.now(), toleranceSeconds: opts.toleranceSeconds,
+    });
+    if (!checked.ok) return ng(res, 703, '签名验证错误');
+
+    if (url.pathname === '/api/v1/order/getOrderIdByDaySeq') {
+      const ids = daySeqs.get(`${params.app_poi_code}|${params.date_time}`) ?? [];
+      const seq = Number(params.day_seq);
+      const id = Number.isInteger(seq) && seq >= 1 ? ids[seq - 1] : undefined;
+      if (!id) return ng(res, 808, '订单不存在');
+      return send(res, `{"data":{"order_id":${id}}}`);
+    }
+    if (url.pathname === '/api/v1/order/getOrderDetail') {
+      const order = orders.get(params.order_id ?? '');
+      if (!order) return ng(res, 808, '订单不存在');
+      return send(res, `{"data":${renderOrderDetailJson(order)}}`);
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ data: 'ng', error: { code: 404, msg: 'no such API' } }));
+  };
+
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (err) {
+      ng(res, 600, `内部错误: ${(err as Error).message}`);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: base,
+    apiBase: `${base}/api/v1`,
+    upsertOrder(order) {
+      if (!orders.has(order.order_id)) {
+        const key = `${order.app_poi_code}|${chinaDateOf(Number(order.ctime) * 1000)}`;
+        const list = daySeqs.get(key) ?? [];
+        list.push(order.order_id);
+        daySeqs.set(key, list);
+      }
+      orders.set(order.order_id, order);
+    },
+    requestCount: () => requests,
+    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
+}

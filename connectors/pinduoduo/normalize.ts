@@ -1,0 +1,56 @@
+import { eventIdOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import type { OrderEvent } from '../../topics/schemas/order-event.js';
+import { buyerRegionOf } from './buyer-region.js';
+import { toOrderLines } from './lines.js';
+import { yuanToFen } from './money.js';
+import type { PddOrder } from './payload.js';
+import { lookupStatus, pddStatusKey } from './status-map.js';
+import { parseChinaTime } from './timestamp.js';
+
+export const PINDUODUO_CHANNEL = 'pinduoduo';
+
+/** Presale: goods sold before stock exists (is_pre_sale 1) or a deposit order (trade_type 1). */
+export function isPresale(order: Pick<PddOrder, 'is_pre_sale' | 'trade_type'>): boolean {
+  return order.is_pre_sale === 1 || order.trade_type === 1;
+}
+
+/*
+ * One PDD order → one OrderEvent, built from named fields only (never by spreading the payload),
+ * so receiver PII cannot ride along.
+ */
+export function normalizePddOrder(order: PddOrder, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
+  const channelStatus = pddStatusKey(order);
+  const status = lookupStatus(channelStatus);
+  if (status === undefined) return { ok: false, reason: `unknown Pinduoduo status "${channelStatus}"` };
+  const occurredAt = parseChinaTime('updated_at', order.updated_at);
+  if (!occurredAt.ok) return occurredAt;
+  const total = yuanToFen(order.pay_amount);
+  if (!total.ok) return { ok: false, reason: `pay_amount: ${total.reason}` };
+  const lines = toOrderLines(order.item_list);
+  if (!lines.ok) return lines;
+
+  const orderKey = orderKeyOf(PINDUODUO_CHANNEL, shop.shopId, order.order_sn);
+  const region = buyerRegionOf(order);
+  return {
+    ok: true,
+    value: {
+      eventId: eventIdOf(orderKey, status, occurredAt.value),
+      orderKey,
+      channel: PINDUODUO_CHANNEL,
+      shopId: shop.shopId,
+      brand: shop.brand,
+      channelOrderId: order.order_sn,
+      status,
+      channelStatus,
+      occurredAt: occurredAt.value,
+      receivedAt: push.receivedAt,
+      currency: 'CNY',
+      totalMinor: total.value,
+      lines: lines.value,
+      buyerCountry: region.buyerCountry,
+      buyerProvince: region.buyerProvince,
+      buyerCity: region.buyerCity,
+      presale: isPresale(order),
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { eventIdOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import type { OrderEvent } from '../../topics/schemas/order-event.js';
+import { buyerRegionOf } from './buyer-region.js';
+import { toOrderLines } from './lines.js';
+import { yuanToFen } from './money.js';
+import type { TaobaoTrade } from './payload.js';
+import { isPresale } from './presale.js';
+import { lookupStatus, taobaoStatusKey } from './status-map.js';
+import { parseChinaTime } from './timestamp.js';
+
+export const TAOBAO_CHANNEL = 'taobao';
+
+/** tid_str when present (exact), else tid if it survived JSON.parse exactly (≤ 2^53). */
+export function tradeIdOf(trade: Pick<TaobaoTrade, 'tid' | 'tid_str'>): Outcome<string> {
+  if (trade.tid_str !== undefined) {
+    if (trade.tid !== undefined && Number.isSafeInteger(trade.tid) && String(trade.tid) !== trade.tid_str) {
+      return { ok: false, reason: `tid ${trade.tid} and tid_str "${trade.tid_str}" disagree` };
+    }
+    return { ok: true, value: trade.tid_str };
+  }
+  if (trade.tid !== undefined && Number.isSafeInteger(trade.tid) && trade.tid > 0) return { ok: true, value: String(trade.tid) };
+  return { ok: false, reason: `tid ${trade.tid} is not an exact id and there is no tid_str` };
+}
+
+/*
+ * One trade → one OrderEvent. Every field is built from named trade fields, never by spreading
+ * the payload, so none of the receiver's personal data can ride along into Kafka.
+ */
+export function normalizeTaobaoTrade(trade: TaobaoTrade, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
+  const channelStatus = taobaoStatusKey(trade);
+  const status = lookupStatus(channelStatus);
+  if (status === undefined) return { ok: false, reason: `unknown Taobao status "${channelStatus}"` };
+
+  const id = tradeIdOf(trade);
+  if (!id.ok) return id;
+  // modified is the version of the trade this payload describes: pushes (which fetch the trade)
+  // and pulls of the same version produce the same occurredAt, hence the same eventId.
+  const occurredAt = parseChinaTime('modified', trade.modified);
+  if (!occurredAt.ok) return occurredAt;
+  const total = yuanToFen(trade.payment);
+  if (!total.ok) return { ok: false, reason: `payment: ${total.reason}` };
+  const lines = toOrderLines(trade.orders.order);
+  if (!lines.ok) return lines;
+
+  const orderKey = orderKeyOf(TAOBAO_CHANNEL, shop.shopId, id.value);
+  const region = buyerRegionOf(trade);
+  return {
+    ok: true,
+    value: {
+      eventId: eventIdOf(orderKey, status, occurredAt.value),
+      orderKey,
+      channel: TAOBAO_CHANNEL,
+      shopId: shop.shopId,
+      brand: shop.brand,
+      channelOrderId: id.value,
+      status,
+      channelStatus,
+      occurredAt: occurredAt.value,
+      receivedAt: push.receivedAt,
+      currency: 'CNY',
+      totalMinor: total.value,
+      lines: lines.value,
+      buyerCountry: region.buyerCountry,
+      buyerProvince: region.buyerProvince,
+      buyerCity: region.buyerCity,
+      presale: isPresale(trade),
+    },
+  };
+}

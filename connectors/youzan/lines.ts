@@ -1,0 +1,32 @@
+import type { Outcome } from '../contract.js';
+import type { OrderLine } from '../../topics/schemas/order-event.js';
+import { yuanToFen } from './money.js';
+import type { YouzanLine } from './payload.js';
+
+/*
+ * orders[] → canonical lines. SKU: outer_sku_id (merchant code) when set; else the platform
+ * sku_id as "sku-<id>"; for items without SKUs (sku_id 0) outer_item_id, else "item-<item_id>".
+ * A line with none of these fails the order. Unit price: price (yuan → fen); quantity: num.
+ */
+export function skuOf(line: YouzanLine): string | undefined {
+  const outer = line.outer_sku_id?.trim();
+  if (outer) return outer;
+  if (line.sku_id !== undefined && String(line.sku_id) !== '0' && String(line.sku_id) !== '') return `sku-${String(line.sku_id)}`;
+  const outerItem = line.outer_item_id?.trim();
+  if (outerItem) return outerItem;
+  if (line.item_id !== undefined && String(line.item_id) !== '0') return `item-${String(line.item_id)}`;
+  return undefined;
+}
+
+export function toOrderLines(items: readonly YouzanLine[]): Outcome<OrderLine[]> {
+  const lines: OrderLine[] = [];
+  for (const [index, item] of items.entries()) {
+    const sku = skuOf(item);
+    if (sku === undefined) return { ok: false, reason: `orders[${index}] (oid ${String(item.oid)}) has no sku or item id` };
+    if (!Number.isSafeInteger(item.num) || item.num <= 0) return { ok: false, reason: `orders[${index}].num is not a positive integer: ${item.num}` };
+    const price = yuanToFen(`orders[${index}].price`, item.price);
+    if (!price.ok) return price;
+    lines.push({ sku, quantity: item.num, unitPriceMinor: price.value });
+  }
+  return { ok: true, value: lines };
+}

@@ -1,0 +1,81 @@
+import { eventIdOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import type { OrderEvent } from '../../topics/schemas/order-event.js';
+import { buyerRegionOf } from './buyer-region.js';
+import { toOrderLines } from './lines.js';
+import { yuanToFen } from './money.js';
+import { decodeYouzanMsg, youzanTradeSchema, type YouzanFullOrderInfo, type YouzanPayload, type YouzanPush } from './payload.js';
+import { isPresale } from './presale.js';
+import { lookupStatus, youzanStatusKey } from './status-map.js';
+import { parseChinaTime } from './timestamp.js';
+
+export const YOUZAN_CHANNEL = 'youzan';
+
+/*
+ * Push envelope or pulled trade → one canonical event. Fields are built one by one from named
+ * payload fields (never spread), so buyer_info and the receiver cannot leak.
+ */
+export function normalizeYouzan(payload: YouzanPayload, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent>[] {
+  return ['msg' in payload ? normalizeYouzanPush(payload as YouzanPush, shop, push) : normalizeYouzanTrade(payload.full_order_info, shop, push)];
+}
+
+export function normalizeYouzanPush(envelope: YouzanPush, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
+  const clientId = shop.credentials?.clientId;
+  if (clientId && envelope.client_id !== clientId) return { ok: false, reason: `client_id ${envelope.client_id} is not this app` };
+  const kdtId = shop.credentials?.kdtId;
+  if (kdtId && String(envelope.kdt_id) !== kdtId) return { ok: false, reason: `kdt_id ${envelope.kdt_id} is not this shop (${kdtId})` };
+  if (envelope.test) return { ok: false, reason: `Youzan test message (type ${envelope.type}): acknowledged, no order in it` };
+
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(decodeYouzanMsg(envelope.msg));
+  } catch (err) {
+    return { ok: false, reason: `msg is not URL-encoded JSON: ${(err as Error).message}` };
+  }
+  const trade = youzanTradeSchema.safeParse(decoded);
+  if (!trade.success) {
+    const issues = trade.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    return { ok: false, reason: `Youzan ${envelope.type} msg is not a trade with full_order_info: ${issues}` };
+  }
+  const info = trade.data.full_order_info;
+  if (info.order_info.tid !== envelope.id) return { ok: false, reason: `msg tid ${info.order_info.tid} differs from envelope id ${envelope.id}` };
+  return normalizeYouzanTrade(info, shop, push);
+}
+
+export function normalizeYouzanTrade(info: YouzanFullOrderInfo, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
+  const order = info.order_info;
+  const channelStatus = youzanStatusKey(order.status, order.refund_state);
+  const status = lookupStatus(channelStatus);
+  if (status === undefined) return { ok: false, reason: `unknown Youzan status "${channelStatus}"` };
+
+  const occurredAt = parseChinaTime('order_info.update_time', order.update_time);
+  if (!occurredAt.ok) return occurredAt;
+  const total = yuanToFen('pay_info.payment', info.pay_info.payment);
+  if (!total.ok) return total;
+  // Some messages (e.g. trade_TradePaid) carry no orders[]: the event then has no lines; pull()
+  // (youzan.trades.sold.get) returns them.
+  const lines = toOrderLines(info.orders ?? []);
+  if (!lines.ok) return lines;
+
+  const channelOrderId = order.tid;
+  const orderKey = orderKeyOf(YOUZAN_CHANNEL, shop.shopId, channelOrderId);
+  return {
+    ok: true,
+    value: {
+      eventId: eventIdOf(orderKey, status, occurredAt.value),
+      orderKey,
+      channel: YOUZAN_CHANNEL,
+      shopId: shop.shopId,
+      brand: shop.brand,
+      channelOrderId,
+      status,
+      channelStatus,
+      occurredAt: occurredAt.value,
+      receivedAt: push.receivedAt,
+      currency: 'CNY',
+      totalMinor: total.value,
+      lines: lines.value,
+      ...buyerRegionOf(info.address_info),
+      presale: isPresale(info),
+    },
+  };
+}
