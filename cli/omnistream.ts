@@ -21,10 +21,11 @@ const program = new Command('omnistream').description('Multi-channel order hub o
 
 program.command('demo')
   .description('run a small flash sale through the whole pipeline on the local stack and print a summary')
+  .option('--reset', 'remove the demo namespace (topics, groups, Redis keys, tables) first', false)
   .option('--orders <n>', 'orders to simulate', positiveInt, 300)
   .option('--hot-stock <n>', 'units of the hot SKU on sale', positiveInt, 120)
   .option('--concurrency <n>', 'webhook requests in flight', positiveInt, 16)
-  .action(async (opts: { orders: number; hotStock: number; concurrency: number }) => {
+  .action(async (opts: { reset: boolean; orders: number; hotStock: number; concurrency: number }) => {
     // The demo keeps to its own namespace and schema unless told otherwise.
     const config = loadConfig({ OMNISTREAM_NAMESPACE: 'demo', OMNISTREAM_PG_SCHEMA: 'omnistream_demo', OMNISTREAM_HTTP_PORT: '0', LOG_LEVEL: 'warn', ...process.env });
     await runDemo(config, createLogger('omnistream-demo', config.LOG_LEVEL), opts);

@@ -84,6 +84,15 @@ export function orderKeyOf(channel: string, shopId: string, channelOrderId: stri
   return `${channel}:${shopId}:${channelOrderId}`;
 }
 
+/**
+ * An event without lines carries a status only. It gets an id of its own, so the full order for
+ * the same status and time (from the query API) is not taken for its duplicate.
+ */
+export function withDetailMarked(event: OrderEvent): OrderEvent {
+  if (event.lines.length > 0 || event.detail === 'STATUS_ONLY') return event;
+  return { ...event, detail: 'STATUS_ONLY', eventId: `${event.eventId}-s` };
+}
+
 /** Same channel fact → same id, however often or by whichever path (push, pull) it arrives. */
 export function eventIdOf(orderKey: string, status: OrderStatus, occurredAt: number): string {
   return createHash('sha256').update(`${orderKey}|${status}|${occurredAt}`).digest('hex').slice(0, 32);

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ChannelConnector, InboundPush, ShopConfig } from '../contract.js';
+import { withDetailMarked, type ChannelConnector, type InboundPush, type ShopConfig } from '../contract.js';
 import type { DeadLetter } from '../../topics/schemas/dead-letter.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import type { RawChannelEvent } from '../../topics/schemas/raw-channel-event.js';
@@ -53,7 +53,7 @@ export class PushIngestor {
       const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
       return { status: 400, outcome: 'rejected', reason: `payload does not match the ${connector.channel} schema: ${issues.join('; ')}` };
     }
-    const normalized = connector.normalize(parsed.data, shop, push);
+    const normalized = connector.normalize(parsed.data, shop, push).map((n) => (n.ok ? { ok: true as const, value: withDetailMarked(n.value) } : n));
     if (normalized.length === 0) return { status: 400, outcome: 'rejected', reason: `the ${connector.channel} push carries no order` };
     try {
       return await this.store(connector, shop, push, normalized);

@@ -15,7 +15,8 @@ const orderKey = (n: number) => `sim:shop:${n}`;
 const orderCmd = fc.record({
   order: fc.integer({ min: 1, max: 8 }),
   target: fc.constantFrom(...TARGETS),
-  lines: fc.uniqueArray(fc.tuple(fc.constantFrom(...SKUS), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 3, selector: ([sku]) => sku }),
+  // Empty lines: a STATUS_ONLY event (the push named a status, not the order's contents).
+  lines: fc.uniqueArray(fc.tuple(fc.constantFrom(...SKUS), fc.integer({ min: 1, max: 4 })), { minLength: 0, maxLength: 3, selector: ([sku]) => sku }),
   preference: fc.shuffledSubarray(WAREHOUSES, { minLength: 1 }),
   presale: fc.boolean(),
   split: fc.constantFrom('none' as const, 'by-line' as const),

@@ -213,3 +213,19 @@ describe('inventory core: presale, split, expiry, alerts, warehouse movements', 
     expect(applyCommand(out.state, move('ADJUSTMENT', 'A', 'WH-A', -2)).result.decisions[0]).toMatchObject({ kind: 'ADJUSTED', physical: 5 });
   });
 });
+
+describe('inventory core: status-only events', () => {
+  it('a status without contents holds nothing; the full order that follows is allocated', () => {
+    const start = applyAll(emptyState(), [receipt('A', 'WH-A', 5)]).state;
+    const statusOnly = applyCommand(start, order(1, 'RESERVED', []));
+    expect(statusOnly.result.decisions).toEqual([]);
+    expect(statusOnly.state.holds.has('shopify:s1:1')).toBe(false);
+    const full = applyCommand(statusOnly.state, { ...order(1, 'RESERVED', [['A', 2]]), id: 'o1-full' });
+    expect(full.result.decisions.map((d) => d.kind)).toEqual(['LOCKED', 'RESERVED']);
+  });
+
+  it('a status-only cancellation still stops a late creation from locking', () => {
+    const start = applyAll(emptyState(), [receipt('A', 'WH-A', 5), order(1, 'RELEASED', [])]).state;
+    expect(applyCommand(start, order(1, 'LOCKED', [['A', 2]])).result.decisions).toEqual([]);
+  });
+});

@@ -155,7 +155,8 @@ function applyOrder(state: InventoryState, cmd: OrderCommand): { state: Inventor
     if (cmd.target === 'RELEASED') {
       // Cancelled before we saw it created: remember, so a late "created" cannot lock stock.
       next = { state: 'RELEASED', presale: cmd.presale, lines: [], meta: cmd.meta, applied: new Map() };
-    } else if (cmd.target !== 'EXPIRED') {
+    } else if (cmd.target !== 'EXPIRED' && cmd.lines.length > 0) {
+      // A status without contents (STATUS_ONLY) cannot be allocated: wait for the full order.
       next = allocate(draft, cmd);
     }
   } else if (hold.state === 'LOCKED' || hold.state === 'RESERVED') {
@@ -196,7 +197,6 @@ function allocate(draft: Draft, cmd: OrderCommand): Hold {
   if (!held) {
     const reason = invalid ?? shortageReason(draft, cmd);
     const wh = cmd.warehouses[0] ?? '';
-    if (cmd.lines.length === 0) draft.reject('', wh, 0, reason);
     for (const [sku, q] of cmd.lines) draft.reject(sku, wh, q, reason);
     return { state: 'REJECTED', presale: cmd.presale, lines: [], meta: cmd.meta, applied: new Map() };
   }
@@ -231,7 +231,6 @@ function moveHold(draft: Draft, hold: Hold, target: OrderCommand['target']): Hol
 }
 
 function invalidLinesReason(lines: [string, number][]): string | undefined {
-  if (lines.length === 0) return 'order has no lines';
   const bad = lines.find(([, q]) => !Number.isInteger(q) || q <= 0);
   return bad ? `invalid quantity ${bad[1]} for ${bad[0]}` : undefined;
 }

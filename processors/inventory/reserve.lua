@@ -89,7 +89,6 @@ end
 local function is_positive_integer(q) return q > 0 and q == math.floor(q) end
 
 local function invalid_lines_reason(lines)
-  if #lines == 0 then return 'order has no lines' end
   for _, line in ipairs(lines) do
     if not is_positive_integer(line[2]) then return 'invalid quantity ' .. tostring(line[2]) .. ' for ' .. line[1] end
   end
@@ -142,7 +141,6 @@ local function allocate(cmd)
   if held == nil then
     local reason = invalid or shortage_reason(cmd)
     local wh = cmd.warehouses[1] or ''
-    if #cmd.lines == 0 then reject('', wh, 0, reason) end
     for _, line in ipairs(cmd.lines) do reject(line[1], wh, line[2], reason) end
     return { st = 'REJECTED', presale = cmd.presale, lines = {}, meta = cmd.meta }
   end
@@ -175,7 +173,8 @@ local function apply_order(cmd)
   elseif hold == nil then
     if cmd.target == 'RELEASED' then
       next_hold = { st = 'RELEASED', presale = cmd.presale, lines = {}, meta = cmd.meta }; created = true
-    elseif cmd.target ~= 'EXPIRED' then
+    elseif cmd.target ~= 'EXPIRED' and #cmd.lines > 0 then
+      -- a status without contents (STATUS_ONLY) cannot be allocated: wait for the full order
       next_hold = allocate(cmd); created = true
     end
   elseif hold.st == 'LOCKED' or hold.st == 'RESERVED' then

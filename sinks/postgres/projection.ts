@@ -24,54 +24,83 @@ export async function writeProjection(client: pg.ClientBase, schema: string, ord
 
 const ms = (column: string) => `to_timestamp(${column}::double precision / 1000)`;
 
-/** ON CONFLICT may touch a row once per statement: keep only each order's furthest event. */
-function furthestPerOrder(events: OrderEvent[]): OrderEvent[] {
+const isFurther = (a: OrderEvent, b: OrderEvent) =>
+  STATUS_RANK[a.status] > STATUS_RANK[b.status] || (STATUS_RANK[a.status] === STATUS_RANK[b.status] && a.occurredAt > b.occurredAt);
+const isFull = (e: OrderEvent) => (e.detail ?? 'FULL') === 'FULL';
+
+/**
+ * ON CONFLICT may touch a row once per statement: per order, the furthest event (for the status)
+ * and the newest FULL event (for the contents), if any.
+ */
+function furthestPerOrder(events: OrderEvent[]): { status: OrderEvent; contents: OrderEvent | undefined }[] {
   const best = new Map<string, OrderEvent>();
+  const bestFull = new Map<string, OrderEvent>();
   for (const e of events) {
     const cur = best.get(e.orderKey);
-    if (!cur || STATUS_RANK[e.status] > STATUS_RANK[cur.status] || (STATUS_RANK[e.status] === STATUS_RANK[cur.status] && e.occurredAt > cur.occurredAt)) {
-      best.set(e.orderKey, e);
-    }
+    if (!cur || isFurther(e, cur)) best.set(e.orderKey, e);
+    const full = bestFull.get(e.orderKey);
+    if (isFull(e) && (!full || e.occurredAt > full.occurredAt)) bestFull.set(e.orderKey, e);
   }
-  return [...best.values()];
+  return [...best.values()].map((e) => ({ status: e, contents: bestFull.get(e.orderKey) }));
 }
+
+/** The event moves the order on (further state, or the same state later). */
+const ADVANCES = '((excluded.status_rank, excluded.occurred_at) > (orders.status_rank, orders.occurred_at))';
+/** The row brings newer contents than the order has. */
+const FILLS = `(excluded.contents_at is not null and (orders.contents_at is null or excluded.contents_at > orders.contents_at))`;
+const when = (cond: string, column: string) => `${column} = case when ${cond} then excluded.${column} else orders.${column} end`;
 
 async function upsertOrders(client: pg.ClientBase, schema: string, events: OrderEvent[]): Promise<void> {
   const rows = furthestPerOrder(events);
   if (rows.length === 0) return;
-  const col = <T>(f: (e: OrderEvent) => T) => rows.map(f);
+  // Status columns from the furthest event; contents columns from the newest FULL event (or none).
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
+  const c = <T>(f: (e: OrderEvent) => T, none: T) => col((r) => (r.contents ? f(r.contents) : none));
   await client.query(
     `insert into ${schema}.orders (order_key, channel, shop_id, brand, channel_order_id, status, status_rank, channel_status,
-       currency, total_minor, buyer_country, buyer_province, buyer_city, presale, occurred_at, first_seen_at, last_event_id)
-     select k, c, s, b, co, st, r, cs, cur, t, bco, bp, bc, ps, ${ms('oa')}, ${ms('ra')}, ev
+       occurred_at, first_seen_at, last_event_id, currency, total_minor, buyer_country, buyer_province, buyer_city, presale, detail, contents_at)
+     select k, c, s, b, co, st, r, cs, ${ms('oa')}, ${ms('ra')}, ev, cur, t, bco, bp, bc, ps, dt, ${ms('ca')}
      from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[], $8::text[],
-                 $9::text[], $10::bigint[], $11::text[], $12::text[], $13::boolean[], $14::bigint[], $15::bigint[], $16::text[], $17::text[])
-          as u(k, c, s, b, co, st, r, cs, cur, t, bp, bc, ps, oa, ra, ev, bco)
+                 $9::bigint[], $10::bigint[], $11::text[], $12::text[], $13::bigint[], $14::text[], $15::text[], $16::text[],
+                 $17::boolean[], $18::text[], $19::bigint[])
+          as u(k, c, s, b, co, st, r, cs, oa, ra, ev, cur, t, bco, bp, bc, ps, dt, ca)
      on conflict (order_key) do update set
-       status = excluded.status, status_rank = excluded.status_rank, channel_status = excluded.channel_status,
-       currency = excluded.currency, total_minor = excluded.total_minor, buyer_country = excluded.buyer_country, buyer_province = excluded.buyer_province,
-       buyer_city = excluded.buyer_city, presale = excluded.presale, occurred_at = excluded.occurred_at,
-       last_event_id = excluded.last_event_id
-     where (excluded.status_rank, excluded.occurred_at) > (orders.status_rank, orders.occurred_at)`,
-    [col((e) => e.orderKey), col((e) => e.channel), col((e) => e.shopId), col((e) => e.brand), col((e) => e.channelOrderId),
-      col((e) => e.status), col((e) => STATUS_RANK[e.status]), col((e) => e.channelStatus), col((e) => e.currency),
-      col((e) => e.totalMinor), col((e) => e.buyerProvince), col((e) => e.buyerCity), col((e) => e.presale),
-      col((e) => e.occurredAt), col((e) => e.receivedAt), col((e) => e.eventId), col((e) => e.buyerCountry)],
+       ${['status', 'status_rank', 'channel_status', 'occurred_at', 'last_event_id'].map((x) => when(ADVANCES, x)).join(', ')},
+       ${['currency', 'total_minor', 'buyer_country', 'buyer_province', 'buyer_city', 'presale', 'detail', 'contents_at'].map((x) => when(FILLS, x)).join(', ')}
+     where ${ADVANCES} or ${FILLS}`,
+    [col((r) => r.status.orderKey), col((r) => r.status.channel), col((r) => r.status.shopId), col((r) => r.status.brand),
+      col((r) => r.status.channelOrderId), col((r) => r.status.status), col((r) => STATUS_RANK[r.status.status]),
+      col((r) => r.status.channelStatus), col((r) => r.status.occurredAt), col((r) => r.status.receivedAt), col((r) => r.status.eventId),
+      col((r) => (r.contents ?? r.status).currency), c((e) => e.totalMinor, 0), c((e) => e.buyerCountry, null), c((e) => e.buyerProvince, null),
+      c((e) => e.buyerCity, null), c((e) => e.presale, false), c(() => 'FULL', 'STATUS_ONLY'), c((e) => e.occurredAt, null)],
   );
-  const lines = rows.flatMap((e) => e.lines.map((l) => ({ key: e.orderKey, ...l })));
-  const merged = new Map<string, (typeof lines)[number]>();
-  for (const l of lines) {
-    const prev = merged.get(`${l.key}\u0000${l.sku}`);
-    merged.set(`${l.key}\u0000${l.sku}`, prev ? { ...l, quantity: prev.quantity + l.quantity } : l);
-  }
-  const ls = [...merged.values()];
-  if (ls.length === 0) return;
+  // Lines of the orders whose contents this batch made current (replaced whole: a line may go).
+  const current = rows.filter((r) => r.contents).map((r) => r.contents!);
+  if (current.length === 0) return;
+  const fresh = await client.query<{ order_key: string }>(
+    `select o.order_key from ${schema}.orders o join unnest($1::text[], $2::bigint[]) as u(k, ca)
+       on o.order_key = u.k and o.contents_at = ${ms('u.ca')}`,
+    [current.map((e) => e.orderKey), current.map((e) => e.occurredAt)],
+  );
+  const keys = new Set(fresh.rows.map((r) => r.order_key));
+  const lines = current.filter((e) => keys.has(e.orderKey)).flatMap((e) => mergeLines(e).map((l) => ({ key: e.orderKey, ...l })));
+  await client.query(`delete from ${schema}.order_lines where order_key = any($1::text[])`, [[...keys]]);
+  if (lines.length === 0) return;
   await client.query(
     `insert into ${schema}.order_lines (order_key, sku, quantity, unit_price_minor)
-     select * from unnest($1::text[], $2::text[], $3::int[], $4::bigint[])
-     on conflict (order_key, sku) do update set quantity = excluded.quantity, unit_price_minor = excluded.unit_price_minor`,
-    [ls.map((l) => l.key), ls.map((l) => l.sku), ls.map((l) => l.quantity), ls.map((l) => l.unitPriceMinor)],
+     select * from unnest($1::text[], $2::text[], $3::int[], $4::bigint[])`,
+    [lines.map((l) => l.key), lines.map((l) => l.sku), lines.map((l) => l.quantity), lines.map((l) => l.unitPriceMinor)],
   );
+}
+
+/** The same SKU twice in one order becomes one line. */
+function mergeLines(e: OrderEvent): OrderEvent['lines'] {
+  const merged = new Map<string, OrderEvent['lines'][number]>();
+  for (const l of e.lines) {
+    const prev = merged.get(l.sku);
+    merged.set(l.sku, prev ? { ...l, quantity: prev.quantity + l.quantity } : l);
+  }
+  return [...merged.values()];
 }
 
 async function appendTimeline(client: pg.ClientBase, schema: string, orders: OrderEvent[], inventory: InventoryEvent[]): Promise<void> {

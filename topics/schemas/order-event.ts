@@ -40,7 +40,15 @@ export interface OrderEvent {
   buyerProvince: string | null;
   buyerCity: string | null;
   presale: boolean;
+  /**
+   * STATUS_ONLY: the channel's push carried the new status but not the order's contents (Douyin,
+   * Kuaishou, WeChat, Taobao TMC…): lines, total and region are unknown, not zero. Consumers keep
+   * what they knew; the full order follows from the channel's query API. Absent means FULL.
+   */
+  detail?: OrderDetail;
 }
+
+export type OrderDetail = 'FULL' | 'STATUS_ONLY';
 
 export interface OrderLine {
   sku: string;
@@ -84,5 +92,6 @@ export const orderEventSchema: Schema = {
     { name: 'buyerProvince', type: ['null', 'string'], default: null },
     { name: 'buyerCity', type: ['null', 'string'], default: null },
     { name: 'presale', type: 'boolean', default: false },
+    { name: 'detail', type: { type: 'enum', name: 'OrderDetail', symbols: ['FULL', 'STATUS_ONLY'] }, default: 'FULL' },
   ],
 };
