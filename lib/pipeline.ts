@@ -79,6 +79,16 @@ export async function startPipeline(config: Config, log: Logger, opts: PipelineO
     const ingestor = new PushIngestor(new PushPublisher(producer, serde, ns), redis, ns);
     app = buildGateway({ connectors: CONNECTORS, shops: opts.shops, ingestor, metrics: new GatewayMetrics(true), log: log.child({ component: 'gateway' }), ready: () => true });
     url = await app.listen({ host: opts.host ?? '127.0.0.1', port: config.OMNISTREAM_HTTP_PORT });
+    // Channels that are not pushed over HTTP (WebSocket message channels, polled APIs) feed the
+    // same ingest path from a source per shop, acknowledging the platform only once stored.
+    for (const shop of opts.shops.all()) {
+      const connector = CONNECTORS[shop.channel];
+      if (!connector?.createSource) continue;
+      const sourceLog = log.child({ component: `source:${shop.channel}`, shopId: shop.shopId });
+      const source = connector.createSource(shop, { ingest: (push) => ingestor.ingest(connector, shop, push) }, sourceLog);
+      await source.start();
+      stoppers.unshift(() => source.stop());
+    }
   }
 
   const group = (name: string) => (ns ? `${ns}.${name}` : name);
