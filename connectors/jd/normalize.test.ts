@@ -74,13 +74,13 @@ describe('JD normalize', () => {
   });
 
   it.each<[string, Partial<JdOrder>, RegExp]>([
-    ['a decimal-comma payment', { orderPayment: '384,10' }, /^orderPayment: malformed yuan amount/],
+    ['a decimal-comma payment', { orderPayment: '384,10' }, /^orderPayment: malformed money amount/],
     ['a sub-fen payment', { orderPayment: '384.105' }, /more than 2 decimal places/],
-    ['an ISO modified time', { modified: '2025-11-12T09:30:00+08:00' }, /^modified is not "yyyy-MM-dd HH:mm:ss"/],
-    ['an impossible date', { modified: '2025-02-30 10:00:00' }, /^modified is not a valid time/],
+    ['an ISO modified time', { modified: '2025-11-12T09:30:00+08:00' }, /^modified is not a "yyyy-MM-dd HH:mm:ss" time/],
+    ['an impossible date', { modified: '2025-02-30 10:00:00' }, /^modified is not a real time/],
     ['a zero quantity', { itemInfoList: [{ skuId: '1', jdPrice: '1.00', itemTotal: '0' }] }, /itemTotal is not a positive integer/],
     ['a fractional quantity', { itemInfoList: [{ skuId: '1', jdPrice: '1.00', itemTotal: '1.5' }] }, /itemTotal is not a positive integer/],
-    ['a negative price', { itemInfoList: [{ skuId: '1', jdPrice: '-1.00', itemTotal: '1' }] }, /jdPrice: malformed yuan amount/],
+    ['a negative price', { itemInfoList: [{ skuId: '1', jdPrice: '-1.00', itemTotal: '1' }] }, /jdPrice: malformed money amount/],
     ['no items', { itemInfoList: [] }, /itemInfoList is empty/],
   ])('dead-letters %s with a reason', (_label, patch, reason) => {
     expect(ingest({ ...order, ...patch } as JdOrder)[0]).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { InboundPush, Outcome } from '../contract.js';
+import { sortedMd5Sign } from '../common/sorted-md5-sign.js';
 import { parseChinaTime } from './timestamp.js';
 
 /*
@@ -20,14 +21,7 @@ import { parseChinaTime } from './timestamp.js';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 export const SOURCE_SEAL_HEADER = 'x-omnistream-source-hmac';
 
-export function jdSign(params: Readonly<Record<string, string>>, secret: string): string {
-  const body = Object.keys(params)
-    .filter((k) => k !== 'sign' && params[k] !== undefined && params[k] !== '')
-    .sort()
-    .map((k) => `${k}${params[k]}`)
-    .join('');
-  return createHash('md5').update(`${secret}${body}${secret}`, 'utf8').digest('hex').toUpperCase();
-}
+export const jdSign: (params: Readonly<Record<string, string>>, secret: string) => string = sortedMd5Sign;
 
 function equalText(given: string, expected: string): boolean {
   const a = Buffer.from(given, 'utf8');

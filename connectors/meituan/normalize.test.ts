@@ -92,9 +92,9 @@ describe('Meituan normalize', () => {
   });
 
   it.each<[string, Partial<MeituanOrder>, RegExp]>([
-    ['a negative total', { total: '-1' }, /^total: malformed yuan amount "-1"$/],
+    ['a negative total', { total: '-1' }, /^total: malformed money amount "-1"$/],
     ['a total with sub-fen digits', { total: '56.605' }, /more than 2 decimal places/],
-    ['an exponent total', { total: '5.66e1' }, /malformed yuan amount/],
+    ['an exponent total', { total: '5.66e1' }, /malformed money amount/],
     ['a millisecond utime', { utime: '1762790500000' }, /^utime is not epoch seconds/],
     ['a utime before 2000', { utime: '99' }, /^utime is out of range/],
     ['a textual utime', { utime: '2025-11-11 00:01:40' }, /^utime is not epoch seconds/],
