@@ -10,6 +10,7 @@ import { ensureTopics } from '../topics/admin.js';
 import { TOPICS, topicName, type TopicId } from '../topics/catalog.js';
 import { TopicSerde } from '../topics/serde.js';
 import { runDemo } from './demo.js';
+import { registerReconcileCommand } from './reconcile.js';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -71,6 +72,8 @@ program.command('setup')
     }
     console.log(`migrations applied: ${applied.length ? applied.join(', ') : 'none (up to date)'}`);
   });
+
+registerReconcileCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(err instanceof ConfigError ? err.message : `omnistream: ${(err as Error).stack ?? err}`);

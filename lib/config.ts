@@ -31,6 +31,9 @@ const envSchema = z.object({
   OMNISTREAM_UNPAID_TIMEOUT_BY_CHANNEL: z.string().default('')
     .refine((s) => s === '' || s.split(',').every((p) => /^\s*[a-z0-9_-]+\s*=\s*\d+(\.\d+)?\s*$/.test(p)), 'channel=minutes[,channel=minutes…]')
     .transform((s) => new Map(s ? s.split(',').map((p) => { const [c, m] = p.split('='); return [c!.trim(), Number(m)] as const; }) : [])),
+  /** The nightly reconciliation pull (cron, in OMNISTREAM_RECONCILE_TIMEZONE); "off" disables it. */
+  OMNISTREAM_RECONCILE_CRON: z.string().default('0 2 * * *'),
+  OMNISTREAM_RECONCILE_TIMEZONE: z.string().default('Asia/Shanghai'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

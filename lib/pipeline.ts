@@ -6,6 +6,7 @@ import { GatewayMetrics } from '../connectors/gateway/metrics.js';
 import { PushPublisher } from '../connectors/gateway/publisher.js';
 import { buildGateway } from '../connectors/gateway/server.js';
 import { CONNECTORS } from '../connectors/registry.js';
+import { startReconcileSchedule } from '../connectors/reconcile/schedule.js';
 import { startInventoryProcessor } from '../processors/inventory/processor.js';
 import { INVENTORY_GROUP, INVENTORY_INPUTS } from '../processors/inventory/topology.js';
 import { startPostgresSink } from '../sinks/postgres/sink.js';
@@ -79,6 +80,15 @@ export async function startPipeline(config: Config, log: Logger, opts: PipelineO
     const ingestor = new PushIngestor(new PushPublisher(producer, serde, ns), redis, ns);
     app = buildGateway({ connectors: CONNECTORS, shops: opts.shops, ingestor, metrics: new GatewayMetrics(true), log: log.child({ component: 'gateway' }), ready: () => true });
     url = await app.listen({ host: opts.host ?? '127.0.0.1', port: config.OMNISTREAM_HTTP_PORT });
+    if (config.OMNISTREAM_RECONCILE_CRON !== 'off') {
+      const reconcileLog = log.child({ component: 'reconcile' });
+      const schedule = startReconcileSchedule({
+        shops: opts.shops.all(), connectors: CONNECTORS, ingestor, pool, schema: config.OMNISTREAM_PG_SCHEMA, log: reconcileLog,
+        cron: config.OMNISTREAM_RECONCILE_CRON, timezone: config.OMNISTREAM_RECONCILE_TIMEZONE,
+        onReport: (report) => reconcileLog.info({ report }, 'reconciliation finished'),
+      });
+      stoppers.push(async () => schedule.stop());
+    }
     // Channels that are not pushed over HTTP (WebSocket message channels, polled APIs) feed the
     // same ingest path from a source per shop, acknowledging the platform only once stored.
     for (const shop of opts.shops.all()) {

@@ -1,23 +1,48 @@
 import type { Admin } from 'kafkajs';
 import { TOPICS, topicName, type TopicId } from './catalog.js';
 
-/** Creates missing topics from the catalog; existing ones are left as they are (safe to re-run). */
-export async function ensureTopics(admin: Admin, namespace: string): Promise<string[]> {
+/**
+ * Creates missing topics from the catalog; existing ones are left as they are (safe to re-run).
+ * Then waits until every partition of every catalog topic has a leader: a freshly created topic
+ * can answer "does not host this topic-partition" for a while, and kafkajs's own wait gives up.
+ */
+export async function ensureTopics(admin: Admin, namespace: string, timeoutMs = 30_000): Promise<string[]> {
+  const names = (Object.keys(TOPICS) as TopicId[]).map((id) => [id, topicName(namespace, id)] as const);
   const existing = new Set(await admin.listTopics());
-  const missing = (Object.keys(TOPICS) as TopicId[]).filter((id) => !existing.has(topicName(namespace, id)));
+  const missing = names.filter(([, name]) => !existing.has(name));
   if (missing.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((id) => ({
-        topic: topicName(namespace, id),
-        numPartitions: TOPICS[id].partitions,
-        replicationFactor: -1, // the broker's default: 1 on the local stack, 3 on a real cluster
-        configEntries: [
-          { name: 'cleanup.policy', value: TOPICS[id].cleanupPolicy },
-          { name: 'retention.ms', value: String(TOPICS[id].retentionMs) },
-        ],
-      })),
-    });
+    try {
+      await admin.createTopics({
+        waitForLeaders: false,
+        topics: missing.map(([id, topic]) => ({
+          topic,
+          numPartitions: TOPICS[id].partitions,
+          replicationFactor: -1, // the broker's default: 1 on the local stack, 3 on a real cluster
+          configEntries: [
+            { name: 'cleanup.policy', value: TOPICS[id].cleanupPolicy },
+            { name: 'retention.ms', value: String(TOPICS[id].retentionMs) },
+          ],
+        })),
+      });
+    } catch (err) {
+      // Another process may have created them first; anything else shows up as missing leaders below.
+      if (!/already exists/i.test((err as Error).message)) throw err;
+    }
   }
-  return missing.map((id) => topicName(namespace, id));
+  await waitForLeaders(admin, names.map(([, name]) => name), timeoutMs);
+  return missing.map(([, name]) => name);
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics not ready after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

@@ -18,7 +18,7 @@ export interface IngestResult {
 const SEEN_TTL_SECONDS = 3 * 24 * 3600; // longer than any platform's retry schedule
 const CLAIM_TTL_SECONDS = 30;
 
-/** Options for pushes the hub fetched itself (reconciliation pull): already trusted. */
+/** Options for payloads the hub fetched itself (reconciliation pull): trusted and already decoded. */
 export interface IngestOptions {
   trusted?: boolean;
 }
@@ -39,7 +39,8 @@ export class PushIngestor {
       const verified = connector.verify(push, shop);
       if (!verified.ok) return { status: 401, outcome: 'rejected', reason: verified.reason };
     }
-    const text = connector.decode ? connector.decode(push, shop) : { ok: true as const, value: push.rawBody.toString('utf8') };
+    // What the hub fetched itself (a pull) is already plain JSON: no decryption, no form fields.
+    const text = connector.decode && !opts.trusted ? connector.decode(push, shop) : { ok: true as const, value: push.rawBody.toString('utf8') };
     if (!text.ok) return { status: 400, outcome: 'rejected', reason: text.reason };
 
     let json: unknown;

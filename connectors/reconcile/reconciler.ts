@@ -143,9 +143,6 @@ async function reconcileShop(shop: ShopConfig, connector: ChannelConnector<any>,
     channel: shop.channel, shopId: shop.shopId, ok: true, pulled: 0, orders: emptyOrders(), incomplete: 0, unreadable: 0,
     ingest: emptyIngest(), missingKeys: [], newerKeys: [], durationMs: 0,
   };
-  // What pull() yields is already decoded (plain JSON of the payload schema's shape): the push
-  // decoders (Kuaishou/WeChat decryption, Meituan form fields) must not run on it.
-  const trusted: ChannelConnector<any> = connector.decode ? { ...connector, decode: undefined } : connector;
   const seen = new Map<string, Seen>();
   const batchSize = opts.batchSize ?? 100;
   const maxUnavailable = opts.maxUnavailable ?? 3;
@@ -171,7 +168,7 @@ async function reconcileShop(shop: ShopConfig, connector: ChannelConnector<any>,
     }
     // 2. Then ingest, in the order the channel returned them.
     for (const { push } of batch) {
-      const result = await opts.ingestor.ingest(trusted, shop, push, { trusted: true });
+      const result = await opts.ingestor.ingest(connector, shop, push, { trusted: true });
       report.ingest[result.outcome] += 1;
       if (result.outcome === 'unavailable') {
         notStored += 1;
@@ -188,7 +185,7 @@ async function reconcileShop(shop: ShopConfig, connector: ChannelConnector<any>,
       report.pulled += 1;
       const rawBody = Buffer.from(JSON.stringify(payload), 'utf8');
       const push: InboundPush = { headers: { 'x-omnistream-source': 'reconcile' }, rawBody, receivedAt: now() };
-      const events = normalizedEvents(trusted, shop, push);
+      const events = normalizedEvents(connector, shop, push);
       if (events.length === 0) report.unreadable += 1;
       batch.push({ push, events });
       if (batch.length >= batchSize) await flush();

@@ -23,8 +23,10 @@ export interface AuditReport {
   emptyReasons: number;
   /** Order decisions on inventory-events for an order key the stream never contained. */
   unknownOrders: number;
-  /** Units held (LOCKED quantity, each distinct event once) per SKU, from accepted orders. */
+  /** Units held per SKU: LOCKED minus RELEASED quantities of order decisions, each distinct event once. */
   heldBySku: Map<string, number>;
+  /** Accepted orders that were later released (cancelled, expired): not expected in a flash sale. */
+  releasedOrders: number;
   outputRecords: number;
   distinctEventIds: number;
   /** Records whose event id was seen before (re-emission after a crash or redelivery). */
@@ -50,6 +52,7 @@ export class InventoryAudit {
   private readonly lockedLines: Uint8Array;
   private readonly reservedLines: Uint8Array;
   private readonly rejectedLines: Uint8Array;
+  private readonly releasedLines: Uint8Array;
   private readonly first: Float64Array;
   private readonly seen = new Map<string, number>();
   private readonly held = new Map<string, number>();
@@ -70,13 +73,14 @@ export class InventoryAudit {
     this.lockedLines = new Uint8Array(orderCount);
     this.reservedLines = new Uint8Array(orderCount);
     this.rejectedLines = new Uint8Array(orderCount);
+    this.releasedLines = new Uint8Array(orderCount);
     this.first = new Float64Array(orderCount).fill(NaN);
   }
 
   /** One inventory-events record: decoded value, broker timestamp, hash of its bytes. */
   add(e: InventoryEvent, brokerTs: number, bytesHash: number): void {
     this.records++;
-    if (e.physical < 0 || e.locked < 0 || e.reserved < 0 || e.safety < 0 || e.available < 0) this.negative++;
+    if (e.physical < 0 || e.locked < 0 || e.reserved < 0 || e.safety < 0 || (e.presaleQuota ?? 0) < 0 || e.available < 0) this.negative++;
     const prior = this.seen.get(e.eventId);
     if (prior !== undefined) {
       this.duplicates++;
@@ -95,6 +99,9 @@ export class InventoryAudit {
       this.held.set(e.sku, (this.held.get(e.sku) ?? 0) + e.quantity);
     } else if (e.kind === 'RESERVED') {
       this.reservedLines[i]!++;
+    } else if (e.kind === 'RELEASED') {
+      this.releasedLines[i]!++;
+      this.held.set(e.sku, (this.held.get(e.sku) ?? 0) - e.quantity);
     } else if (e.kind === 'REJECTED') {
       this.rejectedLines[i]!++;
       if (!e.reason) this.emptyReasons++;
@@ -102,7 +109,7 @@ export class InventoryAudit {
   }
 
   report(): AuditReport {
-    let accepted = 0, rejected = 0, noOutcome = 0, conflicting = 0, incomplete = 0;
+    let accepted = 0, rejected = 0, noOutcome = 0, conflicting = 0, incomplete = 0, releasedOrders = 0;
     for (let i = 0; i < this.orderCount; i++) {
       const l = this.lockedLines[i]!, r = this.reservedLines[i]!, j = this.rejectedLines[i]!;
       const flags = (l > 0 ? LOCKED : 0) | (r > 0 ? RESERVED : 0) | (j > 0 ? REJECTED : 0);
@@ -115,12 +122,13 @@ export class InventoryAudit {
         if (j !== n) incomplete++;
       } else {
         accepted++;
+        if (this.releasedLines[i]! > 0) releasedOrders++;
         if (l !== n || r !== (order.target === 'RESERVED' ? n : 0)) incomplete++;
       }
     }
     return {
       orders: this.orderCount, accepted, rejected, noOutcome, conflicting, incomplete,
-      emptyReasons: this.emptyReasons, unknownOrders: this.unknown, heldBySku: new Map(this.held),
+      emptyReasons: this.emptyReasons, unknownOrders: this.unknown, heldBySku: new Map(this.held), releasedOrders,
       outputRecords: this.records, distinctEventIds: this.seen.size, duplicateRecords: this.duplicates,
       duplicatesDiffering: this.differing, negativeLevels: this.negative, firstDecisionAt: this.first,
       firstDecisionTs: this.firstTs, lastDecisionTs: this.lastTs,

@@ -87,8 +87,22 @@ export async function committedCount(admin: Admin, groupId: string, topic: strin
   return (t?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
 }
 
+function assignmentOf(m: { memberAssignment: Buffer }): Record<string, number[]> {
+  if (m.memberAssignment.length === 0) return {};
+  return AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {};
+}
+
 function holdsPartitions(m: { memberAssignment: Buffer }): boolean {
-  if (m.memberAssignment.length === 0) return false;
-  const decoded = AssignerProtocol.MemberAssignment.decode(m.memberAssignment);
-  return Object.values(decoded?.assignment ?? {}).some((parts) => parts.length > 0);
+  return Object.values(assignmentOf(m)).some((parts) => parts.length > 0);
+}
+
+/** The group's current members by client id, with the partitions each holds (per topic, sorted). */
+export async function groupAssignments(admin: Admin, groupId: string): Promise<Map<string, Record<string, number[]>>> {
+  const { groups } = await admin.describeGroups([groupId]);
+  const out = new Map<string, Record<string, number[]>>();
+  for (const m of groups[0]?.members ?? []) {
+    const a = assignmentOf(m);
+    out.set(m.clientId, Object.fromEntries(Object.entries(a).map(([t, ps]) => [t, [...ps].sort((x, y) => x - y)])));
+  }
+  return out;
 }
