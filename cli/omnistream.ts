@@ -10,6 +10,7 @@ import { ensureTopics } from '../topics/admin.js';
 import { TOPICS, topicName, type TopicId } from '../topics/catalog.js';
 import { TopicSerde } from '../topics/serde.js';
 import { runDemo } from './demo.js';
+import { registerLoadgenCommand } from './loadgen.js';
 import { registerReconcileCommand } from './reconcile.js';
 
 const positiveInt = (v: string) => {
@@ -74,6 +75,7 @@ program.command('setup')
   });
 
 registerReconcileCommand(program);
+registerLoadgenCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(err instanceof ConfigError ? err.message : `omnistream: ${(err as Error).stack ?? err}`);

@@ -44,7 +44,7 @@ export async function startBatchConsumer(opts: BatchConsumerOptions): Promise<Co
     // Commit after every batch: a small cost, and a crash replays at most the batch in flight.
     autoCommitThreshold: 1,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 3,
+    partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 6,
     eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
       const topic = byName.get(batch.topic);
       if (!topic || batch.messages.length === 0) return;

@@ -1,4 +1,5 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import avro from 'avsc';
 import { TOPICS, topicName, type TopicId } from './catalog.js';
 import type { DeadLetter } from './schemas/dead-letter.js';
 import type { InventoryEvent } from './schemas/inventory-event.js';
@@ -14,14 +15,29 @@ export interface TopicValues {
   deadLetter: DeadLetter;
 }
 
+const MAGIC = 0;
+
+export class SerdeError extends Error {
+  override name = 'SerdeError';
+}
+
 /**
  * Avro values in the Confluent wire format (magic byte, schema id, Avro body), with every schema
  * registered under the usual `<topic>-value` subject and the subject held to BACKWARD compatibility.
+ *
+ * Encoding and decoding run on cached avsc types (no promise, no lookup per record: this is the
+ * hot path of every processor). A record written with another schema version is read through a
+ * resolver into the current catalog schema, so consumers always see today's shape, with defaults
+ * for fields an older writer did not have.
  */
 export class TopicSerde {
-  private readonly ids = new Map<TopicId, number>();
+  private readonly writers = new Map<TopicId, { header: Buffer; type: avro.Type }>();
+  private readonly readers = new Map<TopicId, avro.Type>();
+  private readonly resolvers = new Map<string, avro.Resolver | null>();
 
-  constructor(readonly registry: SchemaRegistry, readonly registryUrl: string, readonly namespace: string) {}
+  constructor(readonly registry: SchemaRegistry, readonly registryUrl: string, readonly namespace: string) {
+    for (const id of Object.keys(TOPICS) as TopicId[]) this.readers.set(id, avro.Type.forSchema(TOPICS[id].valueSchema));
+  }
 
   static connect(registryUrl: string, namespace: string): TopicSerde {
     return new TopicSerde(new SchemaRegistry({ host: registryUrl }), registryUrl, namespace);
@@ -36,7 +52,11 @@ export class TopicSerde {
         { type: SchemaType.AVRO, schema: JSON.stringify(TOPICS[id].valueSchema) },
         { subject },
       );
-      this.ids.set(id, schemaId);
+      const header = Buffer.alloc(5);
+      header.writeUInt8(MAGIC, 0);
+      header.writeInt32BE(schemaId, 1);
+      this.writers.set(id, { header, type: this.readers.get(id)! });
+      this.resolvers.set(`${id}:${schemaId}`, null); // written with the current schema: no resolver needed
     }
   }
 
@@ -49,13 +69,34 @@ export class TopicSerde {
     if (!res.ok) throw new Error(`registry refused compatibility ${level} for ${subject}: HTTP ${res.status} ${await res.text()}`);
   }
 
+  /** Kept async for callers; the work itself is synchronous. */
   async encode<T extends TopicId>(topic: T, value: TopicValues[T]): Promise<Buffer> {
-    const schemaId = this.ids.get(topic);
-    if (schemaId === undefined) throw new Error(`schema for ${topic} not registered: call registerAll() first`);
-    return this.registry.encode(schemaId, value);
+    return this.encodeSync(topic, value);
   }
 
-  async decode<T extends TopicId>(_topic: T, buffer: Buffer): Promise<TopicValues[T]> {
-    return (await this.registry.decode(buffer)) as TopicValues[T];
+  encodeSync<T extends TopicId>(topic: T, value: TopicValues[T]): Buffer {
+    const writer = this.writers.get(topic);
+    if (!writer) throw new SerdeError(`schema for ${topic} not registered: call registerAll() first`);
+    const errors: string[] = [];
+    if (!writer.type.isValid(value, { errorHook: (path) => errors.push(path.join('.') || '(root)') })) {
+      throw new SerdeError(`invalid ${topic} value at ${errors.join(', ')}`);
+    }
+    return Buffer.concat([writer.header, writer.type.toBuffer(value)]);
+  }
+
+  async decode<T extends TopicId>(topic: T, buffer: Buffer): Promise<TopicValues[T]> {
+    if (buffer.length < 5 || buffer.readUInt8(0) !== MAGIC) throw new SerdeError('not in the Confluent wire format (magic byte 0)');
+    const schemaId = buffer.readInt32BE(1);
+    const key = `${topic}:${schemaId}`;
+    if (!this.resolvers.has(key)) this.resolvers.set(key, this.readers.get(topic)!.createResolver(await this.writerType(schemaId)));
+    const resolver = this.resolvers.get(key) ?? undefined;
+    return this.readers.get(topic)!.fromBuffer(buffer.subarray(5), resolver) as TopicValues[T];
+  }
+
+  private async writerType(schemaId: number): Promise<avro.Type> {
+    const res = await fetch(`${this.registryUrl}/schemas/ids/${schemaId}`);
+    if (!res.ok) throw new SerdeError(`schema id ${schemaId} unknown to the registry: HTTP ${res.status}`);
+    const { schema } = (await res.json()) as { schema: string };
+    return avro.Type.forSchema(JSON.parse(schema) as avro.Schema);
   }
 }

@@ -1,4 +1,5 @@
 import type { Message, Producer } from 'kafkajs';
+import { GroupCommitSender } from '../../lib/group-commit.js';
 import { topicName } from '../../topics/catalog.js';
 import type { DeadLetter } from '../../topics/schemas/dead-letter.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
@@ -13,12 +14,16 @@ export class KafkaUnavailableError extends Error {
  * Writes one push durably: the raw bytes for audit, its canonical events and its dead letters. Resolves only once Kafka has them (acks=all), within `timeoutMs`.
  */
 export class PushPublisher {
+  private readonly sender: GroupCommitSender;
+
   constructor(
-    private readonly producer: Producer,
+    producer: Producer,
     private readonly serde: TopicSerde,
     private readonly namespace: string,
     private readonly timeoutMs = 4000,
-  ) {}
+  ) {
+    this.sender = new GroupCommitSender(producer);
+  }
 
   async publish(raw: RawChannelEvent, rawKey: string, events: OrderEvent[], deadLetters: DeadLetter[]): Promise<void> {
     const encode = this.serde.encode.bind(this.serde);
@@ -37,7 +42,7 @@ export class PushPublisher {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.producer.sendBatch({ topicMessages, acks: -1 }),
+        this.sender.send(topicMessages),
         new Promise((_, reject) => { timer = setTimeout(() => reject(new KafkaUnavailableError(`Kafka did not confirm within ${this.timeoutMs} ms`)), this.timeoutMs); }),
       ]);
     } catch (err) {

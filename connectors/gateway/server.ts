@@ -70,6 +70,6 @@ function reasonLabel(result: { outcome: string; status: number; reason?: string 
   if (result.status === 401) return 'signature';
   if (result.reason?.startsWith('invalid JSON')) return 'json';
   if (result.status === 400) return 'schema';
-  if (result.status === 503) return 'kafka';
+  if (result.status === 503) return result.reason?.startsWith('the same event is being stored') ? 'in_flight' : 'kafka';
   return 'unmapped';
 }

@@ -60,12 +60,14 @@ export function orderCommand(event: OrderEvent, warehouses: string[], opts: Orde
   const merged = new Map<string, number>();
   for (const line of event.lines) merged.set(line.sku, (merged.get(line.sku) ?? 0) + line.quantity);
   const timeout = opts.unpaidTimeoutMs ?? 0;
+  const target = TARGET_BY_STATUS[event.status];
   return {
-    t: 'order', id: event.eventId, orderKey: event.orderKey, target: TARGET_BY_STATUS[event.status],
+    t: 'order', id: event.eventId, orderKey: event.orderKey, target,
     lines: [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), warehouses,
     presale: event.presale, split: opts.split ?? 'none',
     expiresAt: timeout > 0 ? event.occurredAt + timeout : 0,
-    meta: JSON.stringify(orderHeaderOf(event)),
+    // Only an unpaid lock that can expire needs its header (to announce the cancellation).
+    meta: target === 'LOCKED' && timeout > 0 ? JSON.stringify(orderHeaderOf(event)) : '',
   };
 }
 

@@ -151,10 +151,17 @@ local function allocate(cmd)
   return hold
 end
 
-local function read_hold(hk)
-  local h = redis.call('HMGET', hk, 'st', 'ps', 'ln', 'mt')
+local function hold_of(h)
   if not h[1] then return nil end
-  return { st = h[1], presale = h[2] == '1', lines = cjson.decode(h[3]), meta = h[4] }
+  local lines = {}
+  if h[3] then lines = cjson.decode(h[3]) end
+  return { st = h[1], presale = h[2] == '1', lines = lines }
+end
+local function read_hold(hk) return hold_of(redis.call('HMGET', hk, 'st', 'ps', 'ln')) end
+
+-- a result as JSON text: stored decisions are passed through as they are, never decoded again
+local function result(cmd, replayed, decisions_json)
+  return '{"id":' .. cjson.encode(cmd.id) .. ',"replayed":' .. tostring(replayed) .. ',"decisions":' .. decisions_json .. '}'
 end
 
 local function encode_lines(lines) if #lines == 0 then return '[]' end; return cjson.encode(lines) end
@@ -162,10 +169,11 @@ local function encode_out() if #out == 0 then return '[]' end; return cjson.enco
 
 local function apply_order(cmd)
   local hk = P .. 'h:' .. cmd.orderKey
-  local prior = redis.call('HGET', hk, 'e:' .. cmd.id)
-  if prior then return { id = cmd.id, replayed = true, decisions = cjson.decode(prior) } end
+  -- one round trip: the hold and whether this command was applied to it before
+  local h = redis.call('HMGET', hk, 'st', 'ps', 'ln', 'e:' .. cmd.id)
+  if h[4] then return result(cmd, true, h[4]) end
   begin_command()
-  local hold = read_hold(hk)
+  local hold = hold_of(h)
   local next_hold = hold
   local created = false
   if cmd.target == 'NONE' then
@@ -183,16 +191,23 @@ local function apply_order(cmd)
     if next_hold.st ~= 'LOCKED' and cmd.target ~= 'EXPIRED' then redis.call('ZREM', TIMERS, cmd.orderKey) end
   end
   check_low_stock()
+  local encoded = encode_out()
   if next_hold ~= nil then
     local ps = '0'
     if next_hold.presale then ps = '1' end
-    if created then
-      redis.call('HSET', hk, 'st', next_hold.st, 'ps', ps, 'ln', encode_lines(next_hold.lines), 'mt', next_hold.meta, 'e:' .. cmd.id, encode_out())
+    if created and #next_hold.lines == 0 then
+      -- rejected or cancelled before seen: nothing is held, so only the state and the decisions
+      redis.call('HSET', hk, 'st', next_hold.st, 'e:' .. cmd.id, encoded)
+    elseif created and next_hold.st == 'LOCKED' and cmd.expiresAt > 0 then
+      -- the order header is needed only to announce an unpaid timeout
+      redis.call('HSET', hk, 'st', next_hold.st, 'ps', ps, 'ln', encode_lines(next_hold.lines), 'mt', next_hold.meta, 'e:' .. cmd.id, encoded)
+    elseif created then
+      redis.call('HSET', hk, 'st', next_hold.st, 'ps', ps, 'ln', encode_lines(next_hold.lines), 'e:' .. cmd.id, encoded)
     else
-      redis.call('HSET', hk, 'st', next_hold.st, 'e:' .. cmd.id, encode_out())
+      redis.call('HSET', hk, 'st', next_hold.st, 'e:' .. cmd.id, encoded)
     end
   end
-  return { id = cmd.id, replayed = false, decisions = out }
+  return result(cmd, false, encoded)
 end
 
 local function scan_out(cmd)
@@ -214,7 +229,7 @@ end
 local function apply_movement(cmd)
   local mk = P .. 'm:' .. cmd.id
   local prior = redis.call('GET', mk)
-  if prior then return { id = cmd.id, replayed = true, decisions = cjson.decode(prior) } end
+  if prior then return result(cmd, true, prior) end
   begin_command()
   local q, sku, wh, kind = cmd.quantity, cmd.sku, cmd.warehouse, cmd.kind
   if q ~= math.floor(q) or (q < 0 and kind ~= 'ADJUSTMENT') then
@@ -239,8 +254,9 @@ local function apply_movement(cmd)
     scan_out(cmd)
   end
   check_low_stock()
-  redis.call('SET', mk, encode_out())
-  return { id = cmd.id, replayed = false, decisions = out }
+  local encoded = encode_out()
+  redis.call('SET', mk, encoded)
+  return result(cmd, false, encoded)
 end
 
 local results = {}
@@ -250,4 +266,4 @@ end
 for k, s in pairs(cache) do
   if s.dirty then redis.call('HSET', k, 'p', s.p, 'l', s.l, 'r', s.r, 's', s.s, 'q', s.q, 't', s.t, 'a', s.a, 'v', s.v) end
 end
-return cjson.encode(results)
+return '[' .. table.concat(results, ',') .. ']'

@@ -1,0 +1,15 @@
+import { Redis } from 'ioredis';
+import { RedisInventoryStore } from './processors/inventory/store.js';
+import { orderCommand, movementCommand } from './processors/inventory/commands.js';
+const redis = new Redis();
+const ns = 'luabench' + Date.now();
+const store = new RedisInventoryStore(redis, ns);
+await store.apply([movementCommand({ movementId: 'c', kind: 'COUNT', sku: 'HOT', warehouse: 'WH-EAST', quantity: 10000, occurredAt: 0 })]);
+const N = 100_000;
+const events = Array.from({ length: N }, (_, i) => ({ eventId: `e${i}`, orderKey: `ch:s:${i}`, channel: 'ch', shopId: 's', brand: 'b', channelOrderId: String(i), status: 'CREATED' as const, channelStatus: 'x', occurredAt: Date.now(), receivedAt: Date.now(), currency: 'CNY', totalMinor: 100, lines: [{ sku: 'HOT', quantity: 1, unitPriceMinor: 100 }], buyerCountry: 'CN', buyerProvince: 'ZJ', buyerCity: 'HZ', presale: false }));
+const cmds = events.map((e) => orderCommand(e, ['WH-EAST'], { unpaidTimeoutMs: 1800_000 }));
+const t = performance.now();
+for (let i = 0; i < N; i += 2000) await store.apply(cmds.slice(i, i + 2000));
+console.log(`apply ${(N / ((performance.now() - t) / 1000)).toFixed(0)}/s`, JSON.stringify(await store.levels('HOT', 'WH-EAST')));
+const keys = await redis.keys(`{${ns}}:*`); for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+redis.disconnect();
