@@ -36,7 +36,11 @@ export interface BatchConsumerOptions {
 export async function startBatchConsumer(opts: BatchConsumerOptions): Promise<Consumer> {
   const groupId = opts.namespace ? `${opts.namespace}.${opts.group}` : opts.group;
   const byName = new Map(opts.topics.map((id) => [topicName(opts.namespace, id), id] as const));
-  const consumer = opts.kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, rebalanceTimeout: 15_000, maxWaitTimeInMs: 100 });
+  // Large fetches: fixed costs per fetch cycle (commit, heartbeat, the next fetch) are paid per batch, not per record.
+  const consumer = opts.kafka.consumer({
+    groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, rebalanceTimeout: 15_000, maxWaitTimeInMs: 100,
+    maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024,
+  });
   await consumer.connect();
   await consumer.subscribe({ topics: [...byName.keys()], fromBeginning: opts.fromBeginning ?? true });
   await consumer.run({
