@@ -29,9 +29,9 @@ local function levels(sku, wh)
 end
 local function available(s) return s.p - s.l - s.r - s.s - s.q end
 
+-- positional, to keep the JSON small and cheap to write: see DECISION_FIELDS in store.ts
 local function decision(kind, sku, wh, q, reason, s)
-  return { kind = kind, sku = sku, warehouse = wh, quantity = q, reason = reason or cjson.null,
-           physical = s.p, locked = s.l, reserved = s.r, safety = s.s, presaleQuota = s.q, version = s.v }
+  return { kind, sku, wh, q, reason or cjson.null, s.p, s.l, s.r, s.s, s.q, s.v }
 end
 
 -- per-command scratch

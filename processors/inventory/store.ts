@@ -72,10 +72,15 @@ interface ReserveCommand {
   omnistreamReserve(prefix: string, cmdsJson: string): Promise<string>;
 }
 
+/** reserve.lua writes each decision as an array in this order (smaller and faster than an object). */
+export const DECISION_FIELDS = ['kind', 'sku', 'warehouse', 'quantity', 'reason', 'physical', 'locked', 'reserved', 'safety', 'presaleQuota', 'version'] as const;
+
+type RawDecision = (string | number | null)[] | Partial<Decision>;
+
 interface RawResult {
   id: string;
   replayed: boolean;
-  decisions: Decision[] | Record<string, never>;
+  decisions: RawDecision[] | Record<string, never>;
 }
 
 /** Lua's cjson writes an empty table as {} and may omit nulls. */
@@ -83,7 +88,8 @@ function asArray<T>(v: T[] | Record<string, never>): T[] {
   return Array.isArray(v) ? v : [];
 }
 
-/** Lua omits nulls; decisions stored by an older version lack later fields (presaleQuota). */
-function normalizeDecision(d: Decision): Decision {
-  return { ...d, reason: d.reason ?? null, presaleQuota: d.presaleQuota ?? 0 };
+/** Positional decisions; objects are decisions stored by an earlier version (missing later fields). */
+function normalizeDecision(raw: RawDecision): Decision {
+  const d = (Array.isArray(raw) ? Object.fromEntries(DECISION_FIELDS.map((f, i) => [f, raw[i]])) : raw) as Partial<Decision>;
+  return { ...(d as Decision), reason: d.reason ?? null, presaleQuota: d.presaleQuota ?? 0 };
 }
