@@ -46,7 +46,7 @@ ensure_kafka() {
       || { cat "$dir/format.log" >&2; exit 1; }
   fi
   log "starting Kafka on :$KAFKA_PORT (log: $dir/kafka.log)"
-  nohup "${java[@]}" kafka.Kafka "$dir/server.properties" >"$dir/kafka.log" 2>&1 &
+  nohup "${java[@]}" kafka.Kafka "$dir/server.properties" </dev/null >"$dir/kafka.log" 2>&1 &
   echo $! >"$dir/pid"
   WAIT_PIDFILE="$dir/pid" wait_for 120 kafka kafka_ready || { tail -40 "$dir/kafka.log" >&2; exit 1; }
   log "kafka ready"
@@ -76,7 +76,7 @@ ensure_registry() {
   APICURIO_DATASOURCE_URL="jdbc:postgresql://$PGHOST_:$PGPORT_/$REGISTRY_DB" \
   APICURIO_DATASOURCE_USERNAME="$PGUSER_" APICURIO_DATASOURCE_PASSWORD="${PGPASSWORD:-unused}" \
   nohup "$java21" -Xms128m -Xmx512m -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$REGISTRY_PORT" \
-    -Dquarkus.management.enabled=false -jar "$home/quarkus-run.jar" >"$dir/registry.log" 2>&1 &
+    -Dquarkus.management.enabled=false -jar "$home/quarkus-run.jar" </dev/null >"$dir/registry.log" 2>&1 &
   echo $! >"$dir/pid"
   WAIT_PIDFILE="$dir/pid" wait_for 180 registry registry_ready || { tail -40 "$dir/registry.log" >&2; exit 1; }
   log "registry ready"
