@@ -56,6 +56,13 @@ export async function createTestContext(label: string): Promise<TestContext> {
       redis.disconnect();
       await pool.query(`drop schema if exists ${namespace} cascade`);
       await pool.end();
+      // The registry keeps its subjects in Postgres: remove this file's, soft then for good.
+      const subjects = ((await (await fetch(`${config.SCHEMA_REGISTRY_URL}/subjects`)).json()) as string[]).filter((s) => s.startsWith(`${namespace}.`));
+      for (const s of subjects) {
+        const url = `${config.SCHEMA_REGISTRY_URL}/subjects/${encodeURIComponent(s)}`;
+        await fetch(url, { method: 'DELETE' }).catch(() => {});
+        await fetch(`${url}?permanent=true`, { method: 'DELETE' }).catch(() => {});
+      }
     },
   };
 }
