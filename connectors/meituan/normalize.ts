@@ -1,10 +1,11 @@
-import { eventIdOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import { eventIdOf, orderKeyOf, withDetailMarked, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import { buyerRegionOf } from './buyer-region.js';
 import { toOrderLines } from './lines.js';
 import { yuanToFen } from './money.js';
-import type { MeituanOrder } from './payload.js';
-import { lookupStatus, meituanStatusKey } from './status-map.js';
+import type { MeituanOrder, MeituanPush } from './payload.js';
+import { asFullOrder, meituanPushKind, slimStatusKey } from './push-kind.js';
+import { lookupSlimStatus, lookupStatus, meituanStatusKey } from './status-map.js';
 import { epochSecondsToMs } from './timestamp.js';
 
 export const MEITUAN_CHANNEL = 'meituan';
@@ -60,5 +61,58 @@ export function normalizeMeituanOrder(order: MeituanOrder, shop: ShopConfig, pus
       buyerCity,
       presale: presale === 'true',
     },
+  };
+}
+
+/** Field names only (never values: slim pushes carry rider names and phones) for dead-letter reasons. */
+function fieldList(push: MeituanPush): string {
+  return Object.keys(push).filter((k) => k !== 'app_id' && k !== 'timestamp').sort().join(', ');
+}
+
+/*
+ * Any push (full order or slim, push-kind.ts) → one event. A slim push becomes a STATUS_ONLY event:
+ * lines [], totalMinor 0, region unknown (province/city null; the country is CN for every Meituan
+ * order), presale false, marked with withDetailMarked (its own "-s" event id), exactly what the
+ * gateway would do. occurredAt: the push's own change time (utime, or the delivery push's time),
+ * else the signed system parameter timestamp (epoch seconds).
+ */
+export function normalizeMeituanPush(push: MeituanPush, shop: ShopConfig, inbound: InboundPush): Outcome<OrderEvent> {
+  const kind = meituanPushKind(push);
+  if (kind === 'order') return normalizeMeituanOrder(asFullOrder(push), shop, inbound);
+  if (kind === 'unknown') return { ok: false, reason: `unrecognized Meituan push (fields: ${fieldList(push)})` };
+
+  const channelStatus = slimStatusKey(kind, push);
+  const status = lookupSlimStatus(channelStatus);
+  if (status === undefined) {
+    return { ok: false, reason: `Meituan ${kind} push "${channelStatus}" does not map to a canonical status with confidence` };
+  }
+
+  const timeField = push.utime !== undefined ? 'utime' : kind === 'logistics' && push.time !== undefined ? 'time' : 'timestamp';
+  const occurredAt = epochSecondsToMs(timeField, push[timeField] ?? '');
+  if (!occurredAt.ok) return occurredAt;
+
+  const channelOrderId = push.order_id;
+  const orderKey = orderKeyOf(MEITUAN_CHANNEL, shop.shopId, channelOrderId);
+  return {
+    ok: true,
+    value: withDetailMarked({
+      eventId: eventIdOf(orderKey, status, occurredAt.value),
+      orderKey,
+      channel: MEITUAN_CHANNEL,
+      shopId: shop.shopId,
+      brand: shop.brand,
+      channelOrderId,
+      status,
+      channelStatus,
+      occurredAt: occurredAt.value,
+      receivedAt: inbound.receivedAt,
+      currency: 'CNY',
+      totalMinor: 0,
+      lines: [],
+      buyerCountry: 'CN',
+      buyerProvince: null,
+      buyerCity: null,
+      presale: false,
+    }),
   };
 }

@@ -62,3 +62,54 @@ export const meituanOrderSchema = z.looseObject({
 
 export type MeituanOrder = z.infer<typeof meituanOrderSchema>;
 export type MeituanDetailItem = z.infer<typeof meituanDetailItemSchema>;
+
+/*
+ * What the push URL receives: a full order (above), or one of Meituan's slim pushes, which name
+ * the order and a change but carry no items, total or (mostly) order times:
+ *   - 取消订单推送 (cancellation): order_id, reason_code, reason, deal_op_type;
+ *   - 全额退款推送 / 部分退款推送 (full / partial refund): order_id, notify_type, refund_id, ctime,
+ *     reason, res_type, is_appeal, pictures… (partial also money, food); stores with the return
+ *     (退货退款) flow get the after-sale `status` instead of notify_type / res_type;
+ *   - 退款状态推送 (refund result): order_id, refund_id, refund_status, money, ctime, utime;
+ *   - 配送状态推送 (delivery status): order_id, wm_order_id_view, logistics_status, time,
+ *     dispatcher_name, dispatcher_mobile.
+ * Plus the system parameters app_id and timestamp (sig is dropped by decode). push-kind.ts tells
+ * the kinds apart. The schema checks types and refuses junk: no valid order_id, non-string values,
+ * or a record that carries order contents (detail or total) without the rest of a full order.
+ * A well-formed record of an unrecognized kind passes and is dead-lettered by normalize.
+ */
+const FULL_ORDER_FIELDS = ['app_poi_code', 'status', 'ctime', 'utime', 'total', 'detail'] as const;
+
+export const meituanPushSchema = meituanOrderSchema
+  .extend({
+    app_poi_code: z.string().min(1).optional(),
+    status: z.string().min(1).optional(),
+    ctime: z.string().optional(),
+    utime: z.string().optional(),
+    total: z.string().optional(),
+    detail: z.string().optional(),
+    /** System parameter: epoch seconds of the push, signed (verify checks it). */
+    timestamp: z.string().optional(),
+    app_id: z.string().optional(),
+    /** Cancellation. */
+    reason_code: z.string().optional(),
+    reason: z.string().optional(),
+    deal_op_type: z.string().optional(),
+    /** Refunds. */
+    notify_type: z.string().optional(),
+    refund_id: z.string().optional(),
+    res_type: z.string().optional(),
+    refund_status: z.string().optional(),
+    money: z.string().optional(),
+    food: z.string().optional(),
+    /** Delivery status: epoch seconds of the change. */
+    time: z.string().optional(),
+  })
+  .superRefine((push, ctx) => {
+    if (push.detail === undefined && push.total === undefined) return;
+    for (const field of FULL_ORDER_FIELDS) {
+      if (push[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `required in a push carrying order contents (detail/total)` });
+    }
+  });
+
+export type MeituanPush = z.infer<typeof meituanPushSchema>;

@@ -68,3 +68,50 @@ export function meituanStatusKey(order: StatusFields): string {
 export function lookupStatus(key: string): OrderStatus | undefined {
   return Object.prototype.hasOwnProperty.call(statusMap, key) ? statusMap[key] : undefined;
 }
+
+/*
+ * Slim pushes (push-kind.ts): no order status, only the change they announce. Keys are the
+ * slimStatusKey() forms. Mapped only where the documented field says what happened to the order;
+ * everything else (refund rejected or withdrawn, a failed refund, intermediate after-sale steps,
+ * a delivery order that was only sent (0: the order may still be unconfirmed) or cancelled (100:
+ * the order may be cancelled too, or re-dispatched)) is left out and dead-lettered with a reason.
+ *
+ *   cancel                 CANCELLED  取消订单推送: the user, merchant, support or system cancelled it
+ *   refund/apply           REFUNDING  全额退款: the user asked for a full refund
+ *   refund/agree           REFUNDED   全额退款: the refund was agreed (merchant, support, or automatically)
+ *   refund/aftersale-1     REFUNDING  return-flow stores: after-sale request filed (已申请)
+ *   partrefund/apply       REFUNDING  部分退款 requested
+ *   partrefund/part        REFUNDING  部分退款 started by the merchant (value seen in integrations, unverified)
+ *   partrefund/aftersale-1 REFUNDING
+ *   partrefund/agree       REFUNDING  a partial refund leaves the order partly refunded (as Shopify's partially_refunded)
+ *   refund_status/3        REFUNDED   退款状态: full refund succeeded
+ *   refund_status/13       REFUNDING  退款状态: partial refund succeeded
+ *   logistics/5,10,15      ALLOCATED  the delivery side holds / accepted / is at the store: the order is
+ *                                     confirmed (the order table only allows these with status 4)
+ *   logistics/20           SHIPPED    rider picked up
+ *   logistics/40           DELIVERED  rider delivered
+ */
+export const slimStatusMap: Readonly<Record<string, OrderStatus>> = Object.freeze({
+  cancel: 'CANCELLED',
+  'refund/apply': 'REFUNDING',
+  'refund/agree': 'REFUNDED',
+  'refund/aftersale-1': 'REFUNDING',
+  'partrefund/apply': 'REFUNDING',
+  'partrefund/part': 'REFUNDING',
+  'partrefund/aftersale-1': 'REFUNDING',
+  'partrefund/agree': 'REFUNDING',
+  'refund_status/3': 'REFUNDED',
+  'refund_status/13': 'REFUNDING',
+  'logistics/5': 'ALLOCATED',
+  'logistics/10': 'ALLOCATED',
+  'logistics/15': 'ALLOCATED',
+  'logistics/20': 'SHIPPED',
+  'logistics/40': 'DELIVERED',
+});
+
+export function lookupSlimStatus(key: string): OrderStatus | undefined {
+  return Object.prototype.hasOwnProperty.call(slimStatusMap, key) ? slimStatusMap[key] : undefined;
+}
+
+/** Every channelStatus this connector emits (order pushes, details and slim pushes), for ChannelConnector.statusMap. */
+export const channelStatusMap: Readonly<Record<string, OrderStatus>> = Object.freeze({ ...statusMap, ...slimStatusMap });

@@ -1,10 +1,11 @@
 import type { ChannelConnector } from '../contract.js';
 import { normalizeShopifyOrder, SHOPIFY_CHANNEL } from './normalize.js';
 import { shopifyOrderSchema, type ShopifyOrder } from './payload.js';
+import { pullShopifyOrders } from './pull.js';
 import { verifyShopDomain, verifyShopifySignature } from './signature.js';
 import { statusMap } from './status-map.js';
 
-/** Shopify Order webhooks (orders/create, /updated, /paid, /cancelled, /fulfilled). See README.md. */
+/** Shopify Order webhooks (orders/create, /updated, /paid, /cancelled, /fulfilled) and the order list for reconciliation. See README.md. */
 export const shopify: ChannelConnector<ShopifyOrder> = {
   channel: SHOPIFY_CHANNEL,
   transport: 'webhook',
@@ -16,6 +17,8 @@ export const shopify: ChannelConnector<ShopifyOrder> = {
     return signed.ok ? verifyShopDomain(push, shop.shopId) : signed;
   },
   normalize: (order, shop, push) => [normalizeShopifyOrder(order, shop, push)],
+  // Reconciliation: GET orders.json by updated_at, Link-header pages (credentials.accessToken).
+  pull: (shop, window) => pullShopifyOrders(shop, window),
 };
 
 export type { ShopifyOrder } from './payload.js';

@@ -6,7 +6,9 @@
  * Payloads carry realistic, obviously fake personal data (names, phone, street, email, IP)
  * precisely so tests can prove none of it reaches the canonical event.
  */
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { InboundPush } from '../contract.js';
 import { decimalToMinor, minorToDecimal, minorUnitExponent } from './money.js';
 import type { ShopifyLineItem, ShopifyOrder } from './payload.js';
@@ -285,4 +287,167 @@ export function toInboundPush(push: SimulatedPush, receivedAt: number): InboundP
   const headers: InboundPush['headers'] = {};
   for (const [name, value] of Object.entries(push.headers)) headers[name.toLowerCase()] = value;
   return { headers, rawBody: Buffer.from(push.body, 'utf8'), receivedAt };
+}
+
+// ---------------------------------------------------------------------------------------------
+// REST Admin API: GET /admin/api/{version}/orders.json, as reconciliation calls it.
+
+export interface ShopifySimulatorOptions {
+  /** The Admin API access token the shop accepts (X-Shopify-Access-Token). */
+  accessToken: string;
+  port?: number;
+}
+
+export interface ShopifySimulatorCall {
+  path: string;
+  /** The query parameters as received. */
+  params: Record<string, string>;
+  status: number;
+}
+
+export interface ShopifySimulator {
+  url: string;
+  close(): Promise<void>;
+  /** Adds the order, or replaces the stored version with the same id. */
+  upsertOrder(order: ShopifyOrder): void;
+  calls: ShopifySimulatorCall[];
+}
+
+const INVALID_TOKEN = '[API] Invalid API key or access token (unrecognized login or wrong password)';
+const FILTERS = new Set([
+  'ids', 'since_id', 'status', 'financial_status', 'fulfillment_status', 'created_at_min', 'created_at_max',
+  'updated_at_min', 'updated_at_max', 'processed_at_min', 'processed_at_max', 'attribution_app_id',
+]);
+
+interface Cursor {
+  /** The filters of the first request, carried by the cursor (Shopify's page_info is opaque). */
+  filters: Record<string, string>;
+  /** Keyset position: the next page starts after this id ("next") or ends before it ("previous"). */
+  id: number;
+  dir: 'next' | 'previous';
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor | null {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c !== 'object' || c === null || typeof c.id !== 'number' || (c.dir !== 'next' && c.dir !== 'previous')) return null;
+    if (typeof c.filters !== 'object' || c.filters === null) return null;
+    return c;
+  } catch {
+    return null;
+  }
+}
+
+function tokenMatches(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Shopify's status filter: open (default), closed, cancelled, any. */
+function statusMatches(order: ShopifyOrder, status: string): boolean {
+  if (status === 'any') return true;
+  if (status === 'cancelled') return order.cancelled_at !== null;
+  if (status === 'closed') return order.closed_at != null;
+  return order.closed_at == null && order.cancelled_at === null; // open
+}
+
+/**
+ * A Shopify Admin API stand-in serving the order list with Shopify's rules: token auth (401
+ * otherwise), limit default 50 and at most 250, updated_at_min/max inclusive, status default open,
+ * and cursor pagination through Link headers whose page_info must not be combined with filters.
+ */
+export async function startShopifySimulator(opts: ShopifySimulatorOptions): Promise<ShopifySimulator> {
+  const orders = new Map<number, ShopifyOrder>();
+  const calls: ShopifySimulatorCall[] = [];
+  let base = '';
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', base);
+    const params: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) params[k] = v;
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      calls.push({ path: url.pathname, params, status });
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    const route = /^\/admin\/api\/([^/]+)\/orders\.json$/.exec(url.pathname);
+    if (req.method !== 'GET' || !route) return send(404, { errors: 'Not Found' });
+    if (!tokenMatches(req.headers['x-shopify-access-token'], opts.accessToken)) return send(401, { errors: INVALID_TOKEN });
+
+    const limit = params.limit === undefined ? 50 : Number(params.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 250) return send(400, { errors: { limit: 'limit must be between 1 and 250' } });
+
+    let filters: Record<string, string>;
+    let cursor: Cursor | null = null;
+    if (params.page_info !== undefined) {
+      for (const name of Object.keys(params)) {
+        if (name !== 'page_info' && name !== 'limit' && name !== 'fields') {
+          return send(400, { errors: { [name]: `${name} cannot be passed when page_info is present.` } });
+        }
+      }
+      cursor = decodeCursor(params.page_info);
+      if (!cursor) return send(400, { errors: { page_info: 'Invalid value.' } });
+      filters = cursor.filters;
+    } else {
+      filters = Object.fromEntries(Object.entries(params).filter(([k]) => FILTERS.has(k)));
+    }
+
+    const bound = (name: string): number | null => {
+      const v = filters[name];
+      if (v === undefined) return null;
+      const ms = Date.parse(v);
+      return Number.isNaN(ms) ? Number.NaN : ms;
+    };
+    const min = bound('updated_at_min');
+    const max = bound('updated_at_max');
+    if (Number.isNaN(min) || Number.isNaN(max)) return send(400, { errors: { updated_at: 'Invalid date' } });
+    const status = filters.status ?? 'open';
+
+    const matching = [...orders.values()]
+      .filter((o) => statusMatches(o, status))
+      .filter((o) => {
+        const at = Date.parse(o.updated_at);
+        return (min === null || at >= min) && (max === null || at <= max);
+      })
+      .sort((a, b) => a.id - b.id);
+
+    let page: ShopifyOrder[];
+    if (!cursor) page = matching.slice(0, limit);
+    else if (cursor.dir === 'next') page = matching.filter((o) => o.id > cursor.id).slice(0, limit);
+    else page = matching.filter((o) => o.id < cursor.id).slice(-limit);
+
+    const links: string[] = [];
+    const linkTo = (c: Cursor, rel: string) =>
+      `<${base}${url.pathname}?${new URLSearchParams({ limit: String(limit), page_info: encodeCursor(c) }).toString()}>; rel="${rel}"`;
+    if (page.length > 0) {
+      const firstId = page[0]!.id;
+      const lastId = page[page.length - 1]!.id;
+      if (matching.some((o) => o.id < firstId)) links.push(linkTo({ filters, id: firstId, dir: 'previous' }, 'previous'));
+      if (matching.some((o) => o.id > lastId)) links.push(linkTo({ filters, id: lastId, dir: 'next' }, 'next'));
+    }
+    return send(200, { orders: page }, links.length ? { link: links.join(', ') } : {});
+  };
+
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (err) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: (err as Error).message }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: base,
+    calls,
+    upsertOrder: (order) => orders.set(order.id, structuredClone(order)),
+    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
 }
