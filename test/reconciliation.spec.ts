@@ -153,7 +153,7 @@ describe('reconciliation after lost pushes, on the real stack', () => {
     });
     expect(before.filter((r) => r.order_key.startsWith('douyin:')).map((r) => r.detail)).toEqual(['STATUS_ONLY', 'STATUS_ONLY']);
 
-    // --- reconcile the window; one broken shop and one channel without pull() must not stop it ---
+    // --- reconcile the window; a shop with a wrong secret and one without API credentials must not stop it ---
     const healthy = shops;
     shops = [
       ...healthy,
@@ -163,9 +163,10 @@ describe('reconciliation after lost pushes, on the real stack', () => {
     const first = await run();
     await pipeline.drain();
 
-    expect(first.failed).toBe(1);
+    expect(first.failed).toBe(2);
     expect(byKey(first, 'youzan', 'yz-broken')).toMatchObject({ ok: false, error: expect.stringContaining('client_secret'), pulled: 0 });
-    expect(first.skipped).toEqual([{ channel: 'shopify', shopId: 'brand-a.myshopify.com', reason: expect.stringContaining('no query API') }]);
+    expect(byKey(first, 'shopify', 'brand-a.myshopify.com')).toMatchObject({ ok: false, error: expect.stringContaining('credentials.accessToken'), pulled: 0 });
+    expect(first.skipped).toEqual([]);
     const yz = byKey(first, 'youzan', 'yz-main');
     expect(yz).toMatchObject({ ok: true, pulled: 6, orders: { missing: 2, newer: 1, same: 3, older: 0 }, ingest: { accepted: 3, duplicate: 3, dead_lettered: 0, rejected: 0, unavailable: 0 } });
     expect(yz.missingKeys.sort()).toEqual([yzKey(4), yzKey(5)]);

@@ -26,6 +26,8 @@ export interface Hold {
   presale: boolean;
   lines: HeldLine[];
   meta: string;
+  /** PENDING only: the furthest stock target a status-only event asked for. */
+  pending?: 'LOCKED' | 'RESERVED' | 'SHIPPED';
   /** Every command applied to this order and what it decided: a repeat re-emits the same decisions. */
   applied: ReadonlyMap<string, Decision[]>;
 }
@@ -151,14 +153,21 @@ function applyOrder(state: InventoryState, cmd: OrderCommand): { state: Inventor
   let next: Hold | undefined = hold;
   if (cmd.target === 'NONE') {
     // nothing to do for stock
-  } else if (!hold) {
-    if (cmd.target === 'RELEASED') {
+  } else if (!hold || hold.state === 'PENDING') {
+    const target = cmd.target;
+    if (target === 'RELEASED') {
       // Cancelled before we saw it created: remember, so a late "created" cannot lock stock.
-      next = { state: 'RELEASED', presale: cmd.presale, lines: [], meta: cmd.meta, applied: new Map() };
-    } else if (cmd.target !== 'EXPIRED' && cmd.lines.length > 0) {
-      // A status without contents (STATUS_ONLY) cannot be allocated: wait for the full order.
-      next = allocate(draft, cmd);
+      next = { state: 'RELEASED', presale: cmd.presale, lines: [], meta: cmd.meta, applied: hold?.applied ?? new Map() };
+    } else if (target !== 'EXPIRED') {
+      // A status without contents (STATUS_ONLY) cannot be allocated: remember how far the order
+      // got, and allocate that far once its contents arrive.
+      const want = further(hold?.pending, target);
+      next = cmd.lines.length > 0
+        ? { ...allocate(draft, cmd, want), applied: hold?.applied ?? new Map() }
+        : { state: 'PENDING', pending: want, presale: cmd.presale, lines: [], meta: cmd.meta, applied: hold?.applied ?? new Map() };
     }
+  } else if (cmd.target === 'EXPIRED' && !state.timers.has(cmd.orderKey)) {
+    // Only a lock with a timer can expire (an expiry is the timer's own command, never a channel's).
   } else if (hold.state === 'LOCKED' || hold.state === 'RESERVED') {
     next = { ...hold, state: moveHold(draft, hold, cmd.target) };
     // An expiry's own timer stays until the shell has published the release (clearTimer), so a
@@ -177,8 +186,15 @@ function applyOrder(state: InventoryState, cmd: OrderCommand): { state: Inventor
   return { state: commit(draft), result };
 }
 
+const TARGET_RANK = { LOCKED: 1, RESERVED: 2, SHIPPED: 3 } as const;
+type StockTarget = keyof typeof TARGET_RANK;
+
+function further(a: StockTarget | undefined, b: StockTarget): StockTarget {
+  return a !== undefined && TARGET_RANK[a] > TARGET_RANK[b] ? a : b;
+}
+
 /** A first-seen order: lock it whole (or line by line), step it up to the target, or reject it. */
-function allocate(draft: Draft, cmd: OrderCommand): Hold {
+function allocate(draft: Draft, cmd: OrderCommand, target: StockTarget): Hold {
   const fits = (sku: string, q: number, wh: string) => {
     const s = draft.levels(sku, wh);
     return (cmd.presale ? s.presaleQuota : availableOf(s)) >= q;
@@ -203,7 +219,7 @@ function allocate(draft: Draft, cmd: OrderCommand): Hold {
   for (const [sku, q, wh] of held) draft.change('LOCKED', sku, wh, q, lock(cmd.presale));
   let state: HoldState = 'LOCKED';
   const hold: Hold = { state, presale: cmd.presale, lines: held, meta: cmd.meta, applied: new Map() };
-  if (cmd.target !== 'LOCKED') state = moveHold(draft, hold, cmd.target);
+  if (target !== 'LOCKED') state = moveHold(draft, hold, target);
   if (state === 'LOCKED' && cmd.expiresAt > 0) draft.timers.set(cmd.orderKey, cmd.expiresAt);
   return { ...hold, state };
 }

@@ -17,7 +17,8 @@ export interface CommandResult {
   decisions: Decision[];
 }
 
-export type HoldState = 'LOCKED' | 'RESERVED' | 'SHIPPED' | 'RELEASED' | 'REJECTED';
+/** PENDING: statuses seen without the order's contents (STATUS_ONLY); nothing is held yet. */
+export type HoldState = 'PENDING' | 'LOCKED' | 'RESERVED' | 'SHIPPED' | 'RELEASED' | 'REJECTED';
 
 export function availableOf(s: StockLevels): number {
   return s.physical - s.locked - s.reserved - s.safety - s.presaleQuota;

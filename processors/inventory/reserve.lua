@@ -113,7 +113,7 @@ local function shortage_reason(cmd)
 end
 
 -- a first-seen order: returns the new hold { st, presale, lines, meta }
-local function allocate(cmd)
+local function allocate(cmd, target)
   local function fits(sku, q, wh) return capacity(cmd, levels(sku, wh)) >= q end
   local invalid = invalid_lines_reason(cmd.lines)
   local held = nil
@@ -146,18 +146,22 @@ local function allocate(cmd)
   end
   for _, line in ipairs(held) do change('LOCKED', line[1], line[3], line[2], lock(cmd.presale)) end
   local hold = { st = 'LOCKED', presale = cmd.presale, lines = held, meta = cmd.meta }
-  if cmd.target ~= 'LOCKED' then hold.st = move_hold(hold, cmd.target) end
+  if target ~= 'LOCKED' then hold.st = move_hold(hold, target) end
   if hold.st == 'LOCKED' and cmd.expiresAt > 0 then redis.call('ZADD', TIMERS, cmd.expiresAt, cmd.orderKey) end
   return hold
 end
 
+-- h = HMGET st ps ln pt …
 local function hold_of(h)
   if not h[1] then return nil end
   local lines = {}
   if h[3] then lines = cjson.decode(h[3]) end
-  return { st = h[1], presale = h[2] == '1', lines = lines }
+  return { st = h[1], presale = h[2] == '1', lines = lines, pending = h[4] }
 end
-local function read_hold(hk) return hold_of(redis.call('HMGET', hk, 'st', 'ps', 'ln')) end
+local function read_hold(hk) return hold_of(redis.call('HMGET', hk, 'st', 'ps', 'ln', 'pt')) end
+
+local TARGET_RANK = { LOCKED = 1, RESERVED = 2, SHIPPED = 3 }
+local function further(a, b) if a ~= nil and TARGET_RANK[a] > TARGET_RANK[b] then return a end; return b end
 
 -- a result as JSON text: stored decisions are passed through as they are, never decoded again
 local function result(cmd, replayed, decisions_json)
@@ -170,21 +174,30 @@ local function encode_out() if #out == 0 then return '[]' end; return cjson.enco
 local function apply_order(cmd)
   local hk = P .. 'h:' .. cmd.orderKey
   -- one round trip: the hold and whether this command was applied to it before
-  local h = redis.call('HMGET', hk, 'st', 'ps', 'ln', 'e:' .. cmd.id)
-  if h[4] then return result(cmd, true, h[4]) end
+  local h = redis.call('HMGET', hk, 'st', 'ps', 'ln', 'pt', 'e:' .. cmd.id)
+  if h[5] then return result(cmd, true, h[5]) end
   begin_command()
   local hold = hold_of(h)
   local next_hold = hold
   local created = false
   if cmd.target == 'NONE' then
     -- nothing to do for stock
-  elseif hold == nil then
+  elseif hold == nil or hold.st == 'PENDING' then
     if cmd.target == 'RELEASED' then
       next_hold = { st = 'RELEASED', presale = cmd.presale, lines = {}, meta = cmd.meta }; created = true
-    elseif cmd.target ~= 'EXPIRED' and #cmd.lines > 0 then
-      -- a status without contents (STATUS_ONLY) cannot be allocated: wait for the full order
-      next_hold = allocate(cmd); created = true
+    elseif cmd.target ~= 'EXPIRED' then
+      -- a status without contents (STATUS_ONLY) cannot be allocated: remember how far the order
+      -- got (PENDING), and allocate that far once its contents arrive
+      local want = further(hold and hold.pending, cmd.target)
+      if #cmd.lines > 0 then
+        next_hold = allocate(cmd, want)
+      else
+        next_hold = { st = 'PENDING', pending = want, presale = cmd.presale, lines = {}, meta = cmd.meta }
+      end
+      created = true
     end
+  elseif cmd.target == 'EXPIRED' and not redis.call('ZSCORE', TIMERS, cmd.orderKey) then
+    -- only a lock with a timer can expire (an expiry is the timer's own command, never a channel's)
   elseif hold.st == 'LOCKED' or hold.st == 'RESERVED' then
     next_hold.st = move_hold(hold, cmd.target)
     -- an expiry's own timer stays until the shell has published the release (see core.ts)
@@ -195,7 +208,9 @@ local function apply_order(cmd)
   if next_hold ~= nil then
     local ps = '0'
     if next_hold.presale then ps = '1' end
-    if created and #next_hold.lines == 0 then
+    if created and next_hold.st == 'PENDING' then
+      redis.call('HSET', hk, 'st', next_hold.st, 'pt', next_hold.pending, 'e:' .. cmd.id, encoded)
+    elseif created and #next_hold.lines == 0 then
       -- rejected or cancelled before seen: nothing is held, so only the state and the decisions
       redis.call('HSET', hk, 'st', next_hold.st, 'e:' .. cmd.id, encoded)
     elseif created and next_hold.st == 'LOCKED' and cmd.expiresAt > 0 then
