@@ -54,8 +54,13 @@ export async function startPipeline(config: Config, log: Logger, opts: PipelineO
   await serde.registerAll();
 
   const producer = createDurableProducer(kafka);
+  // Readiness follows the producer: while it is disconnected the gateway could only answer 503.
+  let producerConnected = false;
+  producer.on(producer.events.CONNECT, () => { producerConnected = true; });
+  producer.on(producer.events.DISCONNECT, () => { producerConnected = false; });
   await producer.connect();
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+  await redis.ping(); // fail at start-up, with the reason, rather than on the first order
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 6 });
   const stoppers: (() => Promise<void>)[] = [];
   let expireDue = async () => 0;
@@ -78,7 +83,7 @@ export async function startPipeline(config: Config, log: Logger, opts: PipelineO
   let app: ReturnType<typeof buildGateway> | undefined;
   if (parts.gateway) {
     const ingestor = new PushIngestor(new PushPublisher(producer, serde, ns), redis, ns);
-    app = buildGateway({ connectors: CONNECTORS, shops: opts.shops, ingestor, metrics: new GatewayMetrics(true), log: log.child({ component: 'gateway' }), ready: () => true });
+    app = buildGateway({ connectors: CONNECTORS, shops: opts.shops, ingestor, metrics: new GatewayMetrics(true), log: log.child({ component: 'gateway' }), ready: () => producerConnected && redis.status === 'ready' });
     url = await app.listen({ host: opts.host ?? '127.0.0.1', port: config.OMNISTREAM_HTTP_PORT });
     if (config.OMNISTREAM_RECONCILE_CRON !== 'off') {
       const reconcileLog = log.child({ component: 'reconcile' });

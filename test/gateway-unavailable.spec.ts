@@ -9,6 +9,7 @@ import { ShopDirectory } from '../connectors/gateway/shops.js';
 import { CONNECTORS } from '../connectors/registry.js';
 import { makeShopifyOrder, shopifyPush } from '../connectors/shopify/simulator.js';
 import { createDurableProducer, createKafka } from '../lib/kafka.js';
+import { startPipeline } from '../lib/pipeline.js';
 import { createTestContext, type TestContext } from './support/context.js';
 
 /** Kafka away → 503, so the platform retries; the event is not marked seen, so the retry is stored. */
@@ -18,6 +19,17 @@ describe('gateway while Kafka is unavailable', () => {
   let ctx: TestContext;
   beforeAll(async () => { ctx = await createTestContext('down'); });
   afterAll(async () => { await ctx?.close(); });
+
+  it('reports ready once its producer and Redis are connected', async () => {
+    const shops = new ShopDirectory([{ channel: 'shopify', shopId: SHOP, brand: 'A', secret: SECRET }]);
+    const pipeline = await startPipeline({ ...ctx.config, OMNISTREAM_HTTP_PORT: 0, OMNISTREAM_RECONCILE_CRON: 'off' }, ctx.log, { shops, parts: { gateway: true, inventory: false, sink: false } });
+    try {
+      const ready = await fetch(`${pipeline.url}/readyz`);
+      expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready' }]);
+    } finally {
+      await pipeline.stop();
+    }
+  });
 
   it('answers 503 with a reason and accepts the same push once Kafka is back', async () => {
     const shops = new ShopDirectory([{ channel: 'shopify', shopId: SHOP, brand: 'A', secret: SECRET }]);
