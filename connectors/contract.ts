@@ -93,6 +93,18 @@ export function withDetailMarked(event: OrderEvent): OrderEvent {
   return { ...event, detail: 'STATUS_ONLY', eventId: `${event.eventId}-s` };
 }
 
+/** What a connector knows of one order change; the rest of the canonical event is filled in one way. */
+export type OrderFact = Omit<OrderEvent, 'eventId' | 'orderKey' | 'channel' | 'shopId' | 'brand' | 'receivedAt' | 'detail'>;
+
+/** The canonical event for a channel fact: key, deterministic id, shop and brand, receipt time. */
+export function orderEventOf(channel: string, shop: ShopConfig, push: InboundPush, fact: OrderFact): OrderEvent {
+  const orderKey = orderKeyOf(channel, shop.shopId, fact.channelOrderId);
+  return {
+    eventId: eventIdOf(orderKey, fact.status, fact.occurredAt), orderKey, channel,
+    shopId: shop.shopId, brand: shop.brand, receivedAt: push.receivedAt, ...fact,
+  };
+}
+
 /** Same channel fact → same id, however often or by whichever path (push, pull) it arrives. */
 export function eventIdOf(orderKey: string, status: OrderStatus, occurredAt: number): string {
   return createHash('sha256').update(`${orderKey}|${status}|${occurredAt}`).digest('hex').slice(0, 32);

@@ -1,4 +1,4 @@
-import { eventIdOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import { orderEventOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
 import type { OrderEvent, OrderStatus } from '../../topics/schemas/order-event.js';
 import { buyerRegionOf } from './buyer-region.js';
 import { toOrderLines } from './lines.js';
@@ -56,23 +56,17 @@ export function normalizeDouyinOrder(order: DouyinShopOrder, shop: ShopConfig, p
   const orderKey = orderKeyOf(DOUYIN_CHANNEL, shop.shopId, order.order_id);
   return {
     ok: true,
-    value: {
-      eventId: eventIdOf(orderKey, status.value.status, occurredAt.value),
-      orderKey,
-      channel: DOUYIN_CHANNEL,
-      shopId: shop.shopId,
-      brand: shop.brand,
+    value: orderEventOf(DOUYIN_CHANNEL, shop, push, {
       channelOrderId: order.order_id,
       status: status.value.status,
       channelStatus: status.value.channelStatus,
       occurredAt: occurredAt.value,
-      receivedAt: push.receivedAt,
       currency: 'CNY',
       totalMinor: total.value,
       lines: lines.value,
       ...buyerRegionOf(order.post_addr, order.mask_post_addr),
       presale: isPresale(order),
-    },
+    }),
   };
 }
 
@@ -124,17 +118,11 @@ function normalizeOrderMessage(tag: string, data: string, shop: ShopConfig, push
   const amount = msg.pay_amount ?? msg.total_amount ?? 0;
   return {
     ok: true,
-    value: {
-      eventId: eventIdOf(orderKey, status.value.status, occurredAt.value),
-      orderKey,
-      channel: DOUYIN_CHANNEL,
-      shopId: shop.shopId,
-      brand: shop.brand,
+    value: orderEventOf(DOUYIN_CHANNEL, shop, push, {
       channelOrderId,
       status: status.value.status,
       channelStatus: status.value.channelStatus,
       occurredAt: occurredAt.value,
-      receivedAt: push.receivedAt,
       currency: 'CNY',
       totalMinor: amount,
       lines: [],
@@ -142,6 +130,6 @@ function normalizeOrderMessage(tag: string, data: string, shop: ShopConfig, push
       buyerProvince: null,
       buyerCity: null,
       presale: false,
-    },
+    }),
   };
 }

@@ -1,4 +1,4 @@
-import { eventIdOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import { buyerRegionOf } from './buyer-region.js';
 import { toOrderLines } from './lines.js';
@@ -27,23 +27,15 @@ export function normalizeJdOrder(order: JdOrder, shop: ShopConfig, push: Inbound
 
   const lines = toOrderLines(order.itemInfoList);
   if (!lines.ok) return lines;
-
-  const orderKey = orderKeyOf(JD_CHANNEL, shop.shopId, order.orderId);
   const { buyerCountry, buyerProvince, buyerCity } = buyerRegionOf(order.consigneeInfo);
 
   return {
     ok: true,
-    value: {
-      eventId: eventIdOf(orderKey, status, occurredAt.value),
-      orderKey,
-      channel: JD_CHANNEL,
-      shopId: shop.shopId,
-      brand: shop.brand,
+    value: orderEventOf(JD_CHANNEL, shop, push, {
       channelOrderId: order.orderId,
       status,
       channelStatus,
       occurredAt: occurredAt.value,
-      receivedAt: push.receivedAt,
       currency: 'CNY',
       totalMinor: total.value,
       lines: lines.value,
@@ -52,6 +44,6 @@ export function normalizeJdOrder(order: JdOrder, shop: ShopConfig, push: Inbound
       buyerCity,
       // enSearch exposes no presale marker we could verify (README: unverified).
       presale: false,
-    },
+    }),
   };
 }

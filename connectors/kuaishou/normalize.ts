@@ -1,4 +1,4 @@
-import { eventIdOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
 import type { OrderEvent, OrderLine, OrderStatus } from '../../topics/schemas/order-event.js';
 import {
   isKuaishouOrder, type KuaishouAddress, type KuaishouItem, type KuaishouMessage, type KuaishouOrder, type KuaishouPayload,
@@ -50,18 +50,11 @@ interface Fact {
 }
 
 function event(fact: Fact, shop: ShopConfig, push: InboundPush): OrderEvent {
-  const orderKey = orderKeyOf(KUAISHOU_CHANNEL, shop.shopId, fact.channelOrderId);
-  return {
-    eventId: eventIdOf(orderKey, fact.status, fact.occurredAt),
-    orderKey,
-    channel: KUAISHOU_CHANNEL,
-    shopId: shop.shopId,
-    brand: shop.brand,
+  return orderEventOf(KUAISHOU_CHANNEL, shop, push, {
     channelOrderId: fact.channelOrderId,
     status: fact.status,
     channelStatus: fact.channelStatus,
     occurredAt: fact.occurredAt,
-    receivedAt: push.receivedAt,
     currency: 'CNY',
     totalMinor: fact.totalMinor,
     lines: fact.lines,
@@ -69,7 +62,7 @@ function event(fact: Fact, shop: ShopConfig, push: InboundPush): OrderEvent {
     buyerProvince: fact.buyerProvince,
     buyerCity: fact.buyerCity,
     presale: fact.presale,
-  };
+  });
 }
 
 function unknownStatus(key: string): { ok: false; reason: string } {

@@ -1,4 +1,4 @@
-import { eventIdOf, orderKeyOf, withDetailMarked, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import { orderEventOf, withDetailMarked, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import { buyerRegionOf } from './buyer-region.js';
 import { toOrderLines } from './lines.js';
@@ -37,22 +37,15 @@ export function normalizeMeituanOrder(order: MeituanOrder, shop: ShopConfig, pus
   }
 
   const channelOrderId = order.order_id;
-  const orderKey = orderKeyOf(MEITUAN_CHANNEL, shop.shopId, channelOrderId);
   const { buyerCountry, buyerProvince, buyerCity } = buyerRegionOf(order.recipient_address_detail);
 
   return {
     ok: true,
-    value: {
-      eventId: eventIdOf(orderKey, status, occurredAt.value),
-      orderKey,
-      channel: MEITUAN_CHANNEL,
-      shopId: shop.shopId,
-      brand: shop.brand,
+    value: orderEventOf(MEITUAN_CHANNEL, shop, push, {
       channelOrderId,
       status,
       channelStatus,
       occurredAt: occurredAt.value,
-      receivedAt: push.receivedAt,
       currency: 'CNY',
       totalMinor: total.value,
       lines: lines.value,
@@ -60,7 +53,7 @@ export function normalizeMeituanOrder(order: MeituanOrder, shop: ShopConfig, pus
       buyerProvince,
       buyerCity,
       presale: presale === 'true',
-    },
+    }),
   };
 }
 
@@ -92,20 +85,13 @@ export function normalizeMeituanPush(push: MeituanPush, shop: ShopConfig, inboun
   if (!occurredAt.ok) return occurredAt;
 
   const channelOrderId = push.order_id;
-  const orderKey = orderKeyOf(MEITUAN_CHANNEL, shop.shopId, channelOrderId);
   return {
     ok: true,
-    value: withDetailMarked({
-      eventId: eventIdOf(orderKey, status, occurredAt.value),
-      orderKey,
-      channel: MEITUAN_CHANNEL,
-      shopId: shop.shopId,
-      brand: shop.brand,
+    value: withDetailMarked(orderEventOf(MEITUAN_CHANNEL, shop, inbound, {
       channelOrderId,
       status,
       channelStatus,
       occurredAt: occurredAt.value,
-      receivedAt: inbound.receivedAt,
       currency: 'CNY',
       totalMinor: 0,
       lines: [],
@@ -113,6 +99,6 @@ export function normalizeMeituanPush(push: MeituanPush, shop: ShopConfig, inboun
       buyerProvince: null,
       buyerCity: null,
       presale: false,
-    }),
+    })),
   };
 }

@@ -1,4 +1,4 @@
-import { eventIdOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import { buyerRegionOf } from './buyer-region.js';
 import { toOrderLines } from './lines.js';
@@ -28,22 +28,14 @@ export function normalizePddOrder(order: PddOrder, shop: ShopConfig, push: Inbou
   if (!total.ok) return { ok: false, reason: `pay_amount: ${total.reason}` };
   const lines = toOrderLines(order.item_list);
   if (!lines.ok) return lines;
-
-  const orderKey = orderKeyOf(PINDUODUO_CHANNEL, shop.shopId, order.order_sn);
   const region = buyerRegionOf(order);
   return {
     ok: true,
-    value: {
-      eventId: eventIdOf(orderKey, status, occurredAt.value),
-      orderKey,
-      channel: PINDUODUO_CHANNEL,
-      shopId: shop.shopId,
-      brand: shop.brand,
+    value: orderEventOf(PINDUODUO_CHANNEL, shop, push, {
       channelOrderId: order.order_sn,
       status,
       channelStatus,
       occurredAt: occurredAt.value,
-      receivedAt: push.receivedAt,
       currency: 'CNY',
       totalMinor: total.value,
       lines: lines.value,
@@ -51,6 +43,6 @@ export function normalizePddOrder(order: PddOrder, shop: ShopConfig, push: Inbou
       buyerProvince: region.buyerProvince,
       buyerCity: region.buyerCity,
       presale: isPresale(order),
-    },
+    }),
   };
 }

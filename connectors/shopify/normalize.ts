@@ -1,4 +1,4 @@
-import { eventIdOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import { buyerRegionOf } from './buyer-region.js';
 import { toOrderLines } from './lines.js';
@@ -37,22 +37,15 @@ export function normalizeShopifyOrder(
   if (!lines.ok) return lines;
 
   const channelOrderId = String(order.id);
-  const orderKey = orderKeyOf(SHOPIFY_CHANNEL, shop.shopId, channelOrderId);
   const { buyerCountry, buyerProvince, buyerCity } = buyerRegionOf(order.shipping_address);
 
   return {
     ok: true,
-    value: {
-      eventId: eventIdOf(orderKey, status, occurredAt.value),
-      orderKey,
-      channel: SHOPIFY_CHANNEL,
-      shopId: shop.shopId,
-      brand: shop.brand,
+    value: orderEventOf(SHOPIFY_CHANNEL, shop, push, {
       channelOrderId,
       status,
       channelStatus,
       occurredAt: occurredAt.value,
-      receivedAt: push.receivedAt,
       currency: order.currency,
       totalMinor: total.value,
       lines: lines.value,
@@ -60,6 +53,6 @@ export function normalizeShopifyOrder(
       buyerProvince,
       buyerCity,
       presale: isPresale(order.tags),
-    },
+    }),
   };
 }

@@ -1,4 +1,4 @@
-import { eventIdOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import { buyerRegionOf } from './buyer-region.js';
 import { toOrderLines } from './lines.js';
@@ -41,22 +41,14 @@ export function normalizeTaobaoTrade(trade: TaobaoTrade, shop: ShopConfig, push:
   if (!total.ok) return { ok: false, reason: `payment: ${total.reason}` };
   const lines = toOrderLines(trade.orders.order);
   if (!lines.ok) return lines;
-
-  const orderKey = orderKeyOf(TAOBAO_CHANNEL, shop.shopId, id.value);
   const region = buyerRegionOf(trade);
   return {
     ok: true,
-    value: {
-      eventId: eventIdOf(orderKey, status, occurredAt.value),
-      orderKey,
-      channel: TAOBAO_CHANNEL,
-      shopId: shop.shopId,
-      brand: shop.brand,
+    value: orderEventOf(TAOBAO_CHANNEL, shop, push, {
       channelOrderId: id.value,
       status,
       channelStatus,
       occurredAt: occurredAt.value,
-      receivedAt: push.receivedAt,
       currency: 'CNY',
       totalMinor: total.value,
       lines: lines.value,
@@ -64,6 +56,6 @@ export function normalizeTaobaoTrade(trade: TaobaoTrade, shop: ShopConfig, push:
       buyerProvince: region.buyerProvince,
       buyerCity: region.buyerCity,
       presale: isPresale(trade),
-    },
+    }),
   };
 }

@@ -1,4 +1,4 @@
-import { eventIdOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
 import type { OrderEvent, OrderLine, OrderStatus } from '../../topics/schemas/order-event.js';
 import {
   isWechatOrder, type WechatAddress, type WechatEvent, type WechatOrder, type WechatPayload, type WechatProduct,
@@ -51,18 +51,11 @@ interface Fact {
 }
 
 function event(fact: Fact, shop: ShopConfig, push: InboundPush): OrderEvent {
-  const orderKey = orderKeyOf(WECHAT_CHANNEL, shop.shopId, fact.channelOrderId);
-  return {
-    eventId: eventIdOf(orderKey, fact.status, fact.occurredAt),
-    orderKey,
-    channel: WECHAT_CHANNEL,
-    shopId: shop.shopId,
-    brand: shop.brand,
+  return orderEventOf(WECHAT_CHANNEL, shop, push, {
     channelOrderId: fact.channelOrderId,
     status: fact.status,
     channelStatus: fact.channelStatus,
     occurredAt: fact.occurredAt,
-    receivedAt: push.receivedAt,
     currency: 'CNY',
     totalMinor: fact.totalMinor,
     lines: fact.lines,
@@ -70,7 +63,7 @@ function event(fact: Fact, shop: ShopConfig, push: InboundPush): OrderEvent {
     buyerProvince: fact.buyerProvince,
     buyerCity: fact.buyerCity,
     presale: fact.presale,
-  };
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { eventIdOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import { buyerRegionOf } from './buyer-region.js';
 import { toOrderLines } from './lines.js';
@@ -57,25 +57,18 @@ export function normalizeYouzanTrade(info: YouzanFullOrderInfo, shop: ShopConfig
   if (!lines.ok) return lines;
 
   const channelOrderId = order.tid;
-  const orderKey = orderKeyOf(YOUZAN_CHANNEL, shop.shopId, channelOrderId);
   return {
     ok: true,
-    value: {
-      eventId: eventIdOf(orderKey, status, occurredAt.value),
-      orderKey,
-      channel: YOUZAN_CHANNEL,
-      shopId: shop.shopId,
-      brand: shop.brand,
+    value: orderEventOf(YOUZAN_CHANNEL, shop, push, {
       channelOrderId,
       status,
       channelStatus,
       occurredAt: occurredAt.value,
-      receivedAt: push.receivedAt,
       currency: 'CNY',
       totalMinor: total.value,
       lines: lines.value,
       ...buyerRegionOf(info.address_info),
       presale: isPresale(info),
-    },
+    }),
   };
 }
