@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import type { ChannelSource, InboundPush, PushSink, ShopConfig, SourceLogger } from '../contract.js';
+import { deliverThenAck } from '../common/deliver.js';
 import { fetchOrderInformation, pddCredentials, type PddCallOptions } from './api.js';
 import { ackFrame, contentIds, heartbeatFrame, parseFrame, type CommonFrame } from './message.js';
 import { connectPath, stampHeaders } from './signature.js';
@@ -88,19 +89,7 @@ export function createPddSource(shop: ShopConfig, sink: PushSink, log: SourceLog
       rawBody,
       receivedAt,
     };
-    let result;
-    try {
-      result = await sink.ingest(push);
-    } catch (err) {
-      log.warn({ ...logged, err: (err as Error).message }, 'sink failed; left unacknowledged for redelivery');
-      return;
-    }
-    if (result.status < 500) {
-      ack();
-      log.info({ ...logged, outcome: result.outcome }, 'PDD message stored; acknowledged');
-    } else {
-      log.warn({ ...logged, outcome: result.outcome, reason: result.reason }, 'PDD message not stored; left unacknowledged for redelivery');
-    }
+    await deliverThenAck(sink, push, ack, log, logged, 'PDD message');
   }
 
   function scheduleReconnect() {

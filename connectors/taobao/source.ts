@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import type { ChannelSource, InboundPush, PushSink, ShopConfig, SourceLogger } from '../contract.js';
+import { deliverThenAck } from '../common/deliver.js';
 import { fetchTradeFullinfo, taobaoCredentials, type TopCallOptions } from './api.js';
 import { stampHeaders, topSign } from './signature.js';
 import { byte, decodeFrame, encodeFrame, i64, MessageKind, MessageType, str, textOf, type TmcFrame } from './tmc-frame.js';
@@ -102,19 +103,7 @@ export function createTaobaoSource(shop: ShopConfig, sink: PushSink, log: Source
       rawBody,
       receivedAt,
     };
-    let result;
-    try {
-      result = await sink.ingest(push);
-    } catch (err) {
-      log.warn({ ...logged, err: (err as Error).message }, 'sink failed; message left unconfirmed for redelivery');
-      return;
-    }
-    if (result.status < 500) {
-      confirm();
-      log.info({ ...logged, outcome: result.outcome }, 'TMC message stored; confirmed');
-    } else {
-      log.warn({ ...logged, outcome: result.outcome, reason: result.reason }, 'TMC message not stored; left unconfirmed for redelivery');
-    }
+    await deliverThenAck(sink, push, confirm, log, logged, 'TMC message');
   }
 
   function scheduleReconnect() {
