@@ -10,6 +10,7 @@ import { ensureTopics } from '../topics/admin.js';
 import { TOPICS, topicName, type TopicId } from '../topics/catalog.js';
 import { TopicSerde } from '../topics/serde.js';
 import { runDemo } from './demo.js';
+import { registerAsyncapiCommand } from './asyncapi.js';
 import { registerLoadgenCommand } from './loadgen.js';
 import { registerReconcileCommand } from './reconcile.js';
 
@@ -76,6 +77,18 @@ program.command('setup')
 
 registerReconcileCommand(program);
 registerLoadgenCommand(program);
+registerAsyncapiCommand(program);
+
+program.command('query-api')
+  .description('serve the read-only query API over the Postgres projections (OpenAPI at /openapi.json)')
+  .option('--port <n>', 'HTTP port', positiveInt, 8090)
+  .action(async (opts: { port: number }) => {
+    const config = loadConfig();
+    const pg = (await import('pg')).default;
+    const { buildQueryApi } = await import('../sinks/postgres/query-api/index.js');
+    const app = await buildQueryApi({ pool: new pg.Pool({ connectionString: config.DATABASE_URL, max: 8 }), schema: config.OMNISTREAM_PG_SCHEMA });
+    console.log(`query API on ${await app.listen({ port: opts.port, host: '127.0.0.1' })} (OpenAPI: /openapi.json)`);
+  });
 
 program.parseAsync().catch((err: unknown) => {
   console.error(err instanceof ConfigError ? err.message : `omnistream: ${(err as Error).stack ?? err}`);

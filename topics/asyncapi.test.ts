@@ -1,0 +1,165 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import avro from 'avsc';
+import { describe, expect, it } from 'vitest';
+import { AVRO_SCHEMA_FORMAT, buildAsyncApi, HUB_ROLES, hubOperations, operationId, renderAsyncApi, subjectOf, type AsyncApiDocument } from './asyncapi.js';
+import { TOPICS, type TopicId } from './catalog.js';
+
+const ids = Object.keys(TOPICS) as TopicId[];
+const repoFile = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+
+/**
+ * The AsyncAPI 3.0 rules this document relies on, checked by hand (no AsyncAPI validator is a
+ * dependency): required fields, every $ref resolves, operations point at their channel's messages.
+ * Returns the problems found; [] means the document holds together.
+ */
+function structuralProblems(doc: AsyncApiDocument): string[] {
+  const problems: string[] = [];
+  const need = (cond: unknown, what: string) => { if (!cond) problems.push(what); };
+  const isObj = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const resolve = (ref: string): unknown => {
+    if (!ref.startsWith('#/')) return undefined;
+    return ref.slice(2).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .reduce<unknown>((node, part) => (isObj(node) ? node[part] : undefined), doc);
+  };
+  const walkRefs = (node: unknown, at: string) => {
+    if (Array.isArray(node)) node.forEach((n, i) => walkRefs(n, `${at}/${i}`));
+    else if (isObj(node)) {
+      if (typeof node.$ref === 'string') need(resolve(node.$ref) !== undefined, `${at}: $ref ${node.$ref} does not resolve`);
+      for (const [k, v] of Object.entries(node)) if (k !== 'schema') walkRefs(v, `${at}/${k}`); // Avro payloads are not AsyncAPI
+    }
+  };
+
+  need(/^3\.0\.\d+$/.test(String(doc.asyncapi)), 'asyncapi: must be 3.0.x');
+  need(isObj(doc.info) && typeof doc.info.title === 'string' && doc.info.title, 'info.title is required');
+  need(isObj(doc.info) && typeof doc.info.version === 'string' && doc.info.version, 'info.version is required');
+  for (const [name, s] of Object.entries((doc.servers ?? {}) as Record<string, any>)) {
+    need(typeof s.host === 'string' && typeof s.protocol === 'string', `servers.${name}: host and protocol are required`);
+  }
+  need(isObj(doc.channels) && Object.keys(doc.channels).length > 0, 'channels: at least one');
+  for (const [name, ch] of Object.entries((doc.channels ?? {}) as Record<string, any>)) {
+    need(/^[\w.-]+$/.test(name), `channels.${name}: key must match ^[\\w.-]+$`);
+    need(typeof ch.address === 'string' || ch.address === null, `channels.${name}.address: string or null`);
+    need(isObj(ch.messages) && Object.keys(ch.messages).length > 0, `channels.${name}.messages: at least one`);
+  }
+  for (const [name, op] of Object.entries((doc.operations ?? {}) as Record<string, any>)) {
+    need(op.action === 'send' || op.action === 'receive', `operations.${name}.action: send or receive`);
+    const channelRef: string | undefined = op.channel?.$ref;
+    need(typeof channelRef === 'string' && channelRef.startsWith('#/channels/'), `operations.${name}.channel: a $ref to #/channels/…`);
+    for (const m of (op.messages ?? []) as { $ref?: string }[]) {
+      need(typeof m.$ref === 'string' && m.$ref.startsWith(`${channelRef}/messages/`), `operations.${name}.messages: ${m.$ref} is not a message of ${channelRef}`);
+    }
+  }
+  for (const [name, msg] of Object.entries((doc.components?.messages ?? {}) as Record<string, any>)) {
+    const p = msg.payload;
+    need(isObj(p) && (typeof p.schemaFormat !== 'string' || p.schema !== undefined), `components.messages.${name}.payload: a multi-format schema needs schema`);
+  }
+  walkRefs(doc, '#');
+  return problems;
+}
+
+describe('AsyncAPI document of the topic catalog', () => {
+  const doc = buildAsyncApi();
+
+  it('has a channel per catalog topic with its address, key, bindings and embedded Avro schema', () => {
+    expect(Object.keys(doc.channels).sort()).toEqual([...ids].sort());
+    for (const id of ids) {
+      const t = TOPICS[id];
+      const ch = doc.channels[id];
+      expect(ch.address).toBe(t.base);
+      expect(ch.bindings.kafka).toMatchObject({
+        topic: t.base, partitions: t.partitions,
+        topicConfiguration: { 'cleanup.policy': [t.cleanupPolicy], 'retention.ms': t.retentionMs },
+      });
+      const [ref] = Object.values(ch.messages) as { $ref: string }[];
+      const msg = doc.components.messages[ref!.$ref.split('/').pop()!];
+      expect(msg.payload.schemaFormat).toBe(AVRO_SCHEMA_FORMAT);
+      expect(msg.payload.schema).toEqual(t.valueSchema);
+      // The embedded schema is a usable Avro schema with the catalog's fingerprint.
+      expect(avro.Type.forSchema(msg.payload.schema).fingerprint().toString('hex'))
+        .toBe(avro.Type.forSchema(t.valueSchema).fingerprint().toString('hex'));
+      expect(msg.bindings.kafka.key.description).toBe(t.key);
+      expect(msg.bindings.kafka).toMatchObject({ schemaIdLocation: 'payload', schemaIdPayloadEncoding: 'confluent' });
+      expect(msg['x-schema-registry-subject']).toBe(`${t.base}-value`);
+      expect(msg.description).toContain('magic byte 0');
+      expect(msg.description).toContain(`${t.base}-value`);
+    }
+  });
+
+  it('is namespace-aware: addresses, subjects and consumer groups carry the prefix', () => {
+    const ns = buildAsyncApi({ namespace: 'tenant-a' });
+    for (const id of ids) {
+      expect(ns.channels[id].address).toBe(`tenant-a.${TOPICS[id].base}`);
+      expect(ns.channels[id].bindings.kafka.topic).toBe(`tenant-a.${TOPICS[id].base}`);
+      const msg = ns.components.messages[Object.keys(ns.channels[id].messages)[0]!];
+      expect(msg['x-schema-registry-subject']).toBe(subjectOf('tenant-a', id));
+      expect(subjectOf('tenant-a', id)).toBe(`tenant-a.${TOPICS[id].base}-value`);
+    }
+    expect(ns.operations.receiveOrderEvents.bindings.kafka.groupId.enum).toEqual(['tenant-a.inventory', 'tenant-a.sink-postgres']);
+    expect(() => buildAsyncApi({ namespace: 'Not OK' })).toThrow(/namespace/);
+  });
+
+  it('holds together as an AsyncAPI 3.0 document', () => {
+    expect(structuralProblems(doc)).toEqual([]);
+    expect(structuralProblems(buildAsyncApi({ namespace: 'x' }))).toEqual([]);
+  });
+
+  it('the structural check catches broken documents (it is not vacuous)', () => {
+    const broken = structuredClone(doc);
+    delete (broken.info as { version?: string }).version;
+    broken.channels.orderEvents.address = 42;
+    broken.operations.sendOrderEvents.action = 'publish';
+    broken.operations.sendOrderEvents.messages = [{ $ref: '#/channels/stockMovements/messages/StockMovement' }];
+    broken.operations.receiveStockMovements.channel = { $ref: '#/channels/nope' };
+    expect(structuralProblems(broken)).toEqual(expect.arrayContaining([
+      'info.version is required',
+      'channels.orderEvents.address: string or null',
+      'operations.sendOrderEvents.action: send or receive',
+      'operations.sendOrderEvents.messages: #/channels/stockMovements/messages/StockMovement is not a message of #/channels/orderEvents',
+      '#/operations/receiveStockMovements/channel: $ref #/channels/nope does not resolve',
+    ]));
+  });
+
+  it('every topic has at least one hub operation, and stock-movements is only read (the WMS writes it)', () => {
+    const ops = hubOperations();
+    for (const id of ids) expect(ops.some((o) => o.topic === id), id).toBe(true);
+    expect(ops.filter((o) => o.topic === 'stockMovements').map((o) => o.action)).toEqual(['receive']);
+    expect(Object.keys(doc.operations).sort()).toEqual(ops.map(operationId).sort());
+  });
+
+  it('the operations match what the code produces and consumes', () => {
+    // Each role's files name every topic the document says it sends or receives…
+    for (const role of HUB_ROLES) {
+      const src = role.files.map(repoFile).join('\n');
+      for (const id of [...role.sends, ...role.receives]) expect(src, `${role.name} / ${id} in ${role.files.join(', ')}`).toContain(`'${id}'`);
+    }
+    // …and every produce call of the running hub (encode('<id>', …), publish(…, '<id>', …), or the
+    // inventory output) sits in a role's files and is declared as that role's send.
+    const produced = new Map<string, Set<string>>();
+    for (const dir of ['lib', 'connectors', 'processors', 'sinks']) {
+      for (const f of readdirSync(new URL(`../${dir}/`, import.meta.url), { recursive: true }) as string[]) {
+        if (!f.endsWith('.ts') || f.endsWith('.test.ts')) continue;
+        const path = `${dir}/${f}`;
+        const src = repoFile(path);
+        const found = [...src.matchAll(/(?:encode\(|publish\([^()]*?,\s*)'(\w+)'/g)].map((m) => m[1]!);
+        if (/publish\([^()]*INVENTORY_OUTPUT/.test(src)) found.push('inventoryEvents');
+        if (found.length > 0) produced.set(path, new Set(found));
+      }
+    }
+    expect([...produced.keys()].sort()).toEqual(['connectors/gateway/publisher.ts', 'lib/batch-consumer.ts', 'processors/inventory/processor.ts']);
+    for (const [path, topics] of produced) {
+      const sends = new Set(HUB_ROLES.filter((r) => r.files.includes(path)).flatMap((r) => r.sends));
+      for (const id of topics) expect(sends, `${path} produces ${id}`).toContain(id);
+    }
+    // The sink's subscription is inline in sink.ts: exactly what the document says it reads.
+    const sinkTopics = /topics:\s*\[([^\]]*)\]/.exec(repoFile('sinks/postgres/sink.ts'))?.[1]?.match(/\w+/g);
+    expect(sinkTopics?.sort()).toEqual([...HUB_ROLES.find((r) => r.name === 'sink-postgres')!.receives].sort());
+  });
+
+  it('docs/asyncapi.yaml is what the generator writes today (regenerate: npm run omnistream -- asyncapi)', () => {
+    const committed = repoFile('docs/asyncapi.yaml');
+    const fresh = renderAsyncApi(doc);
+    // Compare parsed first for a readable diff, then the exact bytes.
+    expect(JSON.parse(committed)).toEqual(JSON.parse(fresh));
+    expect(committed).toBe(fresh);
+  });
+});
