@@ -13,6 +13,7 @@ import { runDemo } from './demo.js';
 import { registerAsyncapiCommand } from './asyncapi.js';
 import { registerLoadgenCommand } from './loadgen.js';
 import { registerReconcileCommand } from './reconcile.js';
+import { registerReplayCommand } from './replay.js';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -76,6 +77,7 @@ program.command('setup')
   });
 
 registerReconcileCommand(program);
+registerReplayCommand(program);
 registerLoadgenCommand(program);
 registerAsyncapiCommand(program);
 

@@ -111,7 +111,7 @@ describe('query api over the Postgres projections', () => {
     expect(o1002).toEqual({
       orderKey: 'shopify:shop-a:1002', channel: 'shopify', shopId: 'shop-a', brand: 'Brand', channelOrderId: '1002',
       status: 'PAID', channelStatus: 'raw:paid', currency: 'CNY', totalMinor: 4498, buyerCountry: 'CN', buyerProvince: '浙江省', buyerCity: '杭州市',
-      presale: false, detail: 'FULL', occurredAt: new Date(T + 2000).toISOString(), firstSeenAt: new Date(T + 2005).toISOString(), contentsAt: new Date(T + 2000).toISOString(),
+      presale: false, detail: 'FULL', occurredAt: new Date(T + 2000).toISOString(), firstSeenAt: new Date(T + 505).toISOString() /* the order's first event */, contentsAt: new Date(T + 2000).toISOString(),
     });
     // The default page size is 50 (the whole set here).
     expect((await get('/orders')).body.items).toHaveLength(orderSpecs.length);

@@ -29,19 +29,22 @@ const isFurther = (a: OrderEvent, b: OrderEvent) =>
 const isFull = (e: OrderEvent) => (e.detail ?? 'FULL') === 'FULL';
 
 /**
- * ON CONFLICT may touch a row once per statement: per order, the furthest event (for the status)
- * and the newest FULL event (for the contents), if any.
+ * ON CONFLICT may touch a row once per statement: per order, the first event (for what is set once:
+ * identity and first_seen_at, so rows do not depend on where batches were cut), the furthest event
+ * (for the status) and the newest FULL event (for the contents), if any.
  */
-function furthestPerOrder(events: OrderEvent[]): { status: OrderEvent; contents: OrderEvent | undefined }[] {
+function furthestPerOrder(events: OrderEvent[]): { first: OrderEvent; status: OrderEvent; contents: OrderEvent | undefined }[] {
+  const first = new Map<string, OrderEvent>();
   const best = new Map<string, OrderEvent>();
   const bestFull = new Map<string, OrderEvent>();
   for (const e of events) {
+    if (!first.has(e.orderKey)) first.set(e.orderKey, e);
     const cur = best.get(e.orderKey);
     if (!cur || isFurther(e, cur)) best.set(e.orderKey, e);
     const full = bestFull.get(e.orderKey);
     if (isFull(e) && (!full || e.occurredAt > full.occurredAt)) bestFull.set(e.orderKey, e);
   }
-  return [...best.values()].map((e) => ({ status: e, contents: bestFull.get(e.orderKey) }));
+  return [...best.values()].map((e) => ({ first: first.get(e.orderKey)!, status: e, contents: bestFull.get(e.orderKey) }));
 }
 
 /** The event moves the order on (further state, or the same state later). */
@@ -68,10 +71,10 @@ async function upsertOrders(client: pg.ClientBase, schema: string, events: Order
        ${['status', 'status_rank', 'channel_status', 'occurred_at', 'last_event_id'].map((x) => when(ADVANCES, x)).join(', ')},
        ${['currency', 'total_minor', 'buyer_country', 'buyer_province', 'buyer_city', 'presale', 'detail', 'contents_at'].map((x) => when(FILLS, x)).join(', ')}
      where ${ADVANCES} or ${FILLS}`,
-    [col((r) => r.status.orderKey), col((r) => r.status.channel), col((r) => r.status.shopId), col((r) => r.status.brand),
-      col((r) => r.status.channelOrderId), col((r) => r.status.status), col((r) => STATUS_RANK[r.status.status]),
-      col((r) => r.status.channelStatus), col((r) => r.status.occurredAt), col((r) => r.status.receivedAt), col((r) => r.status.eventId),
-      col((r) => (r.contents ?? r.status).currency), c((e) => e.totalMinor, 0), c((e) => e.buyerCountry, null), c((e) => e.buyerProvince, null),
+    [col((r) => r.status.orderKey), col((r) => r.first.channel), col((r) => r.first.shopId), col((r) => r.first.brand),
+      col((r) => r.first.channelOrderId), col((r) => r.status.status), col((r) => STATUS_RANK[r.status.status]),
+      col((r) => r.status.channelStatus), col((r) => r.status.occurredAt), col((r) => r.first.receivedAt), col((r) => r.status.eventId),
+      col((r) => (r.contents ?? r.first).currency), c((e) => e.totalMinor, 0), c((e) => e.buyerCountry, null), c((e) => e.buyerProvince, null),
       c((e) => e.buyerCity, null), c((e) => e.presale, false), c(() => 'FULL', 'STATUS_ONLY'), c((e) => e.occurredAt, null)],
   );
   // Lines of the orders whose contents this batch made current (replaced whole: a line may go).

@@ -1,0 +1,304 @@
+import { randomBytes } from 'node:crypto';
+import type { Admin, Kafka } from 'kafkajs';
+import pg from 'pg';
+import type { Logger } from '../../lib/logger.js';
+import { topicName, type TopicId } from '../../topics/catalog.js';
+import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
+import type { OrderEvent } from '../../topics/schemas/order-event.js';
+import type { TopicSerde } from '../../topics/serde.js';
+import { migrate } from './migrate.js';
+import { writeProjection } from './projection.js';
+import { assertIdentifier } from './replay/compare.js';
+
+export { compareSchemas, formatComparison, tableDigests, WALL_CLOCK_COLUMNS, type SchemaComparison, type TableDiff } from './replay/compare.js';
+
+/** The topics the Postgres sink projects, in the order the sink subscribes to them. */
+const REPLAYED: readonly TopicId[] = ['orderEvents', 'inventoryEvents'];
+
+export interface ReplayProgress {
+  /** Events written into the target schema so far. */
+  events: number;
+  /** Events between the start offsets and the end offsets captured at start. */
+  total: number;
+  elapsedMs: number;
+  /** events / s since the start of reading. */
+  rate: number;
+}
+
+export interface ReplayOptions {
+  kafka: Kafka;
+  serde: TopicSerde;
+  pool: pg.Pool;
+  namespace: string;
+  targetSchema: string;
+  /** Start at the first offset whose broker timestamp is ≥ this (epoch ms or Date); default: the beginning. */
+  fromTimestamp?: number | Date;
+  /** Drop the target schema if it already has tables (default: refuse). */
+  dropExisting?: boolean;
+  /** Schemas that must never be the target (e.g. the live one). */
+  protectedSchemas?: string[];
+  /** Events per writeProjection call, per writer (default 20,000). The result does not depend on it. */
+  batchSize?: number;
+  /** Parallel Postgres writers; writer w owns partitions p ≡ w (mod writers) of both topics (default 2). */
+  writers?: number;
+  onProgress?: (p: ReplayProgress) => void;
+  log?: Logger;
+  /** Fail if no record arrives for this long while partitions are unfinished (default 120 s). */
+  stallTimeoutMs?: number;
+}
+
+export interface PartitionRange { topic: string; partition: number; start: number; end: number }
+
+export interface ReplayResult {
+  targetSchema: string;
+  events: number;
+  orderEvents: number;
+  inventoryEvents: number;
+  /** Records that could not be decoded (the live sink dead-letters those and skips them too). */
+  undecodable: number;
+  batches: number;
+  ranges: PartitionRange[];
+  elapsedMs: number;
+  rate: number;
+}
+
+/**
+ * Rebuilds every Postgres projection from the topics' history into a fresh schema: migrate the
+ * target, read order-events and inventory-events from the beginning (or from the offsets of a
+ * timestamp) up to the end offsets captured at start, and feed them through the sink's own
+ * writeProjection in large batches.
+ *
+ * No consumer group of the pipeline is touched: the reader uses a throwaway group (start offsets
+ * by seek, autoCommit off, nothing committed) that is deleted at the end.
+ *
+ * Deterministic: the rows depend only on the log, not on batch size, writer count or how the
+ * partitions' records interleave. writeProjection resolves every conflict by key (order: highest
+ * (rank, occurredAt), first wins on ties; stock: highest version, first wins; timeline and
+ * decisions: first event id wins; insert-only order columns: the order's first event) and every key
+ * lives in one partition, read in offset order.
+ * order_timeline.recorded_at is `default now()`: wall clock, never reproducible, not compared.
+ */
+export async function replayProjections(opts: ReplayOptions): Promise<ReplayResult> {
+  const target = assertIdentifier(opts.targetSchema);
+  if ((opts.protectedSchemas ?? []).includes(target)) throw new Error(`refusing to replay into ${target}: it is a protected (live) schema`);
+  const batchSize = opts.batchSize ?? 20_000;
+  const writerCount = opts.writers ?? 2;
+  if (!(batchSize >= 1) || !(writerCount >= 1)) throw new Error('batchSize and writers must be ≥ 1');
+  const fromTs = opts.fromTimestamp instanceof Date ? opts.fromTimestamp.getTime() : opts.fromTimestamp;
+
+  await prepareTarget(opts.pool, target, opts.dropExisting ?? false);
+  const deferred = await dropSecondaryIndexes(opts.pool, target);
+
+  const admin = opts.kafka.admin();
+  await admin.connect();
+  const groupId = `${opts.namespace ? `${opts.namespace}.` : ''}replay-${randomBytes(5).toString('hex')}`;
+  let consumer: ReturnType<Kafka['consumer']> | undefined;
+  const writers = Array.from({ length: writerCount }, () => new Writer(opts.pool, target, batchSize));
+  try {
+    const ranges = await offsetRanges(admin, opts.namespace, fromTs);
+    const total = ranges.reduce((s, r) => s + (r.end - r.start), 0);
+    const t0 = performance.now();
+    const counts = { orderEvents: 0, inventoryEvents: 0, undecodable: 0 };
+    let written = 0;
+    const progress = () => {
+      const elapsedMs = performance.now() - t0;
+      opts.onProgress?.({ events: written, total, elapsedMs, rate: elapsedMs > 0 ? written / (elapsedMs / 1000) : 0 });
+    };
+    for (const w of writers) w.onWritten = (n) => { written += n; progress(); };
+    progress();
+
+    const pending = new Map<string, PartitionRange>(ranges.filter((r) => r.end > r.start).map((r) => [`${r.topic}:${r.partition}`, r]));
+    if (pending.size > 0) {
+      const byName = new Map(REPLAYED.map((id) => [topicName(opts.namespace, id), id] as const));
+      const c = opts.kafka.consumer({
+        groupId, sessionTimeout: 30_000, heartbeatInterval: 3000, rebalanceTimeout: 30_000, maxWaitTimeInMs: 100,
+        maxBytesPerPartition: 16 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, allowAutoTopicCreation: false,
+      });
+      consumer = c;
+      await c.connect();
+      await c.subscribe({ topics: [...byName.keys()], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        let failed = false;
+        let lastActivity = Date.now();
+        const fail = (err: unknown) => {
+          if (failed) return;
+          failed = true;
+          clearInterval(watchdog);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        };
+        const stallMs = opts.stallTimeoutMs ?? 120_000;
+        const watchdog = setInterval(() => {
+          if (Date.now() - lastActivity > stallMs) fail(new Error(`replay stalled: no record for ${stallMs} ms; unfinished ${[...pending.keys()].join(', ')}`));
+        }, 1000);
+        c.on(c.events.CRASH, (e) => fail(e.payload.error));
+        c.run({
+          autoCommit: false,
+          partitionsConsumedConcurrently: ranges.length,
+          eachBatch: async ({ batch, heartbeat }) => {
+            if (failed) return;
+            try {
+              const key = `${batch.topic}:${batch.partition}`;
+              const range = pending.get(key);
+              const id = byName.get(batch.topic);
+              if (!range || !id) return;
+              lastActivity = Date.now();
+              const writer = writers[batch.partition % writerCount]!;
+              for (const m of batch.messages) {
+                const offset = Number(m.offset);
+                if (offset >= range.end) break;
+                if (offset < range.start) continue;
+                let value: OrderEvent | InventoryEvent;
+                try {
+                  if (!m.value) throw new Error('empty value');
+                  value = await opts.serde.decode(id, m.value) as OrderEvent | InventoryEvent;
+                } catch (err) {
+                  counts.undecodable++;
+                  opts.log?.warn({ topic: batch.topic, partition: batch.partition, offset: m.offset, err: (err as Error).message }, 'replay: skipping an undecodable record (the live sink dead-letters it)');
+                  continue;
+                }
+                if (id === 'orderEvents') { writer.orders.push(value as OrderEvent); counts.orderEvents++; } else { writer.inventory.push(value as InventoryEvent); counts.inventoryEvents++; }
+              }
+              if (batch.messages.length > 0 && Number(batch.lastOffset()) >= range.end - 1) pending.delete(key);
+              if (writer.size() >= batchSize) await writer.flush();
+              await heartbeat();
+              if (pending.size === 0) {
+                for (const w of writers) await w.flush();
+                for (const w of writers) await w.settle();
+                clearInterval(watchdog);
+                if (!failed) resolve();
+              }
+            } catch (err) {
+              fail(err);
+            }
+          },
+        }).catch(fail);
+        // Start offsets: a seek right after run() is applied before the first fetch of the
+        // assignment (admin.setOffsets would cost a 5 s idle fetch per topic). Records below
+        // a partition's start are skipped above anyway.
+        for (const r of ranges) c.seek({ topic: r.topic, partition: r.partition, offset: String(r.start) });
+      });
+    }
+    for (const w of writers) { await w.flush(); await w.settle(); }
+    await recreateIndexes(opts.pool, deferred);
+    const elapsedMs = performance.now() - t0;
+    progress();
+    const events = counts.orderEvents + counts.inventoryEvents;
+    return {
+      targetSchema: target, events, ...counts,
+      batches: writers.reduce((s, w) => s + w.batches, 0), ranges, elapsedMs, rate: elapsedMs > 0 ? events / (elapsedMs / 1000) : 0,
+    };
+  } finally {
+    await consumer?.disconnect().catch(() => {});
+    for (const w of writers) await w.close();
+    await admin.deleteGroups([groupId]).catch(() => {});
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** Refuses a target that already has tables (unless dropExisting), then runs the migrations into it. */
+async function prepareTarget(pool: pg.Pool, schema: string, dropExisting: boolean): Promise<void> {
+  const { rows } = await pool.query<{ n: number }>(`select count(*)::int as n from information_schema.tables where table_schema = $1`, [schema]);
+  if (rows[0]!.n > 0) {
+    if (!dropExisting) throw new Error(`schema ${schema} already has ${rows[0]!.n} table(s): choose a fresh schema or pass --drop-existing`);
+    await pool.query(`drop schema ${schema} cascade`);
+  }
+  await migrate(pool, schema);
+}
+
+/**
+ * Bulk-load trick: the target's secondary indexes (not the primary keys the upserts need) are
+ * dropped during the load and built once at the end from their own definitions. Rows are the same
+ * either way; the schema ends with exactly the indexes the migrations made.
+ */
+async function dropSecondaryIndexes(pool: pg.Pool, schema: string): Promise<string[]> {
+  const { rows } = await pool.query<{ name: string; def: string }>(
+    `select i.indexname as name, i.indexdef as def from pg_indexes i
+      where i.schemaname = $1 and i.tablename <> 'schema_migrations'
+        and not exists (select 1 from pg_constraint c where c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)
+      order by i.indexname`, [schema]);
+  for (const r of rows) await pool.query(`drop index ${schema}.${r.name}`);
+  return rows.map((r) => r.def);
+}
+
+async function recreateIndexes(pool: pg.Pool, defs: string[]): Promise<void> {
+  await Promise.all(defs.map((def) => pool.query(def)));
+}
+
+/** Per partition of both topics: [start, end) with end = the high watermark now. */
+async function offsetRanges(admin: Admin, namespace: string, fromTs: number | undefined): Promise<PartitionRange[]> {
+  const out: PartitionRange[] = [];
+  for (const id of REPLAYED) {
+    const topic = topicName(namespace, id);
+    const ends = await admin.fetchTopicOffsets(topic);
+    // Resolved after the ends: an offset past a captured end just means nothing to read there.
+    const atTs = fromTs === undefined ? undefined : await admin.fetchTopicOffsetsByTimestamp(topic, fromTs);
+    for (const e of ends) {
+      const low = Number(e.low);
+      const end = Number(e.high);
+      const ts = atTs?.find((x) => x.partition === e.partition);
+      const start = Math.min(end, Math.max(low, ts ? Number(ts.offset) : low));
+      out.push({ topic, partition: e.partition, start, end });
+    }
+  }
+  return out.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+}
+
+/**
+ * One Postgres connection writing one set of partitions, in arrival order: a buffer that fills while
+ * the previous batch is being written (one write in flight at most).
+ */
+class Writer {
+  orders: OrderEvent[] = [];
+  inventory: InventoryEvent[] = [];
+  onWritten: (n: number) => void = () => {};
+  batches = 0;
+  private inflight: Promise<void> = Promise.resolve();
+  private client: pg.PoolClient | undefined;
+
+  constructor(private readonly pool: pg.Pool, private readonly schema: string, private readonly batchSize: number) {}
+
+  size(): number { return this.orders.length + this.inventory.length; }
+
+  /** Hands the buffer to the write chain; waits only for the write before it. */
+  async flush(): Promise<void> {
+    if (this.size() === 0) return;
+    const orders = this.orders;
+    const inventory = this.inventory;
+    this.orders = [];
+    this.inventory = [];
+    const previous = this.inflight;
+    this.inflight = previous.then(async () => {
+      // At most batchSize events per writeProjection call, in arrival order within each topic.
+      for (let o = 0, v = 0; o < orders.length || v < inventory.length;) {
+        const takeO = Math.min(this.batchSize, orders.length - o);
+        const takeV = Math.min(this.batchSize - takeO, inventory.length - v);
+        await this.write(orders.slice(o, o + takeO), inventory.slice(v, v + takeV));
+        o += takeO;
+        v += takeV;
+      }
+    });
+    this.inflight.catch(() => {}); // observed by the next flush or settle
+    await previous;
+  }
+
+  async settle(): Promise<void> { await this.inflight; }
+
+  private async write(orders: OrderEvent[], inventory: InventoryEvent[]): Promise<void> {
+    if (!this.client) {
+      this.client = await this.pool.connect();
+      // A rebuild into a throwaway schema: losing the last commits in a server crash only means running it again.
+      await this.client.query('set synchronous_commit to off');
+    }
+    await writeProjection(this.client, this.schema, orders, inventory);
+    this.batches++;
+    this.onWritten(orders.length + inventory.length);
+  }
+
+  async close(): Promise<void> {
+    await this.inflight.catch(() => {});
+    if (!this.client) return;
+    await this.client.query('reset synchronous_commit').catch(() => {});
+    this.client.release();
+    this.client = undefined;
+  }
+}
