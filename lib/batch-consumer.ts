@@ -1,6 +1,6 @@
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { topicName, type TopicId } from '../topics/catalog.js';
-import type { TopicSerde, TopicValues } from '../topics/serde.js';
+import { SerdeError, type TopicSerde, type TopicValues } from '../topics/serde.js';
 import type { Logger } from './logger.js';
 
 export interface Decoded<T extends TopicId = TopicId> {
@@ -55,9 +55,12 @@ export async function startBatchConsumer(opts: BatchConsumerOptions): Promise<Co
       const records: Decoded[] = [];
       for (const m of batch.messages) {
         try {
-          if (!m.value) throw new Error('empty value (tombstone) where an event was expected');
+          if (!m.value) throw new SerdeError('empty value (tombstone) where an event was expected');
           records.push({ topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: await opts.serde.decode(topic, m.value) });
         } catch (err) {
+          // Only records that can never be read are dead-lettered; a registry outage fails the
+          // batch, uncommitted, so kafkajs delivers it again.
+          if (!(err instanceof SerdeError)) throw err;
           await deadLetter(opts, batch.topic, m.key?.toString() ?? null, m.value ?? Buffer.alloc(0), `cannot decode ${batch.topic}@${batch.partition}:${m.offset}: ${(err as Error).message}`);
         }
       }

@@ -65,6 +65,11 @@ describe('unpaid lock expiry on the real stack', () => {
       { channel_order_id: '502', status: 'PAID', channel_status: 'paid/unfulfilled' },
       { channel_order_id: '503', status: 'CREATED', channel_status: 'pending/unfulfilled' },
     ]);
+    // The hub's cancellation carries a status only: the order keeps its lines and total.
+    const lines = await ctx.pool.query(`select sku, quantity from ${ctx.namespace}.order_lines where order_key = $1`, [`shopify:${SHOP}:501`]);
+    expect(lines.rows).toEqual([{ sku: 'S', quantity: 3 }]);
+    const totals = await ctx.pool.query(`select total_minor, detail from ${ctx.namespace}.orders where order_key = $1`, [`shopify:${SHOP}:501`]);
+    expect(totals.rows).toEqual([{ total_minor: '3000', detail: 'FULL' }]);
     const released = await ctx.pool.query(`select kind, reason, quantity from ${ctx.namespace}.inventory_decisions where order_key = $1 and kind = 'RELEASED'`, [`shopify:${SHOP}:501`]);
     expect(released.rows).toEqual([{ kind: 'RELEASED', reason: 'unpaid timeout', quantity: 3 }]);
   });

@@ -45,8 +45,8 @@ export const TOPICS = {
   },
   deadLetter: {
     base: 'dead-letter', key: 'the failed record key, if any', partitions: 1, cleanupPolicy: 'delete',
-    retentionMs: FOREVER, valueSchema: deadLetterSchema,
-    description: 'Input that could not be used, with the reason (also in the x-omnistream-reason header).',
+    retentionMs: THIRTY_DAYS, valueSchema: deadLetterSchema,
+    description: 'Input that could not be used, with the reason (also in the x-omnistream-reason header). Holds the raw push, so buyer PII: restrict readers.',
   },
 } as const satisfies Record<string, TopicDefinition>;
 

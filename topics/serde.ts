@@ -17,8 +17,14 @@ export interface TopicValues {
 
 const MAGIC = 0;
 
+/** The bytes can never be read as this topic's record: dead-letter them. */
 export class SerdeError extends Error {
   override name = 'SerdeError';
+}
+
+/** The registry could not be asked right now: retry the batch, never skip the record. */
+export class RegistryUnavailableError extends Error {
+  override name = 'RegistryUnavailableError';
 }
 
 /**
@@ -88,14 +94,37 @@ export class TopicSerde {
     if (buffer.length < 5 || buffer.readUInt8(0) !== MAGIC) throw new SerdeError('not in the Confluent wire format (magic byte 0)');
     const schemaId = buffer.readInt32BE(1);
     const key = `${topic}:${schemaId}`;
-    if (!this.resolvers.has(key)) this.resolvers.set(key, this.readers.get(topic)!.createResolver(await this.writerType(schemaId)));
+    if (!this.resolvers.has(key)) {
+      let resolver: avro.Resolver;
+      try {
+        resolver = this.readers.get(topic)!.createResolver(await this.writerType(schemaId));
+      } catch (err) {
+        if (err instanceof SerdeError) throw err;
+        throw new SerdeError(`schema id ${schemaId} cannot be read as ${topic}: ${(err as Error).message}`);
+      }
+      this.resolvers.set(key, resolver);
+    }
     const resolver = this.resolvers.get(key) ?? undefined;
-    return this.readers.get(topic)!.fromBuffer(buffer.subarray(5), resolver) as TopicValues[T];
+    try {
+      return this.readers.get(topic)!.fromBuffer(buffer.subarray(5), resolver) as TopicValues[T];
+    } catch (err) {
+      throw new SerdeError(`not a valid ${topic} record: ${(err as Error).message}`);
+    }
   }
 
+  /**
+   * The writer's schema by id. A 404 means the record is not ours to read (SerdeError: dead letter);
+   * anything else (registry down, 5xx) is a RegistryUnavailableError: retry, never skip the record.
+   */
   private async writerType(schemaId: number): Promise<avro.Type> {
-    const res = await fetch(`${this.registryUrl}/schemas/ids/${schemaId}`);
-    if (!res.ok) throw new SerdeError(`schema id ${schemaId} unknown to the registry: HTTP ${res.status}`);
+    let res: Response;
+    try {
+      res = await fetch(`${this.registryUrl}/schemas/ids/${schemaId}`);
+    } catch (err) {
+      throw new RegistryUnavailableError(`schema registry unreachable: ${(err as Error).message}`);
+    }
+    if (res.status === 404) throw new SerdeError(`schema id ${schemaId} unknown to the registry`);
+    if (!res.ok) throw new RegistryUnavailableError(`schema registry answered HTTP ${res.status} for schema id ${schemaId}`);
     const { schema } = (await res.json()) as { schema: string };
     return avro.Type.forSchema(JSON.parse(schema) as avro.Schema);
   }

@@ -78,7 +78,7 @@ export function parseMessageData(data: string): Outcome<unknown> {
   try {
     return { ok: true, value: JSON.parse(quoteIdFields(data, MESSAGE_ID_KEYS)) };
   } catch (err) {
-    return { ok: false, reason: `data is not JSON: ${(err as Error).message}` };
+    return { ok: false, reason: 'data is not JSON' }; // the parser's message would quote buyer data
   }
 }
 

@@ -47,7 +47,8 @@ export class PushIngestor {
     try {
       json = JSON.parse(text.value);
     } catch (err) {
-      return { status: 400, outcome: 'rejected', reason: `invalid JSON: ${(err as Error).message}` };
+      // JSON.parse quotes the input in its message: never echo it (it may hold buyer data).
+      return { status: 400, outcome: 'rejected', reason: 'invalid JSON: the body does not parse' };
     }
     const parsed = connector.payloadSchema.safeParse(json);
     if (!parsed.success) {

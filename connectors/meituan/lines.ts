@@ -17,7 +17,7 @@ export function toOrderLines(detail: string): Outcome<OrderLine[]> {
   try {
     json = parseJsonExact(detail);
   } catch (err) {
-    return { ok: false, reason: `detail is not JSON: ${(err as Error).message}` };
+    return { ok: false, reason: 'detail is not JSON' }; // the parser's message would quote the items
   }
   const parsed = meituanDetailSchema.safeParse(json);
   if (!parsed.success) {

@@ -62,7 +62,7 @@ export function parseFrame(text: string): Outcome<ParsedFrame> {
   try {
     json = JSON.parse(quoteBigIntegers(text));
   } catch (err) {
-    return { ok: false, reason: `frame is not JSON: ${(err as Error).message}` };
+    return { ok: false, reason: 'frame is not JSON' }; // the parser's message would quote the frame
   }
   const commandType = (json as { commandType?: unknown } | null)?.commandType;
   if (commandType === 'HeartBeat' || commandType === 'Ack' || commandType === 'Fail') return { ok: true, value: { kind: 'control', commandType } };

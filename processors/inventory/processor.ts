@@ -100,6 +100,7 @@ export async function startInventoryProcessor(deps: InventoryProcessorDeps): Pro
   };
 
   const intervalSeconds = deps.timerIntervalSeconds ?? 1;
+  if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1 || intervalSeconds > 59) throw new Error(`timerIntervalSeconds must be a whole number from 1 to 59, not ${intervalSeconds}`);
   const timer = new Cron(`*/${intervalSeconds} * * * * *`, { protect: true }, async () => {
     try {
       // Several instances may run: a short lease lets one of them do each tick.
@@ -140,5 +141,7 @@ function cancellationOf(header: OrderHeader, expiresAt: number): OrderEvent {
   return {
     ...header, eventId: eventIdOf(header.orderKey, 'CANCELLED', expiresAt), status: 'CANCELLED',
     channelStatus: 'hub:unpaid-timeout', occurredAt: expiresAt, receivedAt: expiresAt, lines: [],
+    // A status without contents: the projection must keep the order's lines and total.
+    detail: 'STATUS_ONLY',
   };
 }
