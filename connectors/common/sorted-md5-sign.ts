@@ -1,4 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { safeEqual } from './safe-equal.js';
+
+export { safeEqual };
 
 /*
  * The request signature Taobao TOP, JD JOS and Pinduoduo share:
@@ -12,13 +15,6 @@ export function sortedMd5Sign(params: Readonly<Record<string, string | undefined
     .map((k) => `${k}${params[k]}`)
     .join('');
   return createHash('md5').update(`${secret}${body}${secret}`, 'utf8').digest('hex').toUpperCase();
-}
-
-/** Constant-time comparison of two ASCII tokens (a length mismatch is a mismatch; lengths are public). */
-export function safeEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** A request's `sign` checked against its other parameters (simulators check like the platform). */

@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { InboundPush, Outcome } from '../contract.js';
-import { safeEqual } from './sorted-md5-sign.js';
+import { headerValue } from './headers.js';
+import { safeEqual } from './safe-equal.js';
 
 /*
  * The source stamp (ours), for channels whose messages arrive on a signed connection rather than
@@ -42,16 +43,6 @@ export class ReplayGuard {
   }
 }
 
-function singleHeader(headers: InboundPush['headers'], name: string): Outcome<string | undefined> {
-  const values: string[] = [];
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== name || value === undefined) continue;
-    values.push(...(Array.isArray(value) ? value : [value]));
-  }
-  if (values.length > 1) return { ok: false, reason: `multiple ${name} headers` };
-  return { ok: true, value: values[0] };
-}
-
 export interface StampCheckOptions {
   /** Named in the refusal: "TMC connection", "PDD message connection". */
   connection: string;
@@ -63,9 +54,9 @@ export interface StampCheckOptions {
 const defaultGuard = new ReplayGuard();
 
 export function verifySourceStamp(push: InboundPush, secret: string, opts: StampCheckOptions): Outcome<void> {
-  const ts = singleHeader(push.headers, STAMP_HEADERS.timestamp);
-  const nonce = singleHeader(push.headers, STAMP_HEADERS.nonce);
-  const sign = singleHeader(push.headers, STAMP_HEADERS.sign);
+  const ts = headerValue(push.headers, STAMP_HEADERS.timestamp);
+  const nonce = headerValue(push.headers, STAMP_HEADERS.nonce);
+  const sign = headerValue(push.headers, STAMP_HEADERS.sign);
   for (const h of [ts, nonce, sign]) if (!h.ok) return h;
   if (!ts.ok || !nonce.ok || !sign.ok || !ts.value || !nonce.value || !sign.value) {
     return { ok: false, reason: `missing source stamp: not a message received on the authenticated ${opts.connection}` };

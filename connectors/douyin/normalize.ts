@@ -1,4 +1,4 @@
-import { orderEventOf, orderKeyOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
 import type { OrderEvent, OrderStatus } from '../../topics/schemas/order-event.js';
 import { buyerRegionOf } from './buyer-region.js';
 import { toOrderLines } from './lines.js';
@@ -53,7 +53,6 @@ export function normalizeDouyinOrder(order: DouyinShopOrder, shop: ShopConfig, p
   if (!total.ok) return total;
   const lines = toOrderLines(order.sku_order_list);
   if (!lines.ok) return lines;
-  const orderKey = orderKeyOf(DOUYIN_CHANNEL, shop.shopId, order.order_id);
   return {
     ok: true,
     value: orderEventOf(DOUYIN_CHANNEL, shop, push, {
@@ -112,7 +111,6 @@ function normalizeOrderMessage(tag: string, data: string, shop: ShopConfig, push
   if (!occurredAt.ok) return occurredAt;
 
   const channelOrderId = String(msg.p_id);
-  const orderKey = orderKeyOf(DOUYIN_CHANNEL, shop.shopId, channelOrderId);
   // A message carries no lines, address or presale flag, and an amount only on tags 101
   // (pay_amount) and 109 (total_amount). The full order comes from pull(); see README.md.
   const amount = msg.pay_amount ?? msg.total_amount ?? 0;

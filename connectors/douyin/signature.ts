@@ -1,5 +1,9 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { InboundPush, Outcome } from '../contract.js';
+import { headerValue } from '../common/headers.js';
+import { safeEqual } from '../common/safe-equal.js';
+
+export { headerValue, safeEqual };
 
 /*
  * Two Douyin signatures:
@@ -30,24 +34,6 @@ export function md5Hex(text: string | Buffer): string {
 /** event-sign for a push body: md5(app_key + body + app_secret), lower-case hex. */
 export function signDouyinPush(body: Buffer | string, appKey: string, appSecret: string): string {
   return md5Hex(Buffer.concat([Buffer.from(appKey, 'utf8'), Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), Buffer.from(appSecret, 'utf8')]));
-}
-
-export function headerValue(headers: InboundPush['headers'], name: string): Outcome<string | undefined> {
-  const wanted = name.toLowerCase();
-  const values: string[] = [];
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
-    values.push(...(Array.isArray(value) ? value : [value]));
-  }
-  if (values.length > 1) return { ok: false, reason: `multiple ${name} headers` };
-  return { ok: true, value: values[0] };
-}
-
-/** Constant-time text comparison; unequal lengths are a mismatch (the expected length is public). */
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export function verifyDouyinPush(push: InboundPush, appKey: string, appSecret: string): Outcome<void> {

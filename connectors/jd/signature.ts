@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { InboundPush, Outcome } from '../contract.js';
 import { sortedMd5Sign } from '../common/sorted-md5-sign.js';
 import { parseChinaTime } from './timestamp.js';

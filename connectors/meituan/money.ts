@@ -1,4 +1,3 @@
-import type { Outcome } from '../contract.js';
 
 /*
  * Meituan amounts are yuan: form fields like total=38.5, and numbers inside the detail JSON

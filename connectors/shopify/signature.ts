@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { InboundPush, Outcome } from '../contract.js';
+import { headerValue } from '../common/headers.js';
+
+export { headerValue };
 
 /*
  * Shopify signs every HTTPS webhook delivery:
@@ -14,19 +17,6 @@ export const SHOP_DOMAIN_HEADER = 'X-Shopify-Shop-Domain';
 /** Used by the simulator and the tests; the connector itself only verifies. */
 export function signShopifyBody(body: Buffer | string, secret: string): string {
   return createHmac('sha256', secret).update(body).digest('base64');
-}
-
-/** HTTP header names are case-insensitive (Node lowercases them; HTTP/2 always does). */
-export function headerValue(headers: InboundPush['headers'], name: string): Outcome<string | undefined> {
-  const wanted = name.toLowerCase();
-  const values: string[] = [];
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
-    values.push(...(Array.isArray(value) ? value : [value]));
-  }
-  // Two signature headers would let a proxy or attacker choose which one we check: refuse.
-  if (values.length > 1) return { ok: false, reason: `multiple ${name} headers` };
-  return { ok: true, value: values[0] };
 }
 
 /**

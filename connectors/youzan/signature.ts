@@ -1,5 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { InboundPush, Outcome } from '../contract.js';
+import { headerValue } from '../common/headers.js';
+import { safeEqual } from '../common/safe-equal.js';
+
+export { headerValue, safeEqual };
 
 /*
  * Youzan push authenticity.
@@ -30,23 +34,6 @@ export function signYouzanBody(body: Buffer | string, clientId: string, clientSe
 
 export function signYouzanMsg(msg: string, clientId: string, clientSecret: string): string {
   return md5Hex(`${clientId}${msg}${clientSecret}`);
-}
-
-export function headerValue(headers: InboundPush['headers'], name: string): Outcome<string | undefined> {
-  const wanted = name.toLowerCase();
-  const values: string[] = [];
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
-    values.push(...(Array.isArray(value) ? value : [value]));
-  }
-  if (values.length > 1) return { ok: false, reason: `multiple ${name} headers` };
-  return { ok: true, value: values[0] };
-}
-
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export interface YouzanVerifyOptions {
