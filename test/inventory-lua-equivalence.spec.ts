@@ -12,7 +12,16 @@ import { createTestContext, type TestContext } from './support/context.js';
 describe('reserve.lua is the pure core, inside Redis', () => {
   let ctx: TestContext;
   beforeAll(async () => { ctx = await createTestContext('luaeq'); });
-  afterAll(async () => { await ctx?.close(); });
+  afterAll(async () => {
+    // Each property run used its own key prefix {<ns>_<run>}: remove them all.
+    for (let cursor = '0'; ;) {
+      const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `{${ctx.namespace}_*`, 'COUNT', 5000);
+      if (keys.length > 0) await ctx.redis.del(...keys);
+      if (next === '0') break;
+      cursor = next;
+    }
+    await ctx?.close();
+  });
 
   it('gives the same decisions and the same stock for random command streams, in random batch sizes', async () => {
     let run = 0;
