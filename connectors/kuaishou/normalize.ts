@@ -1,5 +1,5 @@
-import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
-import type { OrderEvent, OrderLine, OrderStatus } from '../../topics/schemas/order-event.js';
+import { orderEventOf, type InboundPush, type Outcome, type ShopConfig, type OrderFact } from '../contract.js';
+import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import {
   isKuaishouOrder, type KuaishouAddress, type KuaishouItem, type KuaishouMessage, type KuaishouOrder, type KuaishouPayload,
 } from './payload.js';
@@ -37,32 +37,11 @@ export function normalizeKuaishou(payload: KuaishouPayload, shop: ShopConfig, pu
   return normalizeKuaishouMessage(payload, shop, push);
 }
 
-interface Fact {
-  channelOrderId: string;
-  status: OrderStatus;
-  channelStatus: string;
-  occurredAt: number;
-  totalMinor: number;
-  lines: OrderLine[];
-  buyerProvince: string | null;
-  buyerCity: string | null;
-  presale: boolean;
-}
+/** What a message or an order tells; these channels sell in China, in CNY. */
+type Fact = Omit<OrderFact, 'currency' | 'buyerCountry'>;
 
 function event(fact: Fact, shop: ShopConfig, push: InboundPush): OrderEvent {
-  return orderEventOf(KUAISHOU_CHANNEL, shop, push, {
-    channelOrderId: fact.channelOrderId,
-    status: fact.status,
-    channelStatus: fact.channelStatus,
-    occurredAt: fact.occurredAt,
-    currency: 'CNY',
-    totalMinor: fact.totalMinor,
-    lines: fact.lines,
-    buyerCountry: 'CN',
-    buyerProvince: fact.buyerProvince,
-    buyerCity: fact.buyerCity,
-    presale: fact.presale,
-  });
+  return orderEventOf(KUAISHOU_CHANNEL, shop, push, { ...fact, currency: 'CNY', buyerCountry: 'CN' });
 }
 
 function unknownStatus(key: string): { ok: false; reason: string } {

@@ -39,9 +39,7 @@ export function normalizePddOrder(order: PddOrder, shop: ShopConfig, push: Inbou
       currency: 'CNY',
       totalMinor: total.value,
       lines: lines.value,
-      buyerCountry: region.buyerCountry,
-      buyerProvince: region.buyerProvince,
-      buyerCity: region.buyerCity,
+      ...region,
       presale: isPresale(order),
     }),
   };

@@ -52,9 +52,7 @@ export function normalizeTaobaoTrade(trade: TaobaoTrade, shop: ShopConfig, push:
       currency: 'CNY',
       totalMinor: total.value,
       lines: lines.value,
-      buyerCountry: region.buyerCountry,
-      buyerProvince: region.buyerProvince,
-      buyerCity: region.buyerCity,
+      ...region,
       presale: isPresale(trade),
     }),
   };

@@ -1,5 +1,5 @@
-import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
-import type { OrderEvent, OrderLine, OrderStatus } from '../../topics/schemas/order-event.js';
+import { orderEventOf, type InboundPush, type Outcome, type ShopConfig, type OrderFact } from '../contract.js';
+import type { OrderEvent, OrderLine } from '../../topics/schemas/order-event.js';
 import {
   isWechatOrder, type WechatAddress, type WechatEvent, type WechatOrder, type WechatPayload, type WechatProduct,
 } from './payload.js';
@@ -38,32 +38,11 @@ export function fen(field: string, value: number | undefined): Outcome<number> {
   return { ok: true, value };
 }
 
-interface Fact {
-  channelOrderId: string;
-  status: OrderStatus;
-  channelStatus: string;
-  occurredAt: number;
-  totalMinor: number;
-  lines: OrderLine[];
-  buyerProvince: string | null;
-  buyerCity: string | null;
-  presale: boolean;
-}
+/** What a message or an order tells; these channels sell in China, in CNY. */
+type Fact = Omit<OrderFact, 'currency' | 'buyerCountry'>;
 
 function event(fact: Fact, shop: ShopConfig, push: InboundPush): OrderEvent {
-  return orderEventOf(WECHAT_CHANNEL, shop, push, {
-    channelOrderId: fact.channelOrderId,
-    status: fact.status,
-    channelStatus: fact.channelStatus,
-    occurredAt: fact.occurredAt,
-    currency: 'CNY',
-    totalMinor: fact.totalMinor,
-    lines: fact.lines,
-    buyerCountry: 'CN',
-    buyerProvince: fact.buyerProvince,
-    buyerCity: fact.buyerCity,
-    presale: fact.presale,
-  });
+  return orderEventOf(WECHAT_CHANNEL, shop, push, { ...fact, currency: 'CNY', buyerCountry: 'CN' });
 }
 
 /**
