@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
+import { CONNECTORS } from '../connectors/registry.js';
 import { ConfigError, loadConfig } from '../lib/config.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
@@ -61,7 +62,7 @@ program.command('setup')
     const log = createLogger('omnistream', config.LOG_LEVEL);
     const admin = createKafka(config.KAFKA_BROKERS, 'omnistream-setup', log).admin();
     await admin.connect();
-    const created = await ensureTopics(admin, config.OMNISTREAM_NAMESPACE);
+    const created = await ensureTopics(admin, config.OMNISTREAM_NAMESPACE, Object.keys(CONNECTORS));
     await admin.disconnect();
     await TopicSerde.connect(config.SCHEMA_REGISTRY_URL, config.OMNISTREAM_NAMESPACE).registerAll();
     const pg = (await import('pg')).default;

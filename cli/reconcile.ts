@@ -48,7 +48,7 @@ export function registerReconcileCommand(program: Command): void {
       let report: ReconcileReport;
       try {
         await admin.connect();
-        await ensureTopics(admin, ns);
+        await ensureTopics(admin, ns, Object.keys(CONNECTORS));
         const serde = TopicSerde.connect(config.SCHEMA_REGISTRY_URL, ns);
         await serde.registerAll();
         await producer.connect();

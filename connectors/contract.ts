@@ -63,7 +63,28 @@ export interface ChannelConnector<Payload = unknown> {
    * payloads of the same shape the push path parses (they are trusted: the request was signed).
    */
   pull?(shop: ShopConfig, window: { from: Date; to: Date }): AsyncIterable<unknown>;
+  /**
+   * Sync-back: the platform's "ship" API (发货 / fulfillment), marking the order shipped with the
+   * carrier (in the platform's own carrier code, mapped from ours as data) and the waybill number.
+   * Executed by connectors/sync-back with retries; `retryable: false` ends the command as FAILED.
+   */
+  ship?(shop: ShopConfig, notice: ShipmentNotice): Promise<CallResult>;
 }
+
+/** Our carrier codes; each connector maps them to its platform's codes. */
+export const CARRIERS = ['SF', 'ZTO', 'YTO', 'JD'] as const;
+export type CarrierCode = (typeof CARRIERS)[number];
+
+/** What a channel needs to mark an order shipped. */
+export interface ShipmentNotice {
+  channelOrderId: string;
+  carrier: CarrierCode;
+  waybillNo: string;
+  shippedAt: number;
+}
+
+/** A call to a platform's API: done, or why not and whether trying again can help. */
+export type CallResult = { ok: true } | { ok: false; reason: string; retryable: boolean };
 
 /** Where sources put what they receive: the gateway's ingest path. Resolves once durable (or refused). */
 export interface PushSink {

@@ -48,7 +48,7 @@ export async function startPipeline(config: Config, log: Logger, opts: PipelineO
   const kafka = createKafka(config.KAFKA_BROKERS, 'omnistream', log);
   const admin = kafka.admin();
   await admin.connect();
-  const created = await ensureTopics(admin, ns);
+  const created = await ensureTopics(admin, ns, Object.keys(CONNECTORS));
   if (created.length > 0) log.info({ topics: created }, 'topics created');
   const serde = TopicSerde.connect(config.SCHEMA_REGISTRY_URL, ns);
   await serde.registerAll();

@@ -1,13 +1,14 @@
 import type { Admin } from 'kafkajs';
-import { TOPICS, topicName, type TopicId } from './catalog.js';
+import { TOPICS, allTopicNames } from './catalog.js';
 
 /**
- * Creates missing topics from the catalog; existing ones are left as they are (safe to re-run).
+ * Creates missing topics from the catalog (per-channel ones for `channels`: pass the registry's
+ * channel names); existing ones are left as they are (safe to re-run).
  * Then waits until every partition of every catalog topic has a leader: a freshly created topic
  * can answer "does not host this topic-partition" for a while, and kafkajs's own wait gives up.
  */
-export async function ensureTopics(admin: Admin, namespace: string, timeoutMs = 30_000): Promise<string[]> {
-  const names = (Object.keys(TOPICS) as TopicId[]).map((id) => [id, topicName(namespace, id)] as const);
+export async function ensureTopics(admin: Admin, namespace: string, channels: readonly string[] = [], timeoutMs = 30_000): Promise<string[]> {
+  const names = allTopicNames(namespace, channels).map(({ id, name }) => [id, name] as const);
   const existing = new Set(await admin.listTopics());
   const missing = names.filter(([, name]) => !existing.has(name));
   if (missing.length > 0) {

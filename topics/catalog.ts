@@ -4,6 +4,13 @@ import { inventoryEventSchema } from './schemas/inventory-event.js';
 import { orderEventSchema } from './schemas/order-event.js';
 import { rawChannelEventSchema } from './schemas/raw-channel-event.js';
 import { stockMovementSchema } from './schemas/stock-movement.js';
+import { channelCommandSchema } from './schemas/channel-command.js';
+import { commandOutcomeSchema } from './schemas/command-outcome.js';
+import { divergenceEventSchema } from './schemas/divergence-event.js';
+import { fulfilmentEventSchema } from './schemas/fulfilment-event.js';
+import { printJobSchema } from './schemas/print-job.js';
+import { shipmentSchema } from './schemas/shipment.js';
+import { warehouseCommandSchema } from './schemas/warehouse-command.js';
 
 export interface TopicDefinition {
   /** Name without the namespace prefix. */
@@ -16,10 +23,16 @@ export interface TopicDefinition {
   retentionMs: number;
   valueSchema: Schema;
   description: string;
+  /**
+   * One topic per channel, `<name>.<channel>` (all with this schema, registered once under
+   * `<name>-value`), so one platform's outage or rate limit never holds up another's.
+   */
+  perChannel?: boolean;
 }
 
 const FOREVER = -1;
 const THIRTY_DAYS = 30 * 24 * 3600 * 1000;
+const SEVEN_DAYS = 7 * 24 * 3600 * 1000;
 
 /** Every topic of the hub. Partition counts are sized for one broker; raise them for more consumers. */
 export const TOPICS = {
@@ -43,6 +56,41 @@ export const TOPICS = {
     retentionMs: FOREVER, valueSchema: inventoryEventSchema,
     description: 'Every stock decision (lock, reject, reserve, release, ship) with the levels after it.',
   },
+  warehouseOrders: {
+    base: 'warehouse-orders', key: 'warehouse code', partitions: 6, cleanupPolicy: 'delete',
+    retentionMs: FOREVER, valueSchema: shipmentSchema,
+    description: 'Routed parcels (a paid order\'s lines at one warehouse, with carrier and cut-off), keyed by warehouse so each warehouse\'s work stays in order in one partition.',
+  },
+  fulfilmentEvents: {
+    base: 'fulfilment-events', key: 'orderKey', partitions: 6, cleanupPolicy: 'delete',
+    retentionMs: FOREVER, valueSchema: fulfilmentEventSchema,
+    description: 'Routing, waves, waybills, warehouse scans (picked, packed, shipped), interceptions and carrier tracking, each told by the system that saw it.',
+  },
+  printQueue: {
+    base: 'print-queue', key: 'warehouse code', partitions: 6, cleanupPolicy: 'delete',
+    retentionMs: SEVEN_DAYS, valueSchema: printJobSchema,
+    description: 'Print-ready shipping labels (ZPL or PDF) per warehouse. The receiver block is privacy-masked; no buyer PII.',
+  },
+  warehouseCommands: {
+    base: 'warehouse-commands', key: 'warehouse code', partitions: 6, cleanupPolicy: 'delete',
+    retentionMs: FOREVER, valueSchema: warehouseCommandSchema,
+    description: 'What the hub asks a warehouse to do (intercept a parcel), keyed by warehouse.',
+  },
+  channelCommands: {
+    base: 'channel-commands', key: 'orderKey', partitions: 3, cleanupPolicy: 'delete',
+    retentionMs: FOREVER, valueSchema: channelCommandSchema, perChannel: true,
+    description: 'What the hub asks a channel to do (push a shipment, re-read an order): one topic per channel, channel-commands.<channel>.',
+  },
+  commandOutcomes: {
+    base: 'command-outcomes', key: 'orderKey', partitions: 6, cleanupPolicy: 'delete',
+    retentionMs: FOREVER, valueSchema: commandOutcomeSchema,
+    description: 'Every attempt at a channel or warehouse command and how it ended; FAILED is final and stays visible.',
+  },
+  divergences: {
+    base: 'divergences', key: 'orderKey', partitions: 6, cleanupPolicy: 'delete',
+    retentionMs: FOREVER, valueSchema: divergenceEventSchema,
+    description: 'Contradicting views of an order (channel, hub, warehouse, carrier) past their grace window: opened, resolved or escalated.',
+  },
   deadLetter: {
     base: 'dead-letter', key: 'the failed record key, if any', partitions: 1, cleanupPolicy: 'delete',
     retentionMs: THIRTY_DAYS, valueSchema: deadLetterSchema,
@@ -54,4 +102,22 @@ export type TopicId = keyof typeof TOPICS;
 
 export function topicName(namespace: string, id: TopicId): string {
   return namespace ? `${namespace}.${TOPICS[id].base}` : TOPICS[id].base;
+}
+
+/** The command topic of one channel: `<namespace>.channel-commands.<channel>`. */
+export function channelCommandTopic(namespace: string, channel: string): string {
+  return `${topicName(namespace, 'channelCommands')}.${channel}`;
+}
+
+/**
+ * Every Kafka topic name of the catalog in a namespace, per-channel topics expanded for `channels`.
+ * A per-channel entry itself names no topic (only its schema subject).
+ */
+export function allTopicNames(namespace: string, channels: readonly string[]): { id: TopicId; name: string }[] {
+  return (Object.keys(TOPICS) as TopicId[]).flatMap((id) => {
+    const def: TopicDefinition = TOPICS[id];
+    return def.perChannel
+      ? channels.map((channel) => ({ id, name: `${topicName(namespace, id)}.${channel}` }))
+      : [{ id, name: topicName(namespace, id) }];
+  });
 }

@@ -6,6 +6,13 @@ import type { InventoryEvent } from './schemas/inventory-event.js';
 import type { OrderEvent } from './schemas/order-event.js';
 import type { RawChannelEvent } from './schemas/raw-channel-event.js';
 import type { StockMovement } from './schemas/stock-movement.js';
+import type { ChannelCommand } from './schemas/channel-command.js';
+import type { CommandOutcome } from './schemas/command-outcome.js';
+import type { DivergenceEvent } from './schemas/divergence-event.js';
+import type { FulfilmentEvent } from './schemas/fulfilment-event.js';
+import type { PrintJob } from './schemas/print-job.js';
+import type { Shipment } from './schemas/shipment.js';
+import type { WarehouseCommand } from './schemas/warehouse-command.js';
 
 export interface TopicValues {
   channelRaw: RawChannelEvent;
@@ -13,6 +20,13 @@ export interface TopicValues {
   stockMovements: StockMovement;
   inventoryEvents: InventoryEvent;
   deadLetter: DeadLetter;
+  warehouseOrders: Shipment;
+  fulfilmentEvents: FulfilmentEvent;
+  printQueue: PrintJob;
+  warehouseCommands: WarehouseCommand;
+  channelCommands: ChannelCommand;
+  commandOutcomes: CommandOutcome;
+  divergences: DivergenceEvent;
 }
 
 const MAGIC = 0;

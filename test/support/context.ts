@@ -7,7 +7,8 @@ import { loadConfig, type Config } from '../../lib/config.js';
 import { createKafka } from '../../lib/kafka.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { ensureTopics } from '../../topics/admin.js';
-import { TOPICS, topicName, type TopicId } from '../../topics/catalog.js';
+import { CONNECTORS } from '../../connectors/registry.js';
+import { allTopicNames, topicName, type TopicId } from '../../topics/catalog.js';
 import { TopicSerde } from '../../topics/serde.js';
 
 /**
@@ -40,7 +41,7 @@ export async function createTestContext(label: string): Promise<TestContext> {
   const kafka = createKafka(config.KAFKA_BROKERS, `test-${label}`, log);
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, namespace);
+  await ensureTopics(admin, namespace, Object.keys(CONNECTORS));
   const serde = TopicSerde.connect(config.SCHEMA_REGISTRY_URL, namespace);
   await serde.registerAll();
   const redis = new Redis(config.REDIS_URL);
@@ -49,7 +50,7 @@ export async function createTestContext(label: string): Promise<TestContext> {
     namespace, config, log, kafka, admin, serde, redis, pool,
     topic: (id) => topicName(namespace, id),
     async close() {
-      await admin.deleteTopics({ topics: (Object.keys(TOPICS) as TopicId[]).map((id) => topicName(namespace, id)) }).catch(() => {});
+      await admin.deleteTopics({ topics: allTopicNames(namespace, Object.keys(CONNECTORS)).map((t) => t.name) }).catch(() => {});
       await admin.disconnect();
       const keys = await redis.keys(`{${namespace}}:*`);
       for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
