@@ -1,5 +1,5 @@
 import type { Consumer, Kafka, Producer } from 'kafkajs';
-import { topicName, type TopicId } from '../topics/catalog.js';
+import { allTopicNames, topicName, type TopicId } from '../topics/catalog.js';
 import { SerdeError, type TopicSerde, type TopicValues } from '../topics/serde.js';
 import type { Logger } from './logger.js';
 
@@ -8,6 +8,8 @@ export interface Decoded<T extends TopicId = TopicId> {
   partition: number;
   offset: string;
   key: string | null;
+  /** The broker's append time of the record (epoch ms): when the hub saw it. */
+  timestamp: number;
   value: TopicValues[T];
 }
 
@@ -18,6 +20,8 @@ export interface BatchConsumerOptions {
   /** Group name without the namespace. */
   group: string;
   topics: TopicId[];
+  /** For per-channel topics (channelCommands): which channels' topics to read. */
+  channels?: readonly string[];
   log: Logger;
   /** Writes dead letters for records that cannot be decoded. */
   producer: Producer;
@@ -35,7 +39,7 @@ export interface BatchConsumerOptions {
  */
 export async function startBatchConsumer(opts: BatchConsumerOptions): Promise<Consumer> {
   const groupId = opts.namespace ? `${opts.namespace}.${opts.group}` : opts.group;
-  const byName = new Map(opts.topics.map((id) => [topicName(opts.namespace, id), id] as const));
+  const byName = new Map(allTopicNames(opts.namespace, opts.channels ?? []).filter((t) => opts.topics.includes(t.id)).map((t) => [t.name, t.id] as const));
   // Large fetches: fixed costs per fetch cycle (commit, heartbeat, the next fetch) are paid per batch, not per record.
   const consumer = opts.kafka.consumer({
     groupId, sessionTimeout: 10_000, heartbeatInterval: 1000, rebalanceTimeout: 15_000, maxWaitTimeInMs: 100,
@@ -56,7 +60,7 @@ export async function startBatchConsumer(opts: BatchConsumerOptions): Promise<Co
       for (const m of batch.messages) {
         try {
           if (!m.value) throw new SerdeError('empty value (tombstone) where an event was expected');
-          records.push({ topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, value: await opts.serde.decode(topic, m.value) });
+          records.push({ topic, partition: batch.partition, offset: m.offset, key: m.key?.toString() ?? null, timestamp: Number(m.timestamp), value: await opts.serde.decode(topic, m.value) });
         } catch (err) {
           // Only records that can never be read are dead-lettered; a registry outage fails the
           // batch, uncommitted, so kafkajs delivers it again.
