@@ -34,6 +34,13 @@ const envSchema = z.object({
   /** The nightly reconciliation pull (cron, in OMNISTREAM_RECONCILE_TIMEZONE); "off" disables it. */
   OMNISTREAM_RECONCILE_CRON: z.string().default('0 2 * * *'),
   OMNISTREAM_RECONCILE_TIMEZONE: z.string().default('Asia/Shanghai'),
+  /**
+   * The incremental reconciliation: a short pull of the last OMNISTREAM_RECONCILE_INCREMENTAL_LOOKBACK_MINUTES
+   * (first run; later runs overlap the previous one by half of it) every few minutes, so a channel
+   * whose pushes stop arriving (the seed's 502 incident) is repaired in minutes, not at night. "off" disables it.
+   */
+  OMNISTREAM_RECONCILE_INCREMENTAL_CRON: z.string().default('*/2 * * * *'),
+  OMNISTREAM_RECONCILE_INCREMENTAL_LOOKBACK_MINUTES: z.coerce.number().positive().default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -94,6 +94,18 @@ export async function startPipeline(config: Config, log: Logger, opts: PipelineO
       });
       stoppers.push(async () => schedule.stop());
     }
+    if (config.OMNISTREAM_RECONCILE_INCREMENTAL_CRON !== 'off') {
+      const reconcileLog = log.child({ component: 'reconcile-incremental' });
+      const lookbackMs = config.OMNISTREAM_RECONCILE_INCREMENTAL_LOOKBACK_MINUTES * 60_000;
+      const schedule = startReconcileSchedule({
+        shops: opts.shops.all().filter((s) => CONNECTORS[s.channel]?.pull), connectors: CONNECTORS, ingestor, pool,
+        schema: config.OMNISTREAM_PG_SCHEMA, log: reconcileLog,
+        cron: config.OMNISTREAM_RECONCILE_INCREMENTAL_CRON, timezone: config.OMNISTREAM_RECONCILE_TIMEZONE,
+        lookbackMs, overlapMs: lookbackMs / 2,
+        onReport: (report) => { if (report.shops.some((s) => s.orders.missing + s.orders.newer > 0 || !s.ok)) reconcileLog.info({ report }, 'incremental reconciliation repaired or failed something'); },
+      });
+      stoppers.push(async () => schedule.stop());
+    }
     // Channels that are not pushed over HTTP (WebSocket message channels, polled APIs) feed the
     // same ingest path from a source per shop, acknowledging the platform only once stored.
     for (const shop of opts.shops.all()) {

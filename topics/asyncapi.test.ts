@@ -65,9 +65,10 @@ describe('AsyncAPI document of the topic catalog', () => {
     for (const id of ids) {
       const t = TOPICS[id];
       const ch = doc.channels[id];
-      expect(ch.address).toBe(t.base);
+      const address = 'perChannel' in t ? `${t.base}.{channel}` : t.base;
+      expect(ch.address).toBe(address);
       expect(ch.bindings.kafka).toMatchObject({
-        topic: t.base, partitions: t.partitions,
+        topic: address, partitions: t.partitions,
         topicConfiguration: { 'cleanup.policy': [t.cleanupPolicy], 'retention.ms': t.retentionMs },
       });
       const [ref] = Object.values(ch.messages) as { $ref: string }[];
@@ -88,8 +89,9 @@ describe('AsyncAPI document of the topic catalog', () => {
   it('is namespace-aware: addresses, subjects and consumer groups carry the prefix', () => {
     const ns = buildAsyncApi({ namespace: 'tenant-a' });
     for (const id of ids) {
-      expect(ns.channels[id].address).toBe(`tenant-a.${TOPICS[id].base}`);
-      expect(ns.channels[id].bindings.kafka.topic).toBe(`tenant-a.${TOPICS[id].base}`);
+      const address = `tenant-a.${TOPICS[id].base}${'perChannel' in TOPICS[id] ? '.{channel}' : ''}`;
+      expect(ns.channels[id].address).toBe(address);
+      expect(ns.channels[id].bindings.kafka.topic).toBe(address);
       const msg = ns.components.messages[Object.keys(ns.channels[id].messages)[0]!];
       expect(msg['x-schema-registry-subject']).toBe(subjectOf('tenant-a', id));
       expect(subjectOf('tenant-a', id)).toBe(`tenant-a.${TOPICS[id].base}-value`);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { INVENTORY_GROUP, INVENTORY_INPUTS, INVENTORY_OUTPUT } from '../processors/inventory/topology.js';
-import { TOPICS, topicName, type TopicId } from './catalog.js';
+import { CONNECTORS } from '../connectors/registry.js';
+import { TOPICS, topicName, type TopicDefinition, type TopicId } from './catalog.js';
 
 /**
  * The topic catalog as an AsyncAPI 3.0 document: one channel per topic (address = the topic name
@@ -136,13 +137,15 @@ export function buildAsyncApi(options: AsyncApiOptions = {}): AsyncApiDocument {
   const channels: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
   for (const id of ids) {
-    const t = TOPICS[id];
-    const topic = topicName(namespace, id);
+    const t: TopicDefinition = TOPICS[id];
+    // A per-channel topic family is one AsyncAPI channel whose address has a {channel} parameter.
+    const topic = t.perChannel ? `${topicName(namespace, id)}.{channel}` : topicName(namespace, id);
     const msg = messageId(id);
     channels[id] = {
       address: topic,
       title: topic,
-      description: `${t.description}\n\nKey: ${t.key}. Values: Avro, registry subject \`${subjectOf(namespace, id)}\`.`,
+      description: `${t.description}\n\nKey: ${t.key}. Values: Avro, registry subject \`${subjectOf(namespace, id)}\`${t.perChannel ? ' (shared by every channel\'s topic)' : ''}.`,
+      ...(t.perChannel ? { parameters: { channel: { enum: Object.keys(CONNECTORS).sort(), description: 'The channel (connectors/registry.ts) whose commands the topic carries.' } } } : {}),
       messages: { [msg]: { $ref: `#/components/messages/${msg}` } },
       ...(PII.has(id) ? { tags: [{ name: 'pii', description: 'Holds buyer personal data: restrict who may read this topic.' }] } : {}),
       bindings: {

@@ -36,6 +36,8 @@ export async function createTestContext(label: string): Promise<TestContext> {
     OMNISTREAM_NAMESPACE: namespace,
     OMNISTREAM_PG_SCHEMA: namespace,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // Scheduled pulls would reach simulators a test has already stopped: tests run them explicitly.
+    OMNISTREAM_RECONCILE_INCREMENTAL_CRON: 'off',
   });
   const log = createLogger(`test:${label}`, config.LOG_LEVEL);
   const kafka = createKafka(config.KAFKA_BROKERS, `test-${label}`, log);
