@@ -2,6 +2,7 @@ import type { ChannelConnector } from '../contract.js';
 import { KUAISHOU_CHANNEL, normalizeKuaishou } from './normalize.js';
 import { kuaishouPayloadSchema, type KuaishouPayload } from './payload.js';
 import { pullKuaishouOrders } from './pull.js';
+import { shipKuaishouOrder } from './ship.js';
 import { decryptPush, verifyKuaishouPush } from './signature.js';
 import { statusMap } from './status-map.js';
 
@@ -10,7 +11,8 @@ import { statusMap } from './status-map.js';
  *
  * ShopConfig.secret: the app's message secret (消息密钥, base64), which encrypts pushes.
  * ShopConfig.credentials: appKey (required), sellerId (recommended), signSecret + accessToken
- * (for pull), pushMaxAgeSeconds / clockSkewSeconds (optional).
+ * (for pull and ship), expressCodes (optional carrier-code overrides, carriers.ts),
+ * pushMaxAgeSeconds / clockSkewSeconds (optional).
  */
 export const kuaishou: ChannelConnector<KuaishouPayload> = {
   channel: KUAISHOU_CHANNEL,
@@ -23,6 +25,7 @@ export const kuaishou: ChannelConnector<KuaishouPayload> = {
   // Kuaishou counts a delivery as received only on this body within 3000 ms; otherwise it retries.
   ackBody: () => ({ result: 1 }),
   pull: (shop, window) => pullKuaishouOrders(shop, window),
+  ship: (shop, notice) => shipKuaishouOrder(shop, notice),
 };
 
 export type { KuaishouPayload, KuaishouMessage, KuaishouOrder } from './payload.js';

@@ -2,7 +2,8 @@
  * A FAITHFUL KUAISHOU (快手小店) CHANNEL SIMULATOR. Kuaishou's servers cannot be reached from here, so
  * the connector is exercised against this stand-in, built from the documented message envelope,
  * its AES/CBC/PKCS5 body encryption with the app's message secret, the open.order.cursor.list
- * response shape and the documented API request signing (README.md lists sources and what is
+ * response shape, open.seller.order.goods.deliver (ship: 30 → 40, idempotent for the same expressNo,
+ * with injectable faults) and the documented API request signing (README.md lists sources and what is
  * UNVERIFIED, e.g. the exact error code for a bad sign).
  *
  * Orders carry realistic, obviously fake personal data (SIM_PII) so tests can prove none of it
@@ -14,6 +15,7 @@ import type { InboundPush } from '../contract.js';
 import { encryptKuaishouMessage, messageKeyOf } from './crypto.js';
 import type { KuaishouOrder } from './payload.js';
 import { orderListPath, CURSOR_LIST_METHOD } from './pull.js';
+import { DELIVER_METHOD } from './ship.js';
 import { constantTimeEqual, verifyKuaishouRequest } from './signature.js';
 
 /** Fake personal data; tests assert none of it appears in any event. */
@@ -207,13 +209,29 @@ export interface KuaishouSimulatorOptions {
   now?: () => number;
 }
 
+/** Faults the ship endpoint can be told to answer with, for the next n calls. */
+export type KuaishouSimFault = 'server-error' | 'rate-limit';
+
+export interface KuaishouSimShipment {
+  orderId: number;
+  expressNo: string;
+  expressCode: number;
+}
+
 export interface KuaishouSimulator {
   url: string;
   close(): Promise<void>;
   upsertOrder(order: KuaishouOrder): void;
   /** Every request the API answered, for assertions (method, result, page size). */
   readonly calls: Array<{ method: string; result: number; returned: number }>;
+  /** Shipments open.seller.order.goods.deliver accepted, in order (idempotent repeats not counted). */
+  readonly shipments: KuaishouSimShipment[];
+  /** The next `times` deliver calls answer with `fault` instead of being processed. */
+  failNext(fault: KuaishouSimFault, times?: number): void;
 }
+
+/** Express codes the simulated platform knows (its 快递公司 list): carriers.ts defaults plus a few. */
+export const SIM_EXPRESS_CODES: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 
 /**
  * The error shape Kuaishou answers with (result ≠ 1, error_msg, code, msg, sub_code, sub_msg), as
@@ -226,6 +244,12 @@ export const SIM_ERRORS = {
   timestamp: { result: 29, code: '29', msg: '时间戳无效', error_msg: 'timestamp expired' },
   param: { result: 2001, code: '807000', msg: '业务处理失败', error_msg: 'param invalid', sub_code: '2001' },
   method: { result: 4, code: '4', msg: 'method不存在', error_msg: 'unknown method' },
+  // Ship (open.seller.order.goods.deliver). 24 AUTHORIZATION_REVOKED is sourced (FAQ K0006);
+  // the rest are stand-ins, the retryable ones shared with ship.ts (KUAISHOU_RETRYABLE_RESULTS).
+  rateLimit: { result: 803000, code: '803000', msg: '调用频率超限', error_msg: 'api call limit exceeded' },
+  orderNotFound: { result: 2001, code: '807000', msg: '业务处理失败', error_msg: 'order not found', sub_code: 'ORDER_NOT_EXIST' },
+  notShippable: { result: 2001, code: '807000', msg: '业务处理失败', error_msg: 'order status does not allow delivery', sub_code: 'ORDER_STATUS_ERROR' },
+  express: { result: 2001, code: '807000', msg: '业务处理失败', error_msg: 'invalid expressCode or expressNo', sub_code: 'EXPRESS_INVALID' },
 } as const;
 
 function send(res: ServerResponse, body: unknown): void {
@@ -233,27 +257,89 @@ function send(res: ServerResponse, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** The order JSON `param` of a deliver call; orderId stays a JS number, as the simulator keys orders. */
+interface DeliverParam {
+  orderId?: unknown;
+  expressNo?: unknown;
+  expressCode?: unknown;
+}
+
 export async function startKuaishouSimulator(options: KuaishouSimulatorOptions): Promise<KuaishouSimulator> {
   const orders = new Map<number, KuaishouOrder>();
   const calls: KuaishouSimulator['calls'] = [];
+  const shipments: KuaishouSimShipment[] = [];
+  const faults: KuaishouSimFault[] = [];
   const tolerance = options.timestampToleranceMs ?? 10 * 60_000;
   const now = options.now ?? Date.now;
+  const deliverPath = `/${DELIVER_METHOD.replaceAll('.', '/')}`;
 
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+  /** Kuaishou's deliver: 30 (paid) → 40 (shipped); the same expressNo again is a success. */
+  const deliver = (param: DeliverParam): { result: number } => {
+    const { orderId, expressNo, expressCode } = param;
+    if (typeof orderId !== 'number') return SIM_ERRORS.param;
+    if (typeof expressNo !== 'string' || !expressNo.trim() || typeof expressCode !== 'number' || !SIM_EXPRESS_CODES.has(expressCode)) return SIM_ERRORS.express;
+    const order = orders.get(orderId);
+    if (!order) return SIM_ERRORS.orderNotFound;
+    const base = order.orderBaseInfo;
+    const logistics = (order.orderLogisticsInfo ?? []) as Array<{ expressNo?: string }>;
+    if (base.status === 40 && logistics.some((l) => l.expressNo === expressNo)) return { result: 1 };
+    if (base.status !== 30) return SIM_ERRORS.notShippable;
+    const at = now();
+    orders.set(orderId, {
+      ...order,
+      orderBaseInfo: { ...base, status: 40, updateTime: at, sendTime: at },
+      orderLogisticsInfo: [{ expressNo, expressCode, logisticsId: shipments.length + 1 }],
+    });
+    shipments.push({ orderId, expressNo, expressCode });
+    return { result: 1 };
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const params: Record<string, string> = {};
     for (const [key, value] of url.searchParams) params[key] = value;
+    if (req.method === 'POST') for (const [key, value] of new URLSearchParams(await readBody(req))) params[key] = value;
     const method = params.method ?? '';
     const answer = (body: { result: number }, returned = 0) => {
       calls.push({ method, result: body.result, returned });
       send(res, body);
     };
-    if (req.method !== 'GET' || url.pathname !== orderListPath() || method !== CURSOR_LIST_METHOD) return answer(SIM_ERRORS.method);
+    const isList = req.method === 'GET' && url.pathname === orderListPath() && method === CURSOR_LIST_METHOD;
+    const isDeliver = req.method === 'POST' && url.pathname === deliverPath && method === DELIVER_METHOD;
+    if (!isList && !isDeliver) return answer(SIM_ERRORS.method);
+    if (isDeliver) {
+      const fault = faults.shift();
+      if (fault === 'server-error') {
+        calls.push({ method, result: 500, returned: 0 });
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        return void res.end('Internal Server Error');
+      }
+      if (fault === 'rate-limit') return answer(SIM_ERRORS.rateLimit);
+    }
     if (!params.appkey || !constantTimeEqual(params.appkey, options.appKey)) return answer(SIM_ERRORS.appkey);
     if (!verifyKuaishouRequest(params, options.signSecret).ok) return answer(SIM_ERRORS.sign);
     const timestamp = Number(params.timestamp);
     if (!Number.isSafeInteger(timestamp) || Math.abs(now() - timestamp) > tolerance) return answer(SIM_ERRORS.timestamp);
     if (!params.access_token || !constantTimeEqual(params.access_token, options.accessToken)) return answer(SIM_ERRORS.token);
+
+    if (isDeliver) {
+      let param: DeliverParam;
+      try {
+        param = JSON.parse(params.param ?? '') as DeliverParam;
+      } catch {
+        return answer(SIM_ERRORS.param);
+      }
+      return answer(deliver(param));
+    }
 
     let query: { beginTime?: unknown; endTime?: unknown; pageSize?: unknown; cursor?: unknown; queryType?: unknown };
     try {
@@ -275,14 +361,20 @@ export async function startKuaishouSimulator(options: KuaishouSimulatorOptions):
     answer({ result: 1, ...{ data: { cursor: next, orderList: page, pageSize, beginTime, endTime } } } as { result: number }, page.length);
   };
 
-  const server = createServer(handle);
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => res.writeHead(500).end());
+  });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    shipments,
     upsertOrder: (order) => {
       orders.set(order.orderBaseInfo.oid, structuredClone(order));
+    },
+    failNext: (fault, times = 1) => {
+      for (let i = 0; i < times; i++) faults.push(fault);
     },
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };

@@ -3,6 +3,7 @@ import { decodeMeituanPush } from './decode.js';
 import { MEITUAN_CHANNEL, normalizeMeituanPush } from './normalize.js';
 import { meituanPushSchema, type MeituanPush } from './payload.js';
 import { pullMeituanOrders } from './pull.js';
+import { shipMeituanOrder } from './ship.js';
 import { verifyMeituanPush } from './signature.js';
 import { channelStatusMap } from './status-map.js';
 
@@ -11,7 +12,8 @@ import { channelStatusMap } from './status-map.js';
  * (cancellation, refund, refund result, delivery status → STATUS_ONLY events; push-kind.ts) and
  * day-sequence reconciliation. ShopConfig.secret is the app secret; credentials: appId, pushUrl
  * (the callback URL registered with Meituan, used in the signature), appPoiCode (for pull),
- * optional timestampToleranceSeconds and pullLookbackDays. See README.md.
+ * optional timestampToleranceSeconds and pullLookbackDays; for ship (自配送 stores): courierName,
+ * courierPhone, storeLatitude, storeLongitude. See README.md.
  */
 export const meituan: ChannelConnector<MeituanPush> = {
   channel: MEITUAN_CHANNEL,
@@ -23,6 +25,7 @@ export const meituan: ChannelConnector<MeituanPush> = {
   normalize: (payload, shop, push) => [normalizeMeituanPush(payload, shop, push)],
   ackBody: () => ({ data: 'ok' }),
   pull: (shop, window) => pullMeituanOrders(shop, window),
+  ship: (shop, notice) => shipMeituanOrder(shop, notice),
 };
 
 export type { MeituanOrder, MeituanPush } from './payload.js';

@@ -8,16 +8,19 @@
  *     md5(callbackUrl + "?" + sorted k=v… + secret);
  *   - the order API: GET order/getOrderIdByDaySeq and order/getOrderDetail, signed the same way
  *     (url = endpoint without query); a bad sig is answered {"data":"ng","error":{"code":703,…}}.
- *     order_id and money are bare JSON numbers, as Meituan sends them (ids beyond 2^53 included).
+ *     order_id and money are bare JSON numbers, as Meituan sends them (ids beyond 2^53 included);
+ *   - sync-back: POST ecommerce/order/logistics/sync (自配送 delivery info), signed the same way,
+ *     which sets the order's logistics_status and utime, with injectable faults.
  *
  * Orders carry obviously fake personal data (SIM_PII) so tests can prove none of it leaks.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { InboundPush } from '../contract.js';
-import { formEncode } from './form.js';
+import { formEncode, parseForm } from './form.js';
 import { fenToYuan, yuanToFen } from './money.js';
 import type { MeituanOrder } from './payload.js';
+import { LOGISTICS_SYNC_PATH, MEITUAN_SHIP_CODES } from './ship.js';
 import { meituanSig, verifyMeituanParams } from './signature.js';
 import { chinaDateOf } from './timestamp.js';
 
@@ -231,6 +234,12 @@ export function renderOrderDetailJson(order: MeituanOrder): string {
   return `{${parts.join(',')}}`;
 }
 
+/** Faults the logistics-sync endpoint can be told to answer with, for the next n calls. */
+export type MeituanSimFault = 'server-error' | 'rate-limit';
+
+/** One accepted ecommerce/order/logistics/sync call: its application parameters. */
+export type MeituanSimShipment = Record<string, string>;
+
 export interface MeituanSimulator {
   url: string;
   /** What shop.endpoint should be: `${url}/api/v1`. */
@@ -238,7 +247,27 @@ export interface MeituanSimulator {
   upsertOrder(order: MeituanOrder): void;
   /** Signed requests answered (rejected ones included). */
   requestCount(): number;
+  /** Accepted logistics syncs, in order (a repeat is accepted and recorded again, as an update). */
+  readonly shipments: MeituanSimShipment[];
+  /** The next `times` logistics-sync calls answer with `fault` instead of being processed. */
+  failNext(fault: MeituanSimFault, times?: number): void;
   close(): Promise<void>;
+}
+
+/** logistics_provider_code values of docDetail/355 (10001 顺丰 … 10017 其他, 10032 美团跑腿). */
+export const SIM_LOGISTICS_PROVIDERS: ReadonlySet<string> = new Set([
+  ...Array.from({ length: 17 }, (_, i) => String(10001 + i)), '10032',
+]);
+const SIM_LOGISTICS_STATUSES = new Set(['0', '1', '5', '10', '15', '20', '40', '100']);
+const SYNC_REQUIRED = ['order_id', 'third_carrier_order_id', 'courier_name', 'courier_phone', 'logistics_provider_code', 'logistics_status', 'latitude', 'longitude'];
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
 
 export interface MeituanSimulatorOptions {
@@ -254,6 +283,22 @@ export async function startMeituanSimulator(opts: MeituanSimulatorOptions): Prom
   const daySeqs = new Map<string, string[]>();
   let requests = 0;
   let base = '';
+  const shipments: MeituanSimShipment[] = [];
+  const faults: MeituanSimFault[] = [];
+
+  /** 自配送同步配送信息: a confirmed (4) order takes the delivery state; utime moves. */
+  const syncLogistics = (res: ServerResponse, params: Record<string, string>) => {
+    const missing = SYNC_REQUIRED.filter((k) => !params[k]);
+    if (missing.length > 0) return ng(res, 701, `缺少参数: ${missing.join(',')}`);
+    if (!SIM_LOGISTICS_PROVIDERS.has(params.logistics_provider_code!)) return ng(res, 701, 'logistics_provider_code不合法');
+    if (!SIM_LOGISTICS_STATUSES.has(params.logistics_status!)) return ng(res, 701, 'logistics_status不合法');
+    const order = orders.get(params.order_id!);
+    if (!order) return ng(res, MEITUAN_SHIP_CODES.orderNotFound, '订单不存在');
+    if (order.status !== '4') return ng(res, MEITUAN_SHIP_CODES.statusForbids, `订单状态不允许同步配送信息: ${order.status}`);
+    orders.set(order.order_id, { ...order, logistics_status: params.logistics_status!, utime: String(Math.floor(Date.now() / 1000)) });
+    shipments.push(Object.fromEntries(SYNC_REQUIRED.map((k) => [k, params[k]!])));
+    return send(res, '{"data":"ok"}');
+  };
 
   const send = (res: ServerResponse, body: string) => {
     res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' });
@@ -261,11 +306,28 @@ export async function startMeituanSimulator(opts: MeituanSimulatorOptions): Prom
   };
   const ng = (res: ServerResponse, code: number, msg: string) => send(res, JSON.stringify({ data: 'ng', error: { code, msg } }));
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     requests += 1;
     const url = new URL(req.url ?? '/', base);
     const params: Record<string, string> = {};
     for (const [k, v] of url.searchParams) params[k] = v;
+    if (req.method === 'POST') {
+      // Our API calls: system parameters in the query, application parameters in a (once-encoded) form body.
+      const form = parseForm(await readBody(req));
+      if (!form.ok) return ng(res, 701, form.reason);
+      for (const [k, v] of form.value) {
+        if (Object.hasOwn(params, k)) return ng(res, 701, `参数重复: ${k}`);
+        params[k] = v;
+      }
+    }
+    if (req.method === 'POST' && url.pathname === `/api/v1/${LOGISTICS_SYNC_PATH}`) {
+      const fault = faults.shift();
+      if (fault === 'server-error') {
+        res.writeHead(502, { 'content-type': 'text/html' });
+        return void res.end('<html>502 Bad Gateway</html>');
+      }
+      if (fault === 'rate-limit') return ng(res, MEITUAN_SHIP_CODES.rateLimited, '超过流量限制');
+    }
     if (!params.app_id || !params.timestamp || !params.sig) return ng(res, 701, '缺少参数，数据不完整');
     if (params.app_id !== opts.appId) return ng(res, 702, 'app_id不存在');
     const checked = verifyMeituanParams(params, {
@@ -273,6 +335,7 @@ export async function startMeituanSimulator(opts: MeituanSimulatorOptions): Prom
     });
     if (!checked.ok) return ng(res, 703, '签名验证错误');
 
+    if (req.method === 'POST' && url.pathname === `/api/v1/${LOGISTICS_SYNC_PATH}`) return syncLogistics(res, params);
     if (url.pathname === '/api/v1/order/getOrderIdByDaySeq') {
       const ids = daySeqs.get(`${params.app_poi_code}|${params.date_time}`) ?? [];
       const seq = Number(params.day_seq);
@@ -290,11 +353,7 @@ export async function startMeituanSimulator(opts: MeituanSimulatorOptions): Prom
   };
 
   const server = createServer((req, res) => {
-    try {
-      handle(req, res);
-    } catch (err) {
-      ng(res, 600, `内部错误: ${(err as Error).message}`);
-    }
+    handle(req, res).catch((err: Error) => ng(res, 600, `内部错误: ${err.message}`));
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -312,6 +371,10 @@ export async function startMeituanSimulator(opts: MeituanSimulatorOptions): Prom
       orders.set(order.order_id, order);
     },
     requestCount: () => requests,
+    shipments,
+    failNext(fault, times = 1) {
+      for (let i = 0; i < times; i++) faults.push(fault);
+    },
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
 }

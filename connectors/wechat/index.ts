@@ -2,6 +2,7 @@ import type { ChannelConnector } from '../contract.js';
 import { normalizeWechat, WECHAT_CHANNEL } from './normalize.js';
 import { wechatPayloadSchema, type WechatPayload } from './payload.js';
 import { pullWechatOrders } from './pull.js';
+import { shipWechatOrder } from './ship.js';
 import { decodeWechatPush, verifyWechatPush } from './signature.js';
 import { statusMap } from './status-map.js';
 
@@ -10,7 +11,7 @@ import { statusMap } from './status-map.js';
  * JSON body. See README.md.
  *
  * ShopConfig.secret: the message push Token. ShopConfig.credentials: encodingAESKey and appId
- * (required), userName (the shop's gh_ id, optional check), appSecret or accessToken (for pull),
+ * (required), userName (the shop's gh_ id, optional check), appSecret or accessToken (for pull and ship),
  * timestampToleranceSeconds (optional).
  */
 export const wechat: ChannelConnector<WechatPayload> = {
@@ -24,6 +25,7 @@ export const wechat: ChannelConnector<WechatPayload> = {
   // WeChat expects the plain text "success" (or an empty body); anything else counts as a failure.
   ackBody: () => 'success',
   pull: (shop, window) => pullWechatOrders(shop, window),
+  ship: (shop, notice) => shipWechatOrder(shop, notice),
 };
 
 export type { WechatPayload, WechatEvent, WechatOrder } from './payload.js';

@@ -51,7 +51,7 @@ async function post(endpoint: string, path: string, token: string, payload: unkn
   return readAnswer(path, response);
 }
 
-async function tokenFor(shop: ShopConfig, endpoint: string): Promise<string> {
+export async function tokenFor(shop: ShopConfig, endpoint: string): Promise<string> {
   const given = shop.credentials?.accessToken;
   if (given) return given;
   const appId = shop.credentials?.appId;

@@ -3,8 +3,9 @@
  * from here, so the connector is exercised against this stand-in, built from the documented
  * message push (safe mode: query signature/msg_signature, JSON {ToUserName, Encrypt}, the
  * WXBizMsgCrypt AES scheme), the channels_ec_order_* event bodies, and the order API
- * (/cgi-bin/token, /channels/ec/order/list/get, /channels/ec/order/get) with its errcode/errmsg
- * answers. README.md lists the sources and what is UNVERIFIED.
+ * (/cgi-bin/token, /channels/ec/order/list/get, /channels/ec/order/get, and for sync-back
+ * /channels/ec/order/delivery/send, which moves the order to 30 待收货, with injectable faults) with
+ * its errcode/errmsg answers. README.md lists the sources and what is UNVERIFIED.
  *
  * Orders carry realistic, obviously fake personal data (SIM_PII) so tests can prove none of it
  * reaches the canonical event.
@@ -16,6 +17,7 @@ import type { InboundPush } from '../contract.js';
 import { aesKeyOf, encryptWechat } from './crypto.js';
 import type { WechatOrder } from './payload.js';
 import { MAX_RANGE_SECONDS } from './pull.js';
+import { DELIVERY_SEND_PATH, WECHAT_ERRCODES } from './ship.js';
 import { sha1Sorted } from './signature.js';
 
 export const SIM_PII = {
@@ -196,7 +198,26 @@ export const SIM_ERRORS = {
   token: { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' },
   format: { errcode: 47001, errmsg: 'data format error' },
   notFound: { errcode: 100002, errmsg: 'order not found' },
+  // delivery/send: 40097 invalid args is seen in the wild; 45011 is WeChat's minute quota; the two
+  // status answers are UNVERIFIED stand-ins (alreadyShipped shared with ship.ts).
+  invalidArgs: { errcode: WECHAT_ERRCODES.invalidArgs, errmsg: 'invalid args' },
+  rateLimit: { errcode: WECHAT_ERRCODES.minuteQuota, errmsg: 'api minute-quota reach limit' },
+  alreadyShipped: { errcode: WECHAT_ERRCODES.alreadyShipped, errmsg: 'order already delivered' },
+  statusForbids: { errcode: 10020010, errmsg: 'order status does not allow delivery' },
 } as const;
+
+/** Faults the ship endpoint can be told to answer with, for the next n calls. */
+export type WechatSimFault = 'server-error' | 'rate-limit';
+
+export interface WechatSimShipment {
+  orderId: string;
+  deliveryId: string;
+  waybillId: string;
+  products: Array<{ product_id: string; sku_id: string; product_cnt: number }>;
+}
+
+/** delivery_ids the simulated deliverycompanylist/new/get lists (a subset of the documented table). */
+export const SIM_DELIVERY_IDS: ReadonlySet<string> = new Set(['ZTO', 'YTO', 'YUNDA', 'JTSD', 'STO', 'SF', 'JD', 'EMS']);
 
 export interface WechatSimulatorOptions {
   port?: number;
@@ -211,6 +232,10 @@ export interface WechatSimulator {
   /** Invalidates every issued access_token (WeChat does so when a new one is fetched elsewhere). */
   revokeTokens(): void;
   readonly calls: Array<{ path: string; errcode: number }>;
+  /** Shipments delivery/send accepted, in order. */
+  readonly shipments: WechatSimShipment[];
+  /** The next `times` delivery/send calls answer with `fault` instead of being processed. */
+  failNext(fault: WechatSimFault, times?: number): void;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -226,6 +251,35 @@ export async function startWechatSimulator(options: WechatSimulatorOptions): Pro
   const orders = new Map<string, WechatOrder>();
   const tokens = new Set<string>();
   const calls: WechatSimulator['calls'] = [];
+  const shipments: WechatSimShipment[] = [];
+  const faults: WechatSimFault[] = [];
+
+  /** 订单发货: every product of a 20/21 order in one parcel → 30 (待收货); refuses what WeChat would. */
+  const deliver = (body: Record<string, unknown>): Record<string, unknown> & { errcode: number } => {
+    const order = orders.get(String(body.order_id));
+    if (!order) return SIM_ERRORS.notFound;
+    const parcels = Array.isArray(body.delivery_list) ? (body.delivery_list as Array<Record<string, unknown>>) : [];
+    if (parcels.length !== 1) return SIM_ERRORS.invalidArgs;
+    const parcel = parcels[0]!;
+    const products = Array.isArray(parcel.product_infos) ? (parcel.product_infos as WechatSimShipment['products']) : [];
+    const known = new Set(order.order_detail.product_infos.map((p) => String(p.product_id)));
+    if (typeof parcel.delivery_id !== 'string' || !SIM_DELIVERY_IDS.has(parcel.delivery_id)) return SIM_ERRORS.invalidArgs;
+    if (typeof parcel.waybill_id !== 'string' || !parcel.waybill_id.trim() || parcel.deliver_type !== 1) return SIM_ERRORS.invalidArgs;
+    if (products.length === 0 || products.some((p) => !known.has(String(p.product_id)) || !(p.product_cnt > 0))) return SIM_ERRORS.invalidArgs;
+    if (order.status === 30 || order.status === 100) return SIM_ERRORS.alreadyShipped;
+    if (order.status !== 20 && order.status !== 21) return SIM_ERRORS.statusForbids;
+    const now = Math.floor(Date.now() / 1000);
+    const shipped = structuredClone(order);
+    shipped.status = 30;
+    shipped.update_time = now;
+    shipped.order_detail.delivery_info = {
+      ...shipped.order_detail.delivery_info,
+      delivery_product_info: [{ waybill_id: parcel.waybill_id, delivery_id: parcel.delivery_id, deliver_type: 1, delivery_time: now, product_infos: products }],
+    };
+    orders.set(String(order.order_id), shipped);
+    shipments.push({ orderId: String(order.order_id), deliveryId: parcel.delivery_id, waybillId: parcel.waybill_id, products });
+    return { errcode: 0, errmsg: 'ok' };
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://simulator');
@@ -243,6 +297,15 @@ export async function startWechatSimulator(options: WechatSimulatorOptions): Pro
       return answer({ access_token: token, expires_in: 7200 });
     }
     if (req.method !== 'POST') return answer(SIM_ERRORS.format);
+    if (url.pathname === DELIVERY_SEND_PATH) {
+      const fault = faults.shift();
+      if (fault === 'server-error') {
+        calls.push({ path: url.pathname, errcode: 503 });
+        res.writeHead(503, { 'content-type': 'text/html' });
+        return void res.end('<html>503 Service Unavailable</html>');
+      }
+      if (fault === 'rate-limit') return answer(SIM_ERRORS.rateLimit);
+    }
     if (!tokens.has(url.searchParams.get('access_token') ?? '')) return answer(SIM_ERRORS.token);
     let body: Record<string, unknown>;
     try {
@@ -266,6 +329,7 @@ export async function startWechatSimulator(options: WechatSimulatorOptions): Pro
       const hasMore = offset + pageSize < ids.length;
       return answer({ errcode: 0, errmsg: 'ok', order_id_list: page, next_key: String(offset + page.length), has_more: hasMore });
     }
+    if (url.pathname === DELIVERY_SEND_PATH) return answer(deliver(body));
     if (url.pathname === '/channels/ec/order/get') {
       const order = orders.get(String(body.order_id));
       if (!order) return answer(SIM_ERRORS.notFound);
@@ -284,6 +348,10 @@ export async function startWechatSimulator(options: WechatSimulatorOptions): Pro
     calls,
     upsertOrder: (order) => orders.set(String(order.order_id), structuredClone(order)),
     revokeTokens: () => tokens.clear(),
+    shipments,
+    failNext: (fault, times = 1) => {
+      for (let i = 0; i < times; i++) faults.push(fault);
+    },
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
 }

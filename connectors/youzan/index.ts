@@ -2,6 +2,7 @@ import type { ChannelConnector } from '../contract.js';
 import { normalizeYouzan, YOUZAN_CHANNEL } from './normalize.js';
 import { youzanPayloadSchema, type YouzanPayload } from './payload.js';
 import { pullYouzanTrades } from './pull.js';
+import { shipYouzanTrade } from './ship.js';
 import { verifyYouzanPush } from './signature.js';
 import { statusMap } from './status-map.js';
 
@@ -25,6 +26,7 @@ export const youzan: ChannelConnector<YouzanPayload> = {
   /** What Youzan expects back; anything else is retried. */
   ackBody: () => ({ code: 0, msg: 'success' }),
   pull: (shop, window) => pullYouzanTrades(shop, window),
+  ship: (shop, notice) => shipYouzanTrade(shop, notice),
 };
 
 export type { YouzanPayload } from './payload.js';

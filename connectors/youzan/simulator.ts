@@ -5,8 +5,10 @@
  *   - pushes: JSON envelope {client_id, id, kdt_id, kdt_name, msg, type, status, version, test,
  *     mode, sendCount, msg_id}, msg = form-URL-encoded JSON ({full_order_info}), headers
  *     Event-Sign = md5(client_id + body + client_secret), Event-Type, Client-Id;
- *   - the API: POST /auth/token (client_id + client_secret → access_token) and
- *     POST /api/youzan.trades.sold.get/4.0.0?access_token=… (update-time window, paged).
+ *   - the API: POST /auth/token (client_id + client_secret → access_token),
+ *     POST /api/youzan.trades.sold.get/4.0.0?access_token=… (update-time window, paged) and
+ *     POST /api/youzan.logistics.online.confirm/3.0.0?access_token=… (ship: the trade moves to
+ *     WAIT_BUYER_CONFIRM_GOODS, so trades.sold.get returns it shipped), with injectable faults.
  *
  * Trades carry obviously fake buyer/receiver data (SIM_PII) so tests can prove none of it leaks.
  */
@@ -16,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import type { InboundPush } from '../contract.js';
 import { fenToYuan } from './money.js';
 import type { YouzanLine, YouzanPush, YouzanTrade } from './payload.js';
+import { CONFIRM_PATH, GW_RATE_LIMITED, YOUZAN_SHIP_CODES } from './ship.js';
 import { safeEqual, signYouzanBody, signYouzanMsg } from './signature.js';
 import { formatChinaTime, parseChinaTime } from './timestamp.js';
 
@@ -203,12 +206,33 @@ export interface YouzanSimulatorOptions {
   kdtId: string;
 }
 
+/** Faults the ship endpoint can be told to answer with, for the next n calls. */
+export type YouzanSimFault = 'server-error' | 'rate-limit';
+
+export interface YouzanSimShipment {
+  tid: string;
+  outStype: string;
+  outSid: string;
+}
+
 export interface YouzanSimulator {
   url: string;
   close(): Promise<void>;
   upsertTrade(trade: YouzanTrade): void;
   calls: Array<{ path: string; pageNo: number | null; ok: boolean }>;
+  /** Shipments youzan.logistics.online.confirm accepted, in order. */
+  readonly shipments: YouzanSimShipment[];
+  /** The next `times` confirm calls answer with `fault` instead of being processed. */
+  failNext(fault: YouzanSimFault, times?: number): void;
 }
+
+/**
+ * Logistics company ids the simulated youzan.logistics.express.get would list (1 申通 … 7 顺丰速运,
+ * 138 京东); see carriers.ts for which are verified.
+ */
+export const SIM_EXPRESS_IDS: ReadonlySet<string> = new Set(['1', '2', '3', '4', '5', '6', '7', '138']);
+const SHIPPABLE = new Set(['TRADE_PAID', 'WAIT_SELLER_SEND_GOODS']);
+const SHIPPED = new Set(['WAIT_BUYER_CONFIRM_GOODS', 'TRADE_SUCCESS']);
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
@@ -224,6 +248,8 @@ export async function startYouzanSimulator(opts: YouzanSimulatorOptions): Promis
   const trades = new Map<string, YouzanTrade>();
   const tokens = new Set<string>();
   const calls: YouzanSimulator['calls'] = [];
+  const shipments: YouzanSimShipment[] = [];
+  const faults: YouzanSimFault[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://sim');
@@ -257,6 +283,30 @@ export async function startYouzanSimulator(opts: YouzanSimulatorOptions): Promis
       const page = inWindow.slice((pageNo - 1) * pageSize, pageNo * pageSize);
       return send({ success: true, code: 200, message: 'successful', data: { full_order_info_list: page, total_results: inWindow.length } }, true, pageNo);
     }
+    if (req.method === 'POST' && url.pathname === CONFIRM_PATH) {
+      const fault = faults.shift();
+      if (fault === 'server-error') {
+        calls.push({ path: url.pathname, pageNo: null, ok: false });
+        res.writeHead(502, { 'content-type': 'text/html' });
+        return res.end('<html>502 Bad Gateway</html>');
+      }
+      if (fault === 'rate-limit') return send({ gw_err_resp: { err_code: GW_RATE_LIMITED, err_msg: '调用频率超限' } }, false);
+      if (!tokens.has(url.searchParams.get('access_token') ?? '')) return send({ gw_err_resp: { err_code: 4203, err_msg: 'access_token不存在或已过期' } }, false);
+      const refuse = (code: number, message: string) => send({ success: false, code, message, data: null }, false);
+      const tid = typeof body.tid === 'string' ? body.tid : '';
+      const outStype = String(body.out_stype ?? '');
+      const outSid = typeof body.out_sid === 'string' ? body.out_sid.trim() : '';
+      if (!SIM_EXPRESS_IDS.has(outStype)) return refuse(YOUZAN_SHIP_CODES.badCompany, `物流公司不存在: ${outStype}`);
+      if (!outSid) return refuse(YOUZAN_SHIP_CODES.badCompany, '快递单号不能为空');
+      const trade = trades.get(tid);
+      if (!trade) return refuse(YOUZAN_SHIP_CODES.tradeNotFound, '订单不存在');
+      const status = trade.full_order_info.order_info.status;
+      if (SHIPPED.has(status)) return refuse(YOUZAN_SHIP_CODES.alreadyShipped, '订单已发货，请勿重复发货');
+      if (!SHIPPABLE.has(status)) return refuse(YOUZAN_SHIP_CODES.statusForbids, `订单状态不允许发货: ${status}`);
+      trades.set(tid, withYouzanStatus(trade, 'WAIT_BUYER_CONFIRM_GOODS', new Date()));
+      shipments.push({ tid, outStype, outSid });
+      return send({ success: true, code: 200, message: 'successful', data: { is_success: true } }, true);
+    }
     return send({ gw_err_resp: { err_code: 4004, err_msg: `api not found: ${url.pathname}` } }, false);
   };
 
@@ -272,6 +322,10 @@ export async function startYouzanSimulator(opts: YouzanSimulatorOptions): Promis
     url: `http://127.0.0.1:${port}`,
     calls,
     upsertTrade: (trade) => trades.set(trade.full_order_info.order_info.tid, structuredClone(trade)),
+    shipments,
+    failNext: (fault, times = 1) => {
+      for (let i = 0; i < times; i++) faults.push(fault);
+    },
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
 }
