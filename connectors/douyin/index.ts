@@ -2,6 +2,7 @@ import type { ChannelConnector, ShopConfig } from '../contract.js';
 import { DOUYIN_CHANNEL, normalizeDouyin } from './normalize.js';
 import { douyinPayloadSchema, type DouyinPayload } from './payload.js';
 import { pullDouyinOrders } from './pull.js';
+import { shipDouyin } from './ship.js';
 import { verifyDouyinPush } from './signature.js';
 import { statusMap } from './status-map.js';
 
@@ -28,6 +29,7 @@ export const douyin: ChannelConnector<DouyinPayload> = {
   /** The answer the message service expects (zsmhub/doudian-sdk SuccessResponse). */
   ackBody: () => ({ code: 0, msg: 'success' }),
   pull: (shop, window) => pullDouyinOrders(shop, window),
+  ship: (shop, notice) => shipDouyin(shop, notice),
 };
 
 export type { DouyinPayload } from './payload.js';

@@ -209,7 +209,25 @@ export interface DouyinSimulator {
   upsertOrder(order: DouyinShopOrder): void;
   /** Every API call received, for assertions (method, page, outcome code). */
   calls: Array<{ method: string; page: number | null; code: number }>;
+  /** The stored version of an order (after shipments). */
+  order(orderId: string): DouyinShopOrder | undefined;
+  /** Successful order.logisticsAdd calls. */
+  shipments: SimShipment[];
+  /** The next `count` order.logisticsAdd calls fail: HTTP 503, or a flow-control error (isp.*). */
+  injectShipFaults(count: number, kind: ShipFault): void;
 }
+
+export type ShipFault = 'server-error' | 'rate-limit';
+
+export interface SimShipment {
+  orderId: string;
+  companyCode: string;
+  logisticsCode: string;
+}
+
+/** Courier codes the simulated shop has enabled (a subset). */
+const KNOWN_COMPANIES = new Set(['shunfeng', 'zhongtong', 'yuantong', 'jd', 'yunda', 'shentong', 'ems']);
+const METHOD_PATHS: Readonly<Record<string, string>> = { 'order.searchList': '/order/searchList', 'order.logisticsAdd': '/order/logisticsAdd' };
 
 /** Douyin's error envelope (code values UNVERIFIED, shape from BaseDoudianOpApiResponse). */
 function apiError(code: number, msg: string, subCode: string, subMsg: string) {
@@ -225,6 +243,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startDouyinSimulator(opts: DouyinSimulatorOptions): Promise<DouyinSimulator> {
   const orders = new Map<string, DouyinShopOrder>();
   const calls: DouyinSimulator['calls'] = [];
+  const shipments: SimShipment[] = [];
+  const faults: ShipFault[] = [];
   const now = opts.now ?? Date.now;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -235,12 +255,20 @@ export async function startDouyinSimulator(opts: DouyinSimulatorOptions): Promis
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
-    if (req.method !== 'POST' || url.pathname !== '/order/searchList') {
+    const route = Object.entries(METHOD_PATHS).find(([, path]) => path === url.pathname)?.[0];
+    if (req.method !== 'POST' || !route) {
       return answer(apiError(40001, '不存在的方法名', 'isv.method-not-exist', url.pathname), 40001, null);
     }
     const q = (k: string) => url.searchParams.get(k) ?? '';
+    if (route === 'order.logisticsAdd' && faults[0] === 'server-error') {
+      faults.shift();
+      calls.push({ method: route, page: null, code: 503 });
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      res.end('Service Unavailable');
+      return;
+    }
     if (q('app_key') !== opts.appKey) return answer(apiError(30001, 'app_key不存在', 'isv.app-key-not-exist', ''), 30001, null);
-    if (q('method') !== 'order.searchList' || q('v') !== '2') return answer(apiError(40002, '参数错误', 'isv.parameter-invalid', 'method/v'), 40002, null);
+    if (q('method') !== route || q('v') !== '2') return answer(apiError(40002, '参数错误', 'isv.parameter-invalid', 'method/v'), 40002, null);
     const signMethod = (q('sign_method') || 'md5') as DouyinSignMethod;
     if (signMethod !== 'md5' && signMethod !== 'hmac-sha256') return answer(apiError(40002, '参数错误', 'isv.parameter-invalid', 'sign_method'), 40002, null);
     const expected = signDouyinApiRequest({ appKey: opts.appKey, appSecret: opts.appSecret, method: q('method'), paramJson, timestamp: q('timestamp'), signMethod });
@@ -249,6 +277,10 @@ export async function startDouyinSimulator(opts: DouyinSimulatorOptions): Promis
     if (!fresh.ok) return answer(apiError(30003, '时间戳过期', 'isv.timestamp-invalid', fresh.reason), 30003, null);
     if (q('access_token') !== opts.accessToken) return answer(apiError(30004, 'access_token不合法', 'isv.access-token-invalid', ''), 30004, null);
 
+    if (route === 'order.logisticsAdd') {
+      const r = logisticsAdd(paramJson);
+      return answer(r, r.code, null);
+    }
     let params: { update_time_start?: number; update_time_end?: number; page?: number; size?: number };
     try {
       params = JSON.parse(paramJson);
@@ -267,6 +299,26 @@ export async function startDouyinSimulator(opts: DouyinSimulatorOptions): Promis
     return answer(withBareIds(body, ['sku_id', 'product_id', 'shop_id']), 10000, page);
   };
 
+  /** 订单发货: a paid order (备货中 / 部分发货) moves to 已发货 at the current time. */
+  function logisticsAdd(paramJson: string) {
+    if (faults[0] === 'rate-limit') { faults.shift(); return apiError(50002, '服务繁忙', 'isp.flow-limit', '当前请求过于频繁，请稍后重试'); }
+    let p: { order_id?: unknown; company_code?: unknown; logistics_code?: unknown };
+    try {
+      p = JSON.parse(paramJson);
+    } catch {
+      return apiError(40002, '参数错误', 'isv.parameter-invalid', 'param_json');
+    }
+    const order = orders.get(String(p.order_id ?? ''));
+    if (!order) return apiError(50002, '业务处理失败', 'isv.business-failed:order-not-exist', '订单不存在');
+    if (order.order_status === 3 || order.order_status === 5) return apiError(50002, '业务处理失败', 'isv.business-failed:order-shipped', '订单已发货，请勿重复发货');
+    if (order.order_status !== 2 && order.order_status !== 101) return apiError(50002, '业务处理失败', 'isv.business-failed:status', `订单状态${order.order_status}不允许发货`);
+    if (!KNOWN_COMPANIES.has(String(p.company_code ?? ''))) return apiError(40002, '参数错误', 'isv.parameter-invalid:company_code', '物流公司不存在');
+    if (!p.logistics_code) return apiError(40002, '参数错误', 'isv.parameter-invalid:logistics_code', '运单号不能为空');
+    orders.set(order.order_id, withDouyinStatus(order, 3, new Date(now())));
+    shipments.push({ orderId: order.order_id, companyCode: String(p.company_code), logisticsCode: String(p.logistics_code) });
+    return { code: 10000, msg: 'success', sub_code: '', sub_msg: '', log_id: 'SIMLOG0000000000000002', data: {} };
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch((err: Error) => {
       res.writeHead(500);
@@ -279,6 +331,9 @@ export async function startDouyinSimulator(opts: DouyinSimulatorOptions): Promis
     url: `http://127.0.0.1:${port}`,
     calls,
     upsertOrder: (order) => orders.set(order.order_id, structuredClone(order)),
+    order: (orderId) => orders.get(orderId),
+    shipments,
+    injectShipFaults: (count, kind) => { for (let i = 0; i < count; i++) faults.push(kind); },
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
 }

@@ -2,6 +2,7 @@ import type { ChannelConnector } from '../contract.js';
 import { JD_CHANNEL, normalizeJdOrder } from './normalize.js';
 import { jdOrderSchema, type JdOrder } from './payload.js';
 import { pullJdOrders } from './pull.js';
+import { shipJd } from './ship.js';
 import { verifyPolledRecord } from './signature.js';
 import { createJdSource } from './source.js';
 import { statusMap } from './status-map.js';
@@ -20,6 +21,7 @@ export const jd: ChannelConnector<JdOrder> = {
   normalize: (order, shop, push) => [normalizeJdOrder(order, shop, push)],
   createSource: (shop, sink, log) => createJdSource(shop, sink, log),
   pull: (shop, window) => pullJdOrders(shop, window),
+  ship: (shop, notice) => shipJd(shop, notice),
 };
 
 export type { JdOrder } from './payload.js';

@@ -1,6 +1,5 @@
 import type { ShopConfig } from '../contract.js';
-import { parseJsonExact } from './json-numbers.js';
-import { jdSign } from './signature.js';
+import { callJos, JdApiError } from './api.js';
 import { QUERY_STATES } from './status-map.js';
 import { formatChinaTime, parseChinaTime } from './timestamp.js';
 
@@ -20,45 +19,10 @@ export const OPTIONAL_FIELDS = [
   'freightPrice', 'sellerDiscount', 'orderStartTime', 'paymentConfirmTime', 'modified', 'consigneeInfo', 'itemInfoList',
 ].join(',');
 
-export class JdApiError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(`JD API error ${code}: ${message}`);
-    this.name = 'JdApiError';
-  }
-}
-
-function config(shop: ShopConfig) {
-  const endpoint = shop.endpoint;
-  const appKey = shop.credentials?.appKey;
-  const accessToken = shop.credentials?.accessToken;
-  if (!endpoint) throw new Error('jd pull: shop.endpoint (e.g. https://api.jd.com/routerjson) is not set');
-  if (!appKey) throw new Error('jd pull: credentials.appKey is not set');
-  if (!accessToken) throw new Error('jd pull: credentials.accessToken is not set');
-  return { endpoint, appKey, accessToken };
-}
+export { JdApiError };
 
 async function enSearchPage(shop: ShopConfig, business: Record<string, string | number>) {
-  const { endpoint, appKey, accessToken } = config(shop);
-  const params: Record<string, string> = {
-    method: METHOD, app_key: appKey, access_token: accessToken, timestamp: formatChinaTime(Date.now()), v: '2.0',
-    '360buy_param_json': JSON.stringify(business),
-  };
-  params.sign = jdSign(params, shop.secret);
-  const res = await fetch(endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
-    body: new URLSearchParams(params).toString(),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`jd ${METHOD}: HTTP ${res.status}`);
-  let body: Record<string, unknown>;
-  try {
-    body = parseJsonExact(text) as Record<string, unknown>;
-  } catch {
-    throw new Error(`jd ${METHOD}: response is not JSON`);
-  }
-  const error = body.error_response as Record<string, unknown> | undefined;
-  if (error) throw new JdApiError(String(error.code ?? ''), String(error.en_desc ?? error.zh_desc ?? ''));
+  const body = await callJos(shop, METHOD, business);
   const wrapper = body.jingdong_pop_order_enSearch_responce as Record<string, unknown> | undefined;
   const result = wrapper?.searchorderinfo_result as Record<string, unknown> | undefined;
   if (!result) throw new Error(`jd ${METHOD}: no searchorderinfo_result in the answer`);

@@ -117,9 +117,29 @@ export interface JdSimulator {
   /** What shop.endpoint should be. */
   url: string;
   upsertOrder(order: JdOrder): void;
+  /** The stored version of an order (after shipments). */
+  order(orderId: string): JdOrder | undefined;
   requestCount(): number;
+  /** Successful jingdong.pop.order.shipment calls. */
+  shipments: SimShipment[];
+  /** The next `count` jingdong.pop.order.shipment calls fail: HTTP 503, or router code 67 (call limit). */
+  injectShipFaults(count: number, kind: ShipFault): void;
   close(): Promise<void>;
 }
+
+export type ShipFault = 'server-error' | 'rate-limit';
+
+export interface SimShipment {
+  orderId: string;
+  logiCoprId: string;
+  logiNo: string;
+}
+
+/** States in which the vendor ships (出库); and the ones after it, where a repeat is "already shipped". */
+const SHIPPABLE = new Set(['WAIT_SELLER_STOCK_OUT']);
+const SHIPPED = new Set(['SEND_TO_DISTRIBUTION_CENER', 'DISTRIBUTION_CENTER_RECEIVED', 'WAIT_GOODS_RECEIVE_CONFIRM', 'RECEIPTS_CONFIRM', 'FINISHED_L']);
+/** Company ids the simulated vendor has enabled. */
+const KNOWN_COMPANIES = new Set(['467', '1499', '463', '2087', '1327', '470', '465']);
 
 export interface JdSimulatorOptions {
   port?: number;
@@ -137,6 +157,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startJdSimulator(opts: JdSimulatorOptions): Promise<JdSimulator> {
   const orders = new Map<string, JdOrder>();
+  const shipments: SimShipment[] = [];
+  const faults: ShipFault[] = [];
   let requests = 0;
 
   const send = (res: ServerResponse, body: unknown) => {
@@ -156,6 +178,12 @@ export async function startJdSimulator(opts: JdSimulatorOptions): Promise<JdSimu
     const signed = verifyJdRequest(params, opts.secret, Date.now(), opts.toleranceSeconds);
     if (!signed.ok) return error(res, '19', '无效签名', 'Invalid signature');
     if (params.access_token !== opts.accessToken) return error(res, '18', '无效的access_token', 'Invalid access token');
+    if (params.method === 'jingdong.pop.order.shipment') {
+      const fault = faults.shift();
+      if (fault === 'server-error') { res.writeHead(503, { 'content-type': 'text/plain' }); res.end('Service Unavailable'); return; }
+      if (fault === 'rate-limit') return error(res, '67', '调用次数超限', 'Call limit exceeded');
+      return send(res, { jingdong_pop_order_shipment_responce: { code: '0', sopjosshipment_result: ship(params) } });
+    }
     if (params.method !== 'jingdong.pop.order.enSearch') return error(res, '66', '请求的API不存在', 'Invalid method');
 
     let biz: Record<string, unknown>;
@@ -190,6 +218,27 @@ export async function startJdSimulator(opts: JdSimulatorOptions): Promise<JdSimu
     } } });
   }
 
+  /** SOP shipment: moves the order to WAIT_GOODS_RECEIVE_CONFIRM at the current time. */
+  function ship(params: Record<string, string>) {
+    const fail = (zh: string, en: string) => ({ success: false, chineseErr: zh, englishErr: en });
+    let biz: Record<string, unknown>;
+    try {
+      biz = JSON.parse(params['360buy_param_json'] ?? '{}') as Record<string, unknown>;
+    } catch {
+      return fail('参数错误', 'Invalid 360buy_param_json');
+    }
+    const orderId = String(biz.orderId ?? '');
+    const order = orders.get(orderId);
+    if (!order) return fail('订单不存在', 'order does not exist');
+    if (SHIPPED.has(order.orderState)) return fail('订单已出库', 'order already shipped');
+    if (!SHIPPABLE.has(order.orderState)) return fail(`订单状态${order.orderState}不允许出库`, 'order state does not allow shipment');
+    if (!KNOWN_COMPANIES.has(String(biz.logiCoprId ?? ''))) return fail('物流公司不存在', 'unknown logistics company');
+    if (!biz.logiNo) return fail('运单号不能为空', 'logiNo is required');
+    orders.set(orderId, withState(order, 'WAIT_GOODS_RECEIVE_CONFIRM', new Date()));
+    shipments.push({ orderId, logiCoprId: String(biz.logiCoprId), logiNo: String(biz.logiNo) });
+    return { success: true, chineseErr: '', englishErr: '' };
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => error(res, '1', '服务异常', (err as Error).message));
   });
@@ -199,6 +248,9 @@ export async function startJdSimulator(opts: JdSimulatorOptions): Promise<JdSimu
     url: `${base}/routerjson`,
     upsertOrder: (order) => void orders.set(order.orderId, order),
     requestCount: () => requests,
+    order: (orderId) => orders.get(orderId),
+    shipments,
+    injectShipFaults: (count, kind) => { for (let i = 0; i < count; i++) faults.push(kind); },
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
 }

@@ -2,6 +2,7 @@ import type { ChannelConnector } from '../contract.js';
 import { normalizePddOrder, PINDUODUO_CHANNEL } from './normalize.js';
 import { pddOrderSchema, type PddOrder } from './payload.js';
 import { pullPinduoduo } from './pull.js';
+import { shipPinduoduo } from './ship.js';
 import { DEFAULT_TOLERANCE_MS, ReplayGuard, verifySourceStamp } from './signature.js';
 import { createPddSource, type PddSourceOptions } from './source.js';
 import { statusMap } from './status-map.js';
@@ -26,6 +27,7 @@ export function makePinduoduoConnector(options: PinduoduoConnectorOptions = {}):
     normalize: (order, shop, push) => [normalizePddOrder(order, shop, push)],
     createSource: (shop, sink, log) => createPddSource(shop, sink, log, options.source),
     pull: (shop, window) => pullPinduoduo(shop, window),
+    ship: (shop, notice) => shipPinduoduo(shop, notice),
   };
 }
 

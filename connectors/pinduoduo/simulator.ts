@@ -152,7 +152,24 @@ export interface PddSimulator {
   /** Connection attempts refused at the upgrade. */
   refusedConnections(): number;
   apiCalls: Array<{ type: string; ok: boolean; code?: number }>;
+  /** The stored version of an order (after shipments). */
+  order(orderSn: string): PddOrder | undefined;
+  /** Successful pdd.logistics.online.send calls. */
+  shipments: SimShipment[];
+  /** The next `count` pdd.logistics.online.send calls fail: HTTP 503, or error 70031 (flow control). */
+  injectShipFaults(count: number, kind: ShipFault): void;
 }
+
+export type ShipFault = 'server-error' | 'rate-limit';
+
+export interface SimShipment {
+  orderSn: string;
+  logisticsId: string;
+  trackingNumber: string;
+}
+
+/** Courier ids the simulated pdd.logistics.companies.get lists (a subset). */
+const KNOWN_LOGISTICS = new Set(['44', '115', '85', '120', '121', '1']);
 
 function errorResponse(code: number, msg: string): string {
   return JSON.stringify({ error_response: { error_code: code, error_msg: msg, sub_code: null, sub_msg: '', request_id: randomBytes(8).toString('hex') } });
@@ -172,6 +189,8 @@ export async function startPddSimulator(opts: PddSimulatorOptions): Promise<PddS
   const queue: SimMessage[] = [];
   const clients = new Set<WebSocket>();
   const apiCalls: PddSimulator['apiCalls'] = [];
+  const shipments: SimShipment[] = [];
+  const faults: ShipFault[] = [];
   let refused = 0;
   let nextId = 7_300_000_000_000_000_001n;
 
@@ -208,6 +227,19 @@ export async function startPddSimulator(opts: PddSimulatorOptions): Promise<PddS
         order_sn_list: matching.slice((page - 1) * size, page * size),
       } });
     }
+    if (type === 'pdd.logistics.online.send') {
+      if (faults[0] === 'rate-limit') { faults.shift(); return fail(70031, '调用过于频繁，请调整调用频率'); }
+      const order = params.order_sn ? orders.get(params.order_sn) : undefined;
+      if (!order) return fail(50000, '订单不存在');
+      if (order.order_status !== 1) return fail(50000, order.order_status >= 2 ? '订单已发货，请勿重复发货' : '订单状态不允许发货');
+      if (order.refund_status !== 1) return fail(50000, '订单售后中，不允许发货');
+      if (!KNOWN_LOGISTICS.has(params.logistics_id ?? '')) return fail(10000, '参数错误: logistics_id 不存在');
+      if (!params.tracking_number) return fail(10000, '参数错误: tracking_number 不能为空');
+      orders.set(order.order_sn, { ...withPddStatus(order, { order_status: 2 }, new Date()), tracking_number: params.tracking_number });
+      shipments.push({ orderSn: order.order_sn, logisticsId: params.logistics_id!, trackingNumber: params.tracking_number });
+      apiCalls.push({ type, ok: true });
+      return JSON.stringify({ logistics_online_send_response: { is_success: true } });
+    }
     return fail(10000, `未知接口 ${type}`);
   }
 
@@ -223,6 +255,12 @@ export async function startPddSimulator(opts: PddSimulatorOptions): Promise<PddS
           : Object.fromEntries(new URLSearchParams(text));
       } catch {
         res.writeHead(200, { 'content-type': 'application/json' }).end(errorResponse(10000, '参数错误'));
+        return;
+      }
+      if (params.type === 'pdd.logistics.online.send' && faults[0] === 'server-error') {
+        faults.shift();
+        apiCalls.push({ type: params.type, ok: false, code: 503 });
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end(answerApi(params));
@@ -288,6 +326,9 @@ export async function startPddSimulator(opts: PddSimulatorOptions): Promise<PddS
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
     upsertOrder(order) { orders.set(order.order_sn, order); },
+    order: (orderSn) => orders.get(orderSn),
+    shipments,
+    injectShipFaults(count, kind) { for (let i = 0; i < count; i++) faults.push(kind); },
     publish(type, orderSn, forMall = mallId) {
       if (!orders.has(orderSn)) throw new Error(`simulator: no order ${orderSn}`);
       const m: SimMessage = {

@@ -183,8 +183,7 @@ async function reconcileShop(shop: ShopConfig, connector: ChannelConnector<any>,
   try {
     for await (const payload of connector.pull!(shop, opts.window)) {
       report.pulled += 1;
-      const rawBody = Buffer.from(JSON.stringify(payload), 'utf8');
-      const push: InboundPush = { headers: { 'x-omnistream-source': 'reconcile' }, rawBody, receivedAt: now() };
+      const push = pulledPush(payload, now());
       const events = normalizedEvents(connector, shop, push);
       if (events.length === 0) report.unreadable += 1;
       batch.push({ push, events });
@@ -214,6 +213,15 @@ async function reconcileShop(shop: ShopConfig, connector: ChannelConnector<any>,
     channel: shop.channel, shopId: shop.shopId, ok: report.ok, pulled: report.pulled, ...report.orders, incomplete: report.incomplete, ingest: report.ingest,
   }, 'shop reconciled');
   return report;
+}
+
+/**
+ * A payload fetched from a channel's query API, as the ingest path takes it (with
+ * `{ trusted: true }`): its JSON bytes, marked as fetched by the hub. Also used by sync-back's
+ * targeted pulls.
+ */
+export function pulledPush(payload: unknown, receivedAt: number): InboundPush {
+  return { headers: { 'x-omnistream-source': 'reconcile' }, rawBody: Buffer.from(JSON.stringify(payload), 'utf8'), receivedAt };
 }
 
 /** The events the gateway will derive from this payload (same steps as PushIngestor, minus storage). */

@@ -2,6 +2,7 @@ import type { ChannelConnector } from '../contract.js';
 import { normalizeShopifyOrder, SHOPIFY_CHANNEL } from './normalize.js';
 import { shopifyOrderSchema, type ShopifyOrder } from './payload.js';
 import { pullShopifyOrders } from './pull.js';
+import { shipShopify } from './ship.js';
 import { verifyShopDomain, verifyShopifySignature } from './signature.js';
 import { statusMap } from './status-map.js';
 
@@ -19,6 +20,8 @@ export const shopify: ChannelConnector<ShopifyOrder> = {
   normalize: (order, shop, push) => [normalizeShopifyOrder(order, shop, push)],
   // Reconciliation: GET orders.json by updated_at, Link-header pages (credentials.accessToken).
   pull: (shop, window) => pullShopifyOrders(shop, window),
+  // Sync-back: a fulfillment of the order's open fulfillment orders, with tracking (README "Ship").
+  ship: (shop, notice) => shipShopify(shop, notice),
 };
 
 export type { ShopifyOrder } from './payload.js';

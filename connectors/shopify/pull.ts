@@ -42,13 +42,13 @@ export function nextPageUrl(link: string | null): string | null {
   return null;
 }
 
-interface PullConfig {
+export interface PullConfig {
   endpoint: string;
   version: string;
   token: string;
 }
 
-function pullConfig(shop: ShopConfig): PullConfig {
+export function pullConfig(shop: ShopConfig): PullConfig {
   const token = shop.credentials?.accessToken;
   if (!token) throw new Error(`shopify shop ${shop.shopId}: credentials.accessToken (Admin API access token) is required for pull`);
   // shopId is the shop's myshopify domain; endpoint overrides it (the simulator, a proxy).

@@ -310,7 +310,21 @@ export interface ShopifySimulator {
   close(): Promise<void>;
   /** Adds the order, or replaces the stored version with the same id. */
   upsertOrder(order: ShopifyOrder): void;
+  /** The stored version of an order (after fulfillments). */
+  order(id: number): ShopifyOrder | undefined;
   calls: ShopifySimulatorCall[];
+  /** Fulfillments created (POST fulfillments.json answered 201). */
+  shipments: SimShipment[];
+  /** The next `count` POST fulfillments.json calls fail: 503, or 429 with Retry-After. */
+  injectShipFaults(count: number, kind: ShipFault): void;
+}
+
+export type ShipFault = 'server-error' | 'rate-limit';
+
+export interface SimShipment {
+  orderId: number;
+  trackingNumber: string;
+  company: string;
 }
 
 const INVALID_TOKEN = '[API] Invalid API key or access token (unrecognized login or wrong password)';
@@ -367,7 +381,10 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions): Prom
   const calls: ShopifySimulatorCall[] = [];
   let base = '';
 
-  const handle = (req: IncomingMessage, res: ServerResponse) => {
+  const shipments: SimShipment[] = [];
+  const faults: ShipFault[] = [];
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', base);
     const params: Record<string, string> = {};
     for (const [k, v] of url.searchParams) params[k] = v;
@@ -376,6 +393,13 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions): Prom
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(JSON.stringify(body));
     };
+    const ship = shipRoute(req.method, url.pathname);
+    if (ship) {
+      if (!tokenMatches(req.headers['x-shopify-access-token'], opts.accessToken)) return send(401, { errors: INVALID_TOKEN });
+      const body = req.method === 'POST' ? await readBody(req) : '';
+      const answer = answerShip(ship, body, orders, shipments, faults);
+      return send(answer.status, answer.body, answer.headers);
+    }
     const route = /^\/admin\/api\/([^/]+)\/orders\.json$/.exec(url.pathname);
     if (req.method !== 'GET' || !route) return send(404, { errors: 'Not Found' });
     if (!tokenMatches(req.headers['x-shopify-access-token'], opts.accessToken)) return send(401, { errors: INVALID_TOKEN });
@@ -435,19 +459,100 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions): Prom
   };
 
   const server = createServer((req, res) => {
-    try {
-      handle(req, res);
-    } catch (err) {
+    handle(req, res).catch((err: unknown) => {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ errors: (err as Error).message }));
-    }
+    });
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: base,
     calls,
+    shipments,
     upsertOrder: (order) => orders.set(order.id, structuredClone(order)),
+    order: (id) => orders.get(id),
+    injectShipFaults: (count, kind) => { for (let i = 0; i < count; i++) faults.push(kind); },
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fulfillment-order API: what sync-back's ship() calls (README "Ship").
+
+type ShipRoute = { kind: 'list'; orderId: number } | { kind: 'fulfil' };
+
+function shipRoute(method: string | undefined, path: string): ShipRoute | null {
+  const list = /^\/admin\/api\/[^/]+\/orders\/(\d+)\/fulfillment_orders\.json$/.exec(path);
+  if (list && method === 'GET') return { kind: 'list', orderId: Number(list[1]) };
+  if (/^\/admin\/api\/[^/]+\/fulfillments\.json$/.test(path) && method === 'POST') return { kind: 'fulfil' };
+  return null;
+}
+
+/** One fulfillment order per simulated order (one location), its id derived from the order's. */
+export function fulfillmentOrderIdOf(orderId: number): number {
+  return orderId * 10 + 7;
+}
+
+function fulfillmentOrderOf(order: ShopifyOrder) {
+  const status = order.cancelled_at !== null ? 'cancelled' : order.fulfillment_status === 'fulfilled' ? 'closed' : 'open';
+  return {
+    id: fulfillmentOrderIdOf(order.id),
+    order_id: order.id,
+    status,
+    request_status: 'unsubmitted',
+    supported_actions: status === 'open' ? ['create_fulfillment', 'hold'] : [],
+    line_items: order.line_items.map((l) => ({
+      id: l.id * 10 + 3, fulfillment_order_id: fulfillmentOrderIdOf(order.id), line_item_id: l.id,
+      quantity: l.quantity, fulfillable_quantity: status === 'open' ? l.quantity : 0,
+    })),
+  };
+}
+
+interface ShipAnswer { status: number; body: unknown; headers?: Record<string, string> }
+
+/**
+ * The two calls with Shopify's rules: only an open fulfillment order can be fulfilled (a closed
+ * one is answered 422), a fulfillment closes it and marks the order fulfilled at the current time,
+ * so the order list (pull) returns it shipped afterwards. Injected faults answer the POST first.
+ */
+function answerShip(route: ShipRoute, text: string, orders: Map<number, ShopifyOrder>, shipments: SimShipment[], faults: ShipFault[]): ShipAnswer {
+  if (route.kind === 'list') {
+    const order = orders.get(route.orderId);
+    if (!order) return { status: 404, body: { errors: 'Not Found' } };
+    return { status: 200, body: { fulfillment_orders: [fulfillmentOrderOf(order)] } };
+  }
+  const fault = faults.shift();
+  if (fault === 'rate-limit') return { status: 429, body: { errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.' }, headers: { 'retry-after': '1.0' } };
+  if (fault === 'server-error') return { status: 503, body: { errors: 'Service Unavailable' } };
+  let body: { fulfillment?: { line_items_by_fulfillment_order?: { fulfillment_order_id?: unknown }[]; tracking_info?: { number?: unknown; company?: unknown } } };
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { status: 400, body: { errors: { fulfillment: 'Required parameter missing or invalid' } } };
+  }
+  const groups = body.fulfillment?.line_items_by_fulfillment_order ?? [];
+  if (groups.length === 0) return { status: 422, body: { errors: ['line_items_by_fulfillment_order is required'] } };
+  const targets: ShopifyOrder[] = [];
+  for (const g of groups) {
+    const order = [...orders.values()].find((o) => fulfillmentOrderIdOf(o.id) === Number(g.fulfillment_order_id));
+    if (!order) return { status: 404, body: { errors: 'Not Found' } };
+    const fo = fulfillmentOrderOf(order);
+    if (fo.status !== 'open') return { status: 422, body: { errors: [`Fulfillment order ${fo.id} has an unfulfillable status= ${fo.status}.`] } };
+    targets.push(order);
+  }
+  const tracking = body.fulfillment?.tracking_info ?? {};
+  const now = new Date();
+  for (const order of targets) {
+    orders.set(order.id, withStatus(order, order.financial_status ?? 'paid', 'fulfilled', now));
+    shipments.push({ orderId: order.id, trackingNumber: String(tracking.number ?? ''), company: String(tracking.company ?? '') });
+  }
+  const first = targets[0]!;
+  return { status: 201, body: { fulfillment: { id: first.id * 10 + 9, order_id: first.id, status: 'success', tracking_number: tracking.number ?? null, tracking_company: tracking.company ?? null } } };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -12,7 +12,7 @@ import { formatChinaTime } from './timestamp.js';
  * token); endpoint = base URL; the router is `${endpoint}/router/rest` unless credentials.apiUrl.
  */
 export class TopApiError extends Error {
-  constructor(readonly code: string, readonly subCode: string | undefined, message: string) {
+  constructor(readonly code: string, readonly subCode: string | undefined, message: string, readonly subMsg?: string) {
     super(message);
     this.name = 'TopApiError';
   }
@@ -73,7 +73,8 @@ export async function callTop(
   const error = json.error_response as { code?: unknown; msg?: unknown; sub_code?: unknown; sub_msg?: unknown } | undefined;
   if (error) {
     const sub = typeof error.sub_code === 'string' ? error.sub_code : undefined;
-    throw new TopApiError(String(error.code), sub, `TOP ${method} failed: ${String(error.code)} ${String(error.msg)}${sub ? ` (${sub})` : ''}`);
+    const subMsg = typeof error.sub_msg === 'string' ? error.sub_msg : undefined;
+    throw new TopApiError(String(error.code), sub, `TOP ${method} failed: ${String(error.code)} ${String(error.msg)}${sub ? ` (${sub})` : ''}`, subMsg);
   }
   return json;
 }

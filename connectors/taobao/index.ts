@@ -2,6 +2,7 @@ import type { ChannelConnector } from '../contract.js';
 import { normalizeTaobaoTrade, TAOBAO_CHANNEL } from './normalize.js';
 import { taobaoTradeSchema, type TaobaoTrade } from './payload.js';
 import { pullTaobao } from './pull.js';
+import { shipTaobao } from './ship.js';
 import { DEFAULT_TOLERANCE_MS, ReplayGuard, verifySourceStamp } from './signature.js';
 import { createTaobaoSource, type TaobaoSourceOptions } from './source.js';
 import { statusMap } from './status-map.js';
@@ -26,6 +27,7 @@ export function makeTaobaoConnector(options: TaobaoConnectorOptions = {}): Chann
     normalize: (trade, shop, push) => [normalizeTaobaoTrade(trade, shop, push)],
     createSource: (shop, sink, log) => createTaobaoSource(shop, sink, log, options.source),
     pull: (shop, window) => pullTaobao(shop, window),
+    ship: (shop, notice) => shipTaobao(shop, notice),
   };
 }
 

@@ -23,6 +23,9 @@ import { safeEqual, topSign, verifyTopSign } from './signature.js';
 import { formatChinaTime, parseChinaTime } from './timestamp.js';
 import { byte, date, decodeFrame, encodeFrame, i64, MessageKind, MessageType, str, textOf, type TmcFrame } from './tmc-frame.js';
 
+/** Company codes the simulated taobao.logistics.companies.get lists (a subset). */
+const KNOWN_COMPANIES = new Set(['SF', 'ZTO', 'YTO', 'STO', 'YUNDA', 'EMS', 'JD', 'POSTB']);
+
 export const SIM_PII = {
   buyerNick: 'tb_lin_xiaoyu_8842',
   receiverName: '林晓雨',
@@ -195,10 +198,29 @@ export interface TaobaoSimulator {
   connections(): number;
   /** Requests the router answered, by outcome (for asserting signature checks). */
   apiCalls: Array<{ method: string; ok: boolean; code?: number }>;
+  /** The stored version of a trade (after shipments). */
+  trade(tid: string): TaobaoTrade | undefined;
+  /** Successful taobao.logistics.offline.send calls. */
+  shipments: SimShipment[];
+  /** The next `count` taobao.logistics.offline.send calls fail: HTTP 502, or TOP code 7 (App Call Limited). */
+  injectShipFaults(count: number, kind: ShipFault): void;
 }
 
-function errorResponse(code: number, msg: string, subCode?: string): string {
-  return JSON.stringify({ error_response: { code, msg, ...(subCode ? { sub_code: subCode, sub_msg: msg } : {}), request_id: randomBytes(6).toString('hex') } });
+function errorResponse(code: number, msg: string, subCode?: string, subMsg = msg): string {
+  return JSON.stringify({ error_response: { code, msg, ...(subCode ? { sub_code: subCode, sub_msg: subMsg } : {}), request_id: randomBytes(6).toString('hex') } });
+}
+
+/** Trade states in which the seller can still ship (taobao.logistics.offline.send). */
+const SHIPPABLE = new Set(['WAIT_SELLER_SEND_GOODS', 'SELLER_CONSIGNED_PART']);
+/** States after shipment: a repeated send is answered "already shipped". */
+const SHIPPED = new Set(['WAIT_BUYER_CONFIRM_GOODS', 'TRADE_BUYER_SIGNED', 'TRADE_FINISHED']);
+
+export type ShipFault = 'server-error' | 'rate-limit';
+
+export interface SimShipment {
+  tid: string;
+  outSid: string;
+  companyCode: string;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -216,11 +238,13 @@ export async function startTaobaoSimulator(opts: TaobaoSimulatorOptions): Promis
   const queue: SimMessage[] = [];
   const clients = new Map<WebSocket, string>(); // authenticated socket → token
   const apiCalls: TaobaoSimulator['apiCalls'] = [];
+  const shipments: SimShipment[] = [];
+  const faults: ShipFault[] = [];
   let nextId = 8_000_000_000_000_000_000n;
 
   function answerApi(params: Record<string, string>): string {
     const method = params.method ?? '';
-    const fail = (code: number, msg: string, sub?: string) => { apiCalls.push({ method, ok: false, code }); return errorResponse(code, msg, sub); };
+    const fail = (code: number, msg: string, sub?: string, subMsg?: string) => { apiCalls.push({ method, ok: false, code }); return errorResponse(code, msg, sub, subMsg); };
     if (!method) return fail(21, 'Missing Method');
     if (!params.app_key) return fail(28, 'Missing App Key');
     if (params.app_key !== opts.appKey) return fail(29, 'Invalid App Key');
@@ -259,6 +283,19 @@ export async function startTaobaoSimulator(opts: TaobaoSimulatorOptions): Promis
         trades: { trade: slice },
       } });
     }
+    if (method === 'taobao.logistics.offline.send') {
+      if (faults[0] === 'rate-limit') { faults.shift(); return fail(7, 'App Call Limited', 'accesscontrol.limited-by-app-access-count', 'This ban will last for 1 more seconds'); }
+      if (!params.tid || !params.out_sid || !params.company_code) return fail(40, 'Missing Required Arguments', 'isv.missing-parameter:tid/out_sid/company_code');
+      const trade = trades.get(params.tid);
+      if (!trade) return fail(15, 'Remote service error', 'isv.logistics-offline-service-error:B01', '订单不存在');
+      if (SHIPPED.has(trade.status)) return fail(15, 'Remote service error', 'isv.logistics-offline-service-error:B04', '订单已发货,不能重复发货');
+      if (!SHIPPABLE.has(trade.status)) return fail(15, 'Remote service error', 'isv.logistics-offline-service-error:B02', `交易状态${trade.status}不允许发货`);
+      if (!KNOWN_COMPANIES.has(params.company_code)) return fail(15, 'Remote service error', 'isv.logistics-offline-service-error:S01', `物流公司${params.company_code}不存在`);
+      trades.set(params.tid, withStatus(trade, 'WAIT_BUYER_CONFIRM_GOODS', new Date(), { consign_time: formatChinaTime(Date.now()) } as Partial<TaobaoTrade>));
+      shipments.push({ tid: params.tid, outSid: params.out_sid, companyCode: params.company_code });
+      apiCalls.push({ method, ok: true });
+      return JSON.stringify({ logistics_offline_send_response: { shipping: { is_success: true } } });
+    }
     return fail(22, 'Invalid Method');
   }
 
@@ -268,6 +305,12 @@ export async function startTaobaoSimulator(opts: TaobaoSimulatorOptions): Promis
       if (url.pathname !== '/router/rest') { res.writeHead(404).end(); return; }
       const params: Record<string, string> = Object.fromEntries(url.searchParams);
       if (req.method === 'POST') Object.assign(params, Object.fromEntries(new URLSearchParams(await readBody(req))));
+      if (params.method === 'taobao.logistics.offline.send' && faults[0] === 'server-error') {
+        faults.shift();
+        apiCalls.push({ method: params.method, ok: false, code: 502 });
+        res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway</body></html>');
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' }).end(answerApi(params));
     })();
   });
@@ -356,6 +399,9 @@ export async function startTaobaoSimulator(opts: TaobaoSimulatorOptions): Promis
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+    shipments,
+    trade: (tid) => trades.get(tid),
+    injectShipFaults(count, kind) { for (let i = 0; i < count; i++) faults.push(kind); },
     upsertOrder(trade) {
       if (!trade.tid_str) throw new Error('simulator trades carry tid_str');
       trades.set(trade.tid_str, trade);

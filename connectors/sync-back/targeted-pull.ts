@@ -1,0 +1,33 @@
+import type { ChannelConnector, ShopConfig } from '../contract.js';
+import type { PushIngestor } from '../gateway/ingest.js';
+import { pulledPush } from '../reconcile/reconciler.js';
+
+export interface PullSummary {
+  pulled: number;
+  /** Orders the channel returned and the hub now holds (stored now, or already). */
+  orderKeys: Set<string>;
+  /** Payloads refused or dead-lettered by the ingest path (unreadable for the hub). */
+  unreadable: number;
+}
+
+/**
+ * A reconciliation narrowed to one shop and a short window: the channel's query API, each payload
+ * through the normal ingest path as trusted data, so what the channel says reaches order-events
+ * the usual way (normalize, dedupe, deterministic ids). Throws when the pull fails or the event
+ * store is unavailable: both are worth another attempt.
+ */
+export async function pullAndIngest(
+  connector: ChannelConnector<any>, shop: ShopConfig, window: { from: Date; to: Date },
+  ingestor: Pick<PushIngestor, 'ingest'>, now: () => number = Date.now,
+): Promise<PullSummary> {
+  if (!connector.pull) throw new Error(`${connector.channel} has no query API connector (pull)`);
+  const summary: PullSummary = { pulled: 0, orderKeys: new Set(), unreadable: 0 };
+  for await (const payload of connector.pull(shop, window)) {
+    summary.pulled += 1;
+    const result = await ingestor.ingest(connector, shop, pulledPush(payload, now()), { trusted: true });
+    if (result.outcome === 'unavailable') throw new Error(`pulled order not stored: ${result.reason ?? 'event store unavailable'}`);
+    if (result.outcome === 'rejected' || result.outcome === 'dead_lettered') summary.unreadable += 1;
+    for (const key of result.orderKeys ?? []) summary.orderKeys.add(key);
+  }
+  return summary;
+}
