@@ -69,7 +69,14 @@ export async function startBatchConsumer(opts: BatchConsumerOptions): Promise<Co
         }
       }
       if (!isRunning() || isStale()) return;
-      await opts.handle(records);
+      // A long batch (carrier or platform calls with retries) must not cost the group membership:
+      // heartbeat while it runs. A rebalance reported here surfaces in the heartbeat after it.
+      const beating = setInterval(() => { heartbeat().catch(() => {}); }, 2000);
+      try {
+        await opts.handle(records);
+      } finally {
+        clearInterval(beating);
+      }
       resolveOffset(batch.lastOffset());
       await heartbeat();
       await commitOffsetsIfNecessary();
