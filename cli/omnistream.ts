@@ -15,6 +15,7 @@ import { registerAsyncapiCommand } from './asyncapi.js';
 import { registerLoadgenCommand } from './loadgen.js';
 import { registerReconcileCommand } from './reconcile.js';
 import { registerReplayCommand } from './replay.js';
+import { registerDivergencesCommand } from './divergences.js';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -79,6 +80,7 @@ program.command('setup')
 
 registerReconcileCommand(program);
 registerReplayCommand(program);
+registerDivergencesCommand(program);
 registerLoadgenCommand(program);
 registerAsyncapiCommand(program);
 

@@ -33,7 +33,7 @@ describe('postgres order projection', () => {
 
   beforeAll(async () => {
     pool = new pg.Pool({ connectionString: loadConfig({ ...process.env, ...inject('stackEnv') }).DATABASE_URL });
-    expect(await migrate(pool, schema)).toEqual(['001_orders_and_stock.sql', '002_order_detail.sql', '003_query_api.sql']);
+    expect(await migrate(pool, schema)).toEqual(['001_orders_and_stock.sql', '002_order_detail.sql', '003_query_api.sql', '004_fulfilment.sql', '005_divergences.sql']);
     expect(await migrate(pool, schema)).toEqual([]); // versioned: nothing twice
   });
   afterAll(async () => {

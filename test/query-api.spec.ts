@@ -239,12 +239,15 @@ describe('query api over the Postgres projections', () => {
     const { status, body } = await get('/openapi.json');
     expect(status).toBe(200);
     expect(body.openapi).toBe('3.1.0');
-    expect(Object.keys(body.paths).sort()).toEqual(['/orders', '/orders/{orderKey}', '/stock', '/stock/{sku}']);
+    expect(Object.keys(body.paths).sort()).toEqual(['/divergences', '/orders', '/orders/{orderKey}', '/orders/{orderKey}/fulfilment', '/stock', '/stock/{sku}', '/waves']);
     const params = (path: string) => (body.paths[path].get.parameters as { name: string; in: string }[]).map((p) => `${p.in}:${p.name}`).sort();
     expect(params('/orders')).toEqual(['query:channel', 'query:cursor', 'query:from', 'query:limit', 'query:shopId', 'query:status', 'query:to']);
     expect(params('/orders/{orderKey}')).toEqual(['path:orderKey']);
     expect(params('/stock')).toEqual(['query:cursor', 'query:limit', 'query:sku', 'query:warehouse']);
     expect(params('/stock/{sku}')).toEqual(['path:sku']);
+    expect(params('/waves')).toEqual(['query:cursor', 'query:kind', 'query:limit', 'query:warehouse']);
+    expect(params('/orders/{orderKey}/fulfilment')).toEqual(['path:orderKey']);
+    expect(params('/divergences')).toEqual(['query:channel', 'query:cursor', 'query:limit', 'query:state', 'query:type']);
     for (const path of Object.keys(body.paths)) {
       expect(Object.keys(body.paths[path]), path).toEqual(['get']);
       expect(Object.keys(body.paths[path].get.responses).sort(), path).toEqual(path.includes('{') ? ['200', '400', '404'] : ['200', '400']);

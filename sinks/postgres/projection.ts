@@ -1,20 +1,51 @@
 import type pg from 'pg';
+import type { CommandOutcome } from '../../topics/schemas/command-outcome.js';
+import type { DivergenceEvent } from '../../topics/schemas/divergence-event.js';
+import type { FulfilmentEvent } from '../../topics/schemas/fulfilment-event.js';
 import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
 import { STATUS_RANK, type OrderEvent } from '../../topics/schemas/order-event.js';
+import type { Shipment } from '../../topics/schemas/shipment.js';
+import { divergenceTimeline, writeCommandOutcomes, writeDivergences } from './projection/divergences.js';
+import { applyHubStatus, fulfilmentTimeline, hubOrderKeys, writeFulfilment } from './projection/fulfilment.js';
+import { insertTimeline, ms } from './projection/sql.js';
+
+/** The events of the topics added with fulfilment and divergences (issues #5, #6). */
+export interface MoreEvents {
+  fulfilment?: FulfilmentEvent[];
+  shipments?: Shipment[];
+  divergences?: DivergenceEvent[];
+  outcomes?: CommandOutcome[];
+}
 
 /**
  * Writes a batch of events into the projection tables in one transaction, as multi-row upserts.
  * Idempotent: replaying any prefix of the log again leaves the tables as they are, because
- * orders only move to a higher (rank, time), stock only to a higher version, and history rows
+ * orders only move to a higher (rank, time, event id), stock only to a higher version, shipments
+ * by their own per-column rules, summaries are recomputed from their history, and history rows
  * are keyed by event id.
+ *
+ * Locking: an order row is written by its channel events and by the hub's (fulfilment) events,
+ * which arrive in other partition batches, possibly in concurrent transactions; each transaction
+ * first takes a transaction-scoped advisory lock per order key (sorted), so the two never miss each
+ * other's rows. Shared rows (shipments, waves) are then locked in one table and key order.
  */
-export async function writeProjection(client: pg.ClientBase, schema: string, orders: OrderEvent[], inventory: InventoryEvent[]): Promise<void> {
+export async function writeProjection(client: pg.ClientBase, schema: string, orders: OrderEvent[], inventory: InventoryEvent[], more: MoreEvents = {}): Promise<void> {
+  const fulfilment = more.fulfilment ?? [];
+  const divergences = more.divergences ?? [];
+  const outcomes = more.outcomes ?? [];
+  const hubKeys = hubOrderKeys(fulfilment);
   await client.query('begin');
   try {
+    await lockOrders(client, schema, [...orders.map((e) => e.orderKey), ...hubKeys]);
     await upsertOrders(client, schema, orders);
+    await writeFulfilment(client, schema, fulfilment, more.shipments ?? []);
+    await applyHubStatus(client, schema, [...orders.map((e) => e.orderKey), ...hubKeys]);
     await appendTimeline(client, schema, orders, inventory);
+    await insertTimeline(client, schema, [...fulfilmentTimeline(fulfilment), ...divergenceTimeline(divergences, outcomes)]);
     await upsertStock(client, schema, inventory);
     await appendDecisions(client, schema, inventory);
+    await writeDivergences(client, schema, divergences);
+    await writeCommandOutcomes(client, schema, outcomes);
     await client.query('commit');
   } catch (err) {
     await client.query('rollback').catch(() => {});
@@ -22,10 +53,19 @@ export async function writeProjection(client: pg.ClientBase, schema: string, ord
   }
 }
 
-const ms = (column: string) => `to_timestamp(${column}::double precision / 1000)`;
+/** Order keys in sorted order, one transaction-scoped advisory lock each (keyed by schema and key). */
+async function lockOrders(client: pg.ClientBase, schema: string, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await client.query(
+    `select pg_advisory_xact_lock(hashtext($1), h) from (select distinct hashtext(k) as h from unnest($2::text[]) as k order by 1) as s`,
+    [schema, keys],
+  );
+}
 
+/** Further state, or the same state later; a full tie goes to the greater event id, so the winner never depends on arrival order. */
 const isFurther = (a: OrderEvent, b: OrderEvent) =>
-  STATUS_RANK[a.status] > STATUS_RANK[b.status] || (STATUS_RANK[a.status] === STATUS_RANK[b.status] && a.occurredAt > b.occurredAt);
+  STATUS_RANK[a.status] > STATUS_RANK[b.status] || (STATUS_RANK[a.status] === STATUS_RANK[b.status]
+    && (a.occurredAt > b.occurredAt || (a.occurredAt === b.occurredAt && a.eventId > b.eventId)));
 const isFull = (e: OrderEvent) => (e.detail ?? 'FULL') === 'FULL';
 
 /**
@@ -47,8 +87,8 @@ function furthestPerOrder(events: OrderEvent[]): { first: OrderEvent; status: Or
   return [...best.values()].map((e) => ({ first: first.get(e.orderKey)!, status: e, contents: bestFull.get(e.orderKey) }));
 }
 
-/** The event moves the order on (further state, or the same state later). */
-const ADVANCES = '((excluded.status_rank, excluded.occurred_at) > (orders.status_rank, orders.occurred_at))';
+/** The event moves the order on (further state, or the same state later; the greater event id on a full tie). */
+const ADVANCES = '((excluded.status_rank, excluded.occurred_at, excluded.last_event_id collate "C") > (orders.status_rank, orders.occurred_at, orders.last_event_id collate "C"))';
 /** The row brings newer contents than the order has. */
 const FILLS = `(excluded.contents_at is not null and (orders.contents_at is null or excluded.contents_at > orders.contents_at))`;
 const when = (cond: string, column: string) => `${column} = case when ${cond} then excluded.${column} else orders.${column} end`;
@@ -107,20 +147,13 @@ function mergeLines(e: OrderEvent): OrderEvent['lines'] {
 }
 
 async function appendTimeline(client: pg.ClientBase, schema: string, orders: OrderEvent[], inventory: InventoryEvent[]): Promise<void> {
-  const rows = [
+  await insertTimeline(client, schema, [
     ...orders.map((e) => ({ id: e.eventId, key: e.orderKey, source: `channel:${e.channel}`, status: e.status, detail: e.channelStatus, at: e.occurredAt })),
     ...inventory.filter((d) => d.orderKey !== null).map((d) => ({
       id: d.eventId, key: d.orderKey as string, source: 'processor:inventory', status: d.kind,
       detail: d.reason ?? `${d.sku} × ${d.quantity} @ ${d.warehouse}`, at: d.occurredAt,
     })),
-  ];
-  if (rows.length === 0) return;
-  await client.query(
-    `insert into ${schema}.order_timeline (event_id, order_key, source, status, detail, occurred_at)
-     select i, k, s, st, d, ${ms('a')} from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) as u(i, k, s, st, d, a)
-     on conflict (event_id) do nothing`,
-    [rows.map((r) => r.id), rows.map((r) => r.key), rows.map((r) => r.source), rows.map((r) => r.status), rows.map((r) => r.detail), rows.map((r) => r.at)],
-  );
+  ]);
 }
 
 async function upsertStock(client: pg.ClientBase, schema: string, inventory: InventoryEvent[]): Promise<void> {

@@ -2,18 +2,18 @@ import { randomBytes } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
 import pg from 'pg';
 import type { Logger } from '../../lib/logger.js';
-import { topicName, type TopicId } from '../../topics/catalog.js';
-import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
-import type { OrderEvent } from '../../topics/schemas/order-event.js';
-import type { TopicSerde } from '../../topics/serde.js';
+import { topicName } from '../../topics/catalog.js';
+import type { TopicSerde, TopicValues } from '../../topics/serde.js';
 import { migrate } from './migrate.js';
 import { writeProjection } from './projection.js';
 import { assertIdentifier } from './replay/compare.js';
+import { sortByTopic } from './sink.js';
+import { SINK_INPUTS, type SinkInput } from './topology.js';
 
 export { compareSchemas, formatComparison, tableDigests, WALL_CLOCK_COLUMNS, type SchemaComparison, type TableDiff } from './replay/compare.js';
 
 /** The topics the Postgres sink projects, in the order the sink subscribes to them. */
-const REPLAYED: readonly TopicId[] = ['orderEvents', 'inventoryEvents'];
+const REPLAYED: readonly SinkInput[] = SINK_INPUTS;
 
 export interface ReplayProgress {
   /** Events written into the target schema so far. */
@@ -54,6 +54,8 @@ export interface ReplayResult {
   events: number;
   orderEvents: number;
   inventoryEvents: number;
+  /** Events read per sink input topic. */
+  byTopic: Record<SinkInput, number>;
   /** Records that could not be decoded (the live sink dead-letters those and skips them too). */
   undecodable: number;
   batches: number;
@@ -64,7 +66,7 @@ export interface ReplayResult {
 
 /**
  * Rebuilds every Postgres projection from the topics' history into a fresh schema: migrate the
- * target, read order-events and inventory-events from the beginning (or from the offsets of a
+ * target, read every sink input topic (SINK_INPUTS) from the beginning (or from the offsets of a
  * timestamp) up to the end offsets captured at start, and feed them through the sink's own
  * writeProjection in large batches.
  *
@@ -73,9 +75,10 @@ export interface ReplayResult {
  *
  * Deterministic: the rows depend only on the log, not on batch size, writer count or how the
  * partitions' records interleave. writeProjection resolves every conflict by key (order: highest
- * (rank, occurredAt), first wins on ties; stock: highest version, first wins; timeline and
- * decisions: first event id wins; insert-only order columns: the order's first event) and every key
- * lives in one partition, read in offset order.
+ * (rank, occurredAt, eventId); stock: highest version, first wins; timeline and decisions: first
+ * event id wins; insert-only order columns: the order's first event; shipments and waves: per-column
+ * rules that do not depend on order; divergences and commands: recomputed from their history) and
+ * every key those rules resolve by arrival lives in one partition, read in offset order.
  * order_timeline.recorded_at is `default now()`: wall clock, never reproducible, not compared.
  */
 export async function replayProjections(opts: ReplayOptions): Promise<ReplayResult> {
@@ -98,7 +101,8 @@ export async function replayProjections(opts: ReplayOptions): Promise<ReplayResu
     const ranges = await offsetRanges(admin, opts.namespace, fromTs);
     const total = ranges.reduce((s, r) => s + (r.end - r.start), 0);
     const t0 = performance.now();
-    const counts = { orderEvents: 0, inventoryEvents: 0, undecodable: 0 };
+    const byTopic = Object.fromEntries(REPLAYED.map((t) => [t, 0])) as Record<SinkInput, number>;
+    let undecodable = 0;
     let written = 0;
     const progress = () => {
       const elapsedMs = performance.now() - t0;
@@ -147,16 +151,17 @@ export async function replayProjections(opts: ReplayOptions): Promise<ReplayResu
                 const offset = Number(m.offset);
                 if (offset >= range.end) break;
                 if (offset < range.start) continue;
-                let value: OrderEvent | InventoryEvent;
+                let value: TopicValues[SinkInput];
                 try {
                   if (!m.value) throw new Error('empty value');
-                  value = await opts.serde.decode(id, m.value) as OrderEvent | InventoryEvent;
+                  value = await opts.serde.decode(id, m.value);
                 } catch (err) {
-                  counts.undecodable++;
+                  undecodable++;
                   opts.log?.warn({ topic: batch.topic, partition: batch.partition, offset: m.offset, err: (err as Error).message }, 'replay: skipping an undecodable record (the live sink dead-letters it)');
                   continue;
                 }
-                if (id === 'orderEvents') { writer.orders.push(value as OrderEvent); counts.orderEvents++; } else { writer.inventory.push(value as InventoryEvent); counts.inventoryEvents++; }
+                writer.records.push({ topic: id, value });
+                byTopic[id]++;
               }
               if (batch.messages.length > 0 && Number(batch.lastOffset()) >= range.end - 1) pending.delete(key);
               if (writer.size() >= batchSize) await writer.flush();
@@ -182,9 +187,9 @@ export async function replayProjections(opts: ReplayOptions): Promise<ReplayResu
     await recreateIndexes(opts.pool, deferred);
     const elapsedMs = performance.now() - t0;
     progress();
-    const events = counts.orderEvents + counts.inventoryEvents;
+    const events = Object.values(byTopic).reduce((a, b) => a + b, 0);
     return {
-      targetSchema: target, events, ...counts,
+      targetSchema: target, events, orderEvents: byTopic.orderEvents, inventoryEvents: byTopic.inventoryEvents, byTopic, undecodable,
       batches: writers.reduce((s, w) => s + w.batches, 0), ranges, elapsedMs, rate: elapsedMs > 0 ? events / (elapsedMs / 1000) : 0,
     };
   } finally {
@@ -224,7 +229,7 @@ async function recreateIndexes(pool: pg.Pool, defs: string[]): Promise<void> {
   await Promise.all(defs.map((def) => pool.query(def)));
 }
 
-/** Per partition of both topics: [start, end) with end = the high watermark now. */
+/** Per partition of every replayed topic: [start, end) with end = the high watermark now. */
 async function offsetRanges(admin: Admin, namespace: string, fromTs: number | undefined): Promise<PartitionRange[]> {
   const out: PartitionRange[] = [];
   for (const id of REPLAYED) {
@@ -248,8 +253,7 @@ async function offsetRanges(admin: Admin, namespace: string, fromTs: number | un
  * the previous batch is being written (one write in flight at most).
  */
 class Writer {
-  orders: OrderEvent[] = [];
-  inventory: InventoryEvent[] = [];
+  records: { topic: SinkInput; value: TopicValues[SinkInput] }[] = [];
   onWritten: (n: number) => void = () => {};
   batches = 0;
   private inflight: Promise<void> = Promise.resolve();
@@ -257,25 +261,17 @@ class Writer {
 
   constructor(private readonly pool: pg.Pool, private readonly schema: string, private readonly batchSize: number) {}
 
-  size(): number { return this.orders.length + this.inventory.length; }
+  size(): number { return this.records.length; }
 
   /** Hands the buffer to the write chain; waits only for the write before it. */
   async flush(): Promise<void> {
     if (this.size() === 0) return;
-    const orders = this.orders;
-    const inventory = this.inventory;
-    this.orders = [];
-    this.inventory = [];
+    const records = this.records;
+    this.records = [];
     const previous = this.inflight;
     this.inflight = previous.then(async () => {
       // At most batchSize events per writeProjection call, in arrival order within each topic.
-      for (let o = 0, v = 0; o < orders.length || v < inventory.length;) {
-        const takeO = Math.min(this.batchSize, orders.length - o);
-        const takeV = Math.min(this.batchSize - takeO, inventory.length - v);
-        await this.write(orders.slice(o, o + takeO), inventory.slice(v, v + takeV));
-        o += takeO;
-        v += takeV;
-      }
+      for (let i = 0; i < records.length; i += this.batchSize) await this.write(records.slice(i, i + this.batchSize));
     });
     this.inflight.catch(() => {}); // observed by the next flush or settle
     await previous;
@@ -283,15 +279,16 @@ class Writer {
 
   async settle(): Promise<void> { await this.inflight; }
 
-  private async write(orders: OrderEvent[], inventory: InventoryEvent[]): Promise<void> {
+  private async write(records: { topic: SinkInput; value: TopicValues[SinkInput] }[]): Promise<void> {
     if (!this.client) {
       this.client = await this.pool.connect();
       // A rebuild into a throwaway schema: losing the last commits in a server crash only means running it again.
       await this.client.query('set synchronous_commit to off');
     }
-    await writeProjection(this.client, this.schema, orders, inventory);
+    const { orders, inventory, more } = sortByTopic(records);
+    await writeProjection(this.client, this.schema, orders, inventory, more);
     this.batches++;
-    this.onWritten(orders.length + inventory.length);
+    this.onWritten(records.length);
   }
 
   async close(): Promise<void> {

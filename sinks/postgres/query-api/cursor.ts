@@ -59,3 +59,16 @@ export function decodeStockCursor(cursor: string, fingerprint: string): StockCur
   checkFilters(c, fingerprint);
   return { sku: c.s, warehouse: c.w };
 }
+
+/** Newest first by (a timestamp, a text key): waves (released_at, wave_id), divergences (opened_at, divergence_id). */
+export interface TimeKeyCursor { at: string; key: string }
+export type TimeKeyKind = 'wave' | 'divergence';
+
+export const encodeTimeKeyCursor = (kind: TimeKeyKind, c: TimeKeyCursor, fingerprint: string) => encode({ t: kind, at: c.at, k: c.key, f: fingerprint });
+
+export function decodeTimeKeyCursor(kind: TimeKeyKind, cursor: string, fingerprint: string): TimeKeyCursor {
+  const c = decode(cursor);
+  if (c.t !== kind || !isText(c.at) || !PG_UTC_MICROS.test(c.at) || !isText(c.k)) throw new CursorError('invalid cursor');
+  checkFilters(c, fingerprint);
+  return { at: c.at, key: c.k };
+}

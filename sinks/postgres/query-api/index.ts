@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { CursorError, decodeOrderCursor, decodeStockCursor, encodeOrderCursor, encodeStockCursor, filterFingerprint } from './cursor.js';
 import { getOrder, getStock, listOrders, listStock, quoteSchema, type OrderFilters, type OrderRow, type Queryable, type StockRow } from './queries.js';
+import { fulfilmentRoutes } from './fulfilment-routes.js';
 import { DEFAULT_LIMIT, getOrderSchema, getStockSchema, listOrdersSchema, listStockSchema } from './schemas.js';
 
 /**
@@ -14,6 +15,7 @@ import { DEFAULT_LIMIT, getOrderSchema, getStockSchema, listOrdersSchema, listSt
  *   GET /orders/:orderKey                                           with lines and timeline
  *   GET /stock?sku=&warehouse=&limit=&cursor=                       by (sku, warehouse), keyset paginated
  *   GET /stock/:sku                                                 every warehouse, with totals
+ *   GET /waves, /orders/:orderKey/fulfilment, /divergences          see fulfilment-routes.ts
  *   GET /openapi.json                                               (buildQueryApi) the OpenAPI 3.1 document
  */
 export interface QueryApiOptions {
@@ -105,6 +107,9 @@ export const queryApiRoutes: FastifyPluginAsync<QueryApiOptions> = async (app, {
       total: { physical: sum('physical'), locked: sum('locked'), reserved: sum('reserved'), safety: sum('safety'), available: sum('available') },
     };
   });
+
+  // Same scope: the error handler above answers for these routes too.
+  await fulfilmentRoutes(app, { pool, schema });
 };
 
 /**
@@ -125,9 +130,9 @@ export async function buildQueryApi(opts: QueryApiOptions & { logger?: boolean }
       info: {
         title: 'omnistream query API',
         version: '1',
-        description: 'Read-only access to the hub\'s Postgres projections: orders (with lines and timeline) and stock levels. No buyer PII is stored or served.',
+        description: 'Read-only access to the hub\'s Postgres projections: orders (with lines and timeline), stock levels, shipments, waves, waybills and divergences. No buyer PII is stored or served.',
       },
-      tags: [{ name: 'orders' }, { name: 'stock' }],
+      tags: [{ name: 'orders' }, { name: 'stock' }, { name: 'fulfilment' }, { name: 'divergences' }],
     },
   });
   await app.register(queryApiRoutes, { pool: opts.pool, schema: opts.schema });

@@ -10,17 +10,17 @@ import { ORDER_STATUSES } from '../../../topics/schemas/order-event.js';
 export const MAX_LIMIT = 500;
 export const DEFAULT_LIMIT = 50;
 
-const str = (description: string, extra: Record<string, unknown> = {}) => ({ type: 'string', description, ...extra }) as const;
-const nullable = (description: string) => ({ type: ['string', 'null'], description }) as const;
-const int = (description: string) => ({ type: 'integer', description }) as const;
-const time = (description: string) => str(description, { format: 'date-time' });
+export const str = (description: string, extra: Record<string, unknown> = {}) => ({ type: 'string', description, ...extra }) as const;
+export const nullable = (description: string) => ({ type: ['string', 'null'], description }) as const;
+export const int = (description: string) => ({ type: 'integer', description }) as const;
+export const time = (description: string) => str(description, { format: 'date-time' });
 
-const channel = str('Channel name (shopify, taobao, jd, …)', { pattern: '^[a-z0-9_-]{1,32}$' });
+export const channel = str('Channel name (shopify, taobao, jd, …)', { pattern: '^[a-z0-9_-]{1,32}$' });
 const shopId = str('Shop id on its channel', { minLength: 1, maxLength: 200 });
 const sku = str('SKU', { minLength: 1, maxLength: 200 });
-const warehouse = str('Warehouse code', { pattern: '^[A-Za-z0-9_-]{1,64}$' });
-const limit = { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: `Page size, 1–${MAX_LIMIT}` } as const;
-const cursor = str('nextCursor of the previous page; keep the other parameters the same', { minLength: 1, maxLength: 2000 });
+export const warehouse = str('Warehouse code', { pattern: '^[A-Za-z0-9_-]{1,64}$' });
+export const limit = { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: `Page size, 1–${MAX_LIMIT}` } as const;
+export const cursor = str('nextCursor of the previous page; keep the other parameters the same', { minLength: 1, maxLength: 2000 });
 
 export const errorSchema = {
   type: 'object',
