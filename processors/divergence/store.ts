@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import type { DivergenceEvent } from '../../topics/schemas/divergence-event.js';
+import type { Emitted } from './core.js';
+import type { Fact } from './facts.js';
+
+const COMMIT_LUA = readFileSync(new URL('./commit.lua', import.meta.url), 'utf8');
+
+/** An order's facts and outputs are kept this long after its last news (a stale open divergence too). */
+export const ORDER_TTL_SECONDS = 90 * 24 * 3600;
+
+/** Something to publish, kept in the outbox from its claim until it is durably written. */
+export interface OutboxEntry {
+  id: string;
+  topic: 'divergences' | 'channelCommands' | 'warehouseCommands';
+  key: string;
+  value: unknown;
+  /** When it was claimed (ms): entries left behind by a crash are published again later. */
+  claimedAt: number;
+}
+
+export interface OrderState {
+  facts: Fact[];
+  emitted: Emitted;
+  /** Facts this call added (not seen before). */
+  added: Fact[];
+}
+
+/** Output to claim: `open` '+' counts an open divergence, '-' uncounts it. */
+export interface Claim {
+  entry: OutboxEntry;
+  record: string;
+  divergence: DivergenceEvent | null;
+  open: '+' | '-' | '';
+}
+
+/** The divergence state store: {ns}:div:* in Redis (see topology.ts). */
+export class RedisDivergenceStore {
+  readonly prefix: string;
+
+  constructor(private readonly redis: Redis, namespace: string) {
+    this.prefix = `{${namespace || 'omnistream'}}:div:`;
+    if (!('omnistreamDivergenceCommit' in redis)) redis.defineCommand('omnistreamDivergenceCommit', { numberOfKeys: 0, lua: COMMIT_LUA });
+  }
+
+  /** Adds facts (a known id is left as it was) and reads the order's whole state, atomically. */
+  async load(orderKey: string, facts: Fact[] = []): Promise<OrderState> {
+    const multi = this.redis.multi();
+    for (const f of facts) multi.hsetnx(`${this.prefix}f:${orderKey}`, f.id, JSON.stringify(f));
+    multi.hgetall(`${this.prefix}f:${orderKey}`).hgetall(`${this.prefix}e:${orderKey}`);
+    if (facts.length > 0) multi.expire(`${this.prefix}f:${orderKey}`, ORDER_TTL_SECONDS);
+    const res = (await multi.exec())!;
+    for (const [err] of res) if (err) throw err;
+    const added = facts.filter((_, i) => res[i]![1] === 1);
+    const all = Object.values(res[facts.length]![1] as Record<string, string>).map((s) => JSON.parse(s) as Fact);
+    const emittedRaw = res[facts.length + 1]![1] as Record<string, string>;
+    const events = Object.values(emittedRaw).filter((s) => s.startsWith('{')).map((s) => JSON.parse(s) as DivergenceEvent);
+    return { facts: all, emitted: { events, ids: new Set(Object.keys(emittedRaw)) }, added };
+  }
+
+  /**
+   * Claims outputs not claimed before (into the outbox) and sets the order's due time, only if the
+   * order still has `factCount` facts. Returns the claimed ids, or null: re-evaluate, facts changed.
+   */
+  async commit(orderKey: string, factCount: number, deadline: number | null, claims: Claim[]): Promise<Set<string> | null> {
+    const args: (string | number)[] = [this.prefix, orderKey, factCount, deadline === null ? '' : Math.ceil(deadline), ORDER_TTL_SECONDS];
+    for (const c of claims) {
+      const d = c.divergence;
+      args.push(c.entry.id, c.record, JSON.stringify(c.entry), d ? '1' : '0', c.open, d ? `${d.type}|${d.channel}` : '');
+    }
+    const res = (await (this.redis as unknown as CommitCommand).omnistreamDivergenceCommit(...args)) as number | string[];
+    return res === -1 ? null : new Set(res as string[]);
+  }
+
+  async done(ids: string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.hdel(`${this.prefix}outbox`, ...ids);
+  }
+
+  /** Outbox entries claimed before `before`: left by a crash between claim and publish. */
+  async leftovers(before: number): Promise<OutboxEntry[]> {
+    const all = Object.values(await this.redis.hgetall(`${this.prefix}outbox`)).map((s) => JSON.parse(s) as OutboxEntry);
+    return all.filter((e) => e.claimedAt < before);
+  }
+
+  async dueOrders(now: number, limit = 500): Promise<string[]> {
+    return this.redis.zrangebyscore(`${this.prefix}due`, '-inf', now, 'LIMIT', 0, limit);
+  }
+
+  async lease(name: string, ms: number): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}lease:${name}`, '1', 'PX', ms, 'NX')) === 'OK';
+  }
+
+  /** Open divergences: divergenceId → "type|channel". */
+  async open(): Promise<Record<string, string>> {
+    return this.redis.hgetall(`${this.prefix}open`);
+  }
+
+  /** Every divergence event written so far (reports). */
+  async log(): Promise<DivergenceEvent[]> {
+    return Object.values(await this.redis.hgetall(`${this.prefix}log`)).map((s) => JSON.parse(s) as DivergenceEvent);
+  }
+}
+
+interface CommitCommand {
+  omnistreamDivergenceCommit(...args: (string | number)[]): Promise<number | string[]>;
+}
