@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { divergenceEnvSchema } from '../processors/divergence/config.js';
 
 /**
  * Every setting comes from the environment with local-stack defaults. A wrong value stops start-up
@@ -41,8 +42,14 @@ const envSchema = z.object({
    */
   OMNISTREAM_RECONCILE_INCREMENTAL_CRON: z.string().default('*/2 * * * *'),
   OMNISTREAM_RECONCILE_INCREMENTAL_LOOKBACK_MINUTES: z.coerce.number().positive().default(10),
+  /** Path of the routing and wave rules document (JSON); default processors/routing/rules.default.json. */
+  OMNISTREAM_ROUTING_RULES: z.string().min(1).optional(),
+  /** Carrier accounts and endpoints (JSON, see sinks/carriers/directory.ts); default: the local simulators. */
+  OMNISTREAM_CARRIERS: z.string().optional(),
+  /** Warehouses' WMS secrets and endpoints (JSON, see connectors/wms/directory.ts); default: development values. */
+  OMNISTREAM_WMS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+}).extend(divergenceEnvSchema.shape);
 
 export type Config = z.output<typeof envSchema>;
 

@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { SYNC_BACK_GROUP, SYNC_BACK_INPUT, SYNC_BACK_OUTPUT } from '../connectors/sync-back/topology.js';
+import { INTERCEPT_GROUP, INTERCEPT_INPUTS, INTERCEPT_OUTPUTS } from '../connectors/wms/topology.js';
+import { DIVERGENCE_GROUP, DIVERGENCE_INPUTS, DIVERGENCE_OUTPUTS } from '../processors/divergence/topology.js';
 import { INVENTORY_GROUP, INVENTORY_INPUTS, INVENTORY_OUTPUT } from '../processors/inventory/topology.js';
+import { ROUTING_GROUP, ROUTING_INPUTS, ROUTING_OUTPUTS } from '../processors/routing/topology.js';
+import { WAVES_GROUP, WAVES_INPUTS, WAVES_OUTPUT } from '../processors/waves/topology.js';
+import { SINK_GROUP, SINK_INPUTS } from '../sinks/postgres/topology.js';
+import { WAYBILL_GROUP, WAYBILL_INPUT, WAYBILL_OUTPUTS } from '../sinks/waybills/topology.js';
 import { CONNECTORS } from '../connectors/registry.js';
 import { TOPICS, topicName, type TopicDefinition, type TopicId } from './catalog.js';
 
@@ -39,17 +46,22 @@ export interface HubOperation {
   by: { role: HubRole; does: string }[];
 }
 
-const SINK_INPUTS: readonly TopicId[] = ['orderEvents', 'inventoryEvents'];
-
 /**
- * Who in the hub sends and receives what. The inventory part comes from its topology; the rest
- * mirrors connectors/gateway/publisher.ts, sinks/postgres/sink.ts and lib/batch-consumer.ts
- * (topics/asyncapi.test.ts checks those files against this list).
+ * Who in the hub sends and receives what. Processors' parts come from their topology files; the
+ * rest mirrors the files named (topics/asyncapi.test.ts checks those files against this list).
  */
 export const HUB_ROLES: readonly HubRole[] = [
   { name: 'gateway', files: ['connectors/gateway/publisher.ts'], sends: ['channelRaw', 'orderEvents', 'deadLetter'], receives: [] },
+  { name: 'wms-scans', files: ['connectors/wms/topology.ts', 'connectors/wms/routes.ts'], sends: ['fulfilmentEvents', 'stockMovements'], receives: [] },
+  { name: 'carrier-tracking', files: ['sinks/waybills/tracking-routes.ts'], sends: ['fulfilmentEvents'], receives: [] },
   { name: 'inventory', group: INVENTORY_GROUP, files: ['processors/inventory/topology.ts', 'processors/inventory/processor.ts'], sends: [INVENTORY_OUTPUT, 'orderEvents'], receives: INVENTORY_INPUTS },
-  { name: 'sink-postgres', group: 'sink-postgres', files: ['sinks/postgres/sink.ts', 'lib/pipeline.ts'], sends: [], receives: SINK_INPUTS },
+  { name: 'routing', group: ROUTING_GROUP, files: ['processors/routing/topology.ts', 'processors/routing/processor.ts'], sends: ROUTING_OUTPUTS, receives: ROUTING_INPUTS },
+  { name: 'waves', group: WAVES_GROUP, files: ['processors/waves/topology.ts'], sends: [WAVES_OUTPUT], receives: WAVES_INPUTS },
+  { name: 'waybills', group: WAYBILL_GROUP, files: ['sinks/waybills/topology.ts', 'sinks/waybills/processor.ts'], sends: WAYBILL_OUTPUTS, receives: [WAYBILL_INPUT] },
+  { name: 'wms-commands', group: INTERCEPT_GROUP, files: ['connectors/wms/topology.ts', 'connectors/wms/intercept-executor.ts'], sends: INTERCEPT_OUTPUTS, receives: INTERCEPT_INPUTS },
+  { name: 'divergence', group: DIVERGENCE_GROUP, files: ['processors/divergence/topology.ts', 'processors/divergence/processor.ts'], sends: DIVERGENCE_OUTPUTS, receives: DIVERGENCE_INPUTS },
+  { name: 'sync-back', group: SYNC_BACK_GROUP, files: ['connectors/sync-back/topology.ts'], sends: [SYNC_BACK_OUTPUT], receives: [SYNC_BACK_INPUT] },
+  { name: 'sink-postgres', group: SINK_GROUP, files: ['sinks/postgres/topology.ts'], sends: [], receives: SINK_INPUTS },
   { name: 'every consumer', files: ['lib/batch-consumer.ts'], sends: ['deadLetter'], receives: [] },
 ];
 
@@ -58,12 +70,40 @@ const DOES: Readonly<Record<string, string>> = {
   'gateway send channelRaw': 'writes every accepted push exactly as received (webhooks, WebSocket and polled sources, reconciliation), before its canonical events',
   'gateway send orderEvents': 'writes the canonical events normalized from each push, keyed by orderKey',
   'gateway send deadLetter': 'dead-letters pushes that are authentic but cannot be mapped (source "gateway:<channel>")',
+  'wms-scans send fulfilmentEvents': 'writes the warehouse\'s signed scans (POST /wms/<warehouse>/scans) as PICKED, PACKED and SHIPPED, source "wms:<warehouse>"',
+  'wms-scans send stockMovements': 'writes one SCAN_OUT movement per parcel scanned out, so the inventory ships the order\'s hold',
+  'carrier-tracking send fulfilmentEvents': 'writes carriers\' signed tracking pushes (POST /carriers/<carrier>/tracking) as COLLECTED, IN_TRANSIT, DELIVERED or CARRIER_EXCEPTION, source "tracking:<carrier>"',
   'inventory send inventoryEvents': 'writes one decision per SKU line touched, with the stock levels after it, keyed by sku@warehouse',
   'inventory send orderEvents': 'writes the hub\'s own cancellation (channelStatus "hub:unpaid-timeout") of an order left unpaid past its deadline',
   'inventory receive orderEvents': 'locks, reserves, releases or rejects stock for each order event',
   'inventory receive stockMovements': 'applies warehouse receipts, returns, counts, adjustments, scan-outs and stock settings',
+  'routing send warehouseOrders': 'writes one shipment per warehouse holding a paid order\'s lines, with the carrier the rules chose and its cut-off, keyed by warehouse',
+  'routing send fulfilmentEvents': 'writes ROUTED for each shipment, source "router"',
+  'routing receive orderEvents': 'keeps each order\'s contents (lines, region, presale) for the join',
+  'routing receive inventoryEvents': 'joins the RESERVED decisions of each order\'s lines; routes once every line is reserved',
+  'waves send fulfilmentEvents': 'writes WAVED for each shipment of a released picking wave (catch-all waves flagged with the reason), source "wave-planner"',
+  'waves receive warehouseOrders': 'groups each warehouse\'s shipments into waves by cut-off, region and category; presale batches by ship day',
+  'waybills send printQueue': 'writes a print-ready label (ZPL, or PDF) per shipment, keyed by warehouse',
+  'waybills send fulfilmentEvents': 'writes WAYBILL_ISSUED (or WAYBILL_FAILED with the reason), source "carrier:<code>"',
+  'waybills receive warehouseOrders': 'requests an e-waybill from the shipment\'s carrier (once per shipment)',
+  'wms-commands send commandOutcomes': 'writes every attempt at an interception and its end (SUCCEEDED or FAILED), target "warehouse:<code>"',
+  'wms-commands send fulfilmentEvents': 'writes INTERCEPTED or INTERCEPT_FAILED',
+  'wms-commands receive warehouseCommands': 'asks the warehouse\'s WMS to stop a parcel, with retries',
+  'divergence send divergences': 'writes each divergence\'s life: OPENED, RESOLVED (with its duration) or ESCALATED',
+  'divergence send channelCommands': 'asks a channel to ship an order or re-read it, on that channel\'s own topic',
+  'divergence send warehouseCommands': 'asks a warehouse to intercept a cancelled order\'s parcel',
+  'divergence receive orderEvents': 'keeps the channel\'s view of each order (and the hub\'s own cancellations)',
+  'divergence receive inventoryEvents': 'keeps the hub\'s view: what it locked, reserved, released or rejected',
+  'divergence receive fulfilmentEvents': 'keeps the warehouse\'s and the carrier\'s views',
+  'divergence receive commandOutcomes': 'escalates a divergence whose repair failed',
+  'sync-back send commandOutcomes': 'writes every attempt at a channel command and its end, target "channel:<channel>"',
+  'sync-back receive channelCommands': 'calls the channel\'s ship API or re-reads the order from its query API (ingested through the gateway path), with retries',
   'sink-postgres receive orderEvents': 'projects orders, order lines and the order timeline into Postgres',
   'sink-postgres receive inventoryEvents': 'projects stock levels (newest version wins), inventory decisions and the order timeline into Postgres',
+  'sink-postgres receive fulfilmentEvents': 'projects shipments, waves, waybills, the hub\'s order status and the order timeline',
+  'sink-postgres receive warehouseOrders': 'projects each shipment\'s plan (carrier, service, cut-off, lines, region)',
+  'sink-postgres receive divergences': 'projects divergences (one row each, with their events) for `omnistream divergences` and the query API',
+  'sink-postgres receive commandOutcomes': 'projects each command\'s latest state and attempts',
   'every consumer send deadLetter': 'dead-letters records it cannot decode (source "consumer:<group>")',
 };
 
@@ -202,7 +242,7 @@ export function buildAsyncApi(options: AsyncApiOptions = {}): AsyncApiDocument {
         'Every Kafka topic of the omnistream order hub, generated from topics/catalog.ts' +
         (namespace ? ` for namespace "${namespace}"` : '') +
         '. Values are Avro in the Confluent wire format, registered under `<topic>-value`. ' +
-        'Operations describe what the hub itself sends and receives; stock-movements is written by the warehouse system (WMS).',
+        'Operations describe what the hub itself sends and receives; stock-movements is also written by the warehouse systems (WMS) directly.',
       license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
     },
     defaultContentType: AVRO_CONTENT_TYPE,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { scanTopic } from './topic-scan.js';
 import type { TopicId } from '../../topics/catalog.js';
 import type { TopicValues } from '../../topics/serde.js';
 import type { TestContext } from './context.js';
@@ -24,4 +25,11 @@ export async function readTopic<T extends TopicId>(ctx: TestContext, topic: T, c
     await consumer.disconnect();
   }
   return out;
+}
+
+/** Every record a topic holds now (up to its current end offsets), decoded. */
+export async function readAll<T extends TopicId>(ctx: TestContext, topic: T, name = ctx.topic(topic)): Promise<TopicValues[T][]> {
+  const raw: Buffer[] = [];
+  await scanTopic(ctx.kafka, ctx.admin, name, (r) => { if (r.value) raw.push(r.value); });
+  return Promise.all(raw.map((b) => ctx.serde.decode(topic, b)));
 }
