@@ -225,7 +225,7 @@ export function pulledPush(payload: unknown, receivedAt: number): InboundPush {
 }
 
 /** The events the gateway will derive from this payload (same steps as PushIngestor, minus storage). */
-function normalizedEvents(connector: ChannelConnector<any>, shop: ShopConfig, push: InboundPush): OrderEvent[] {
+export function normalizedEvents(connector: ChannelConnector<any>, shop: ShopConfig, push: InboundPush): OrderEvent[] {
   let json: unknown;
   try {
     json = JSON.parse(push.rawBody.toString('utf8'));

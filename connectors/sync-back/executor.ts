@@ -110,7 +110,7 @@ export class SyncBackExecutor {
     if (!connector.pull) return 'shipped; the channel has no query API to confirm it';
     try {
       const window = { from: new Date(shippedFrom - PULL_MARGIN_MS), to: new Date(this.now() + PULL_END_SLACK_MS) };
-      const pulled = await pullAndIngest(connector, shop, window, this.deps.ingestor, this.now);
+      const pulled = await pullAndIngest(connector, shop, window, this.deps.ingestor, this.now, new Set([command.orderKey]));
       return pulled.orderKeys.has(command.orderKey)
         ? 'shipped; the channel\'s order was pulled and ingested'
         : 'shipped; the confirming pull did not return the order yet';
@@ -127,7 +127,7 @@ export class SyncBackExecutor {
     const to = new Date(this.now() + PULL_END_SLACK_MS);
     let pulled: Awaited<ReturnType<typeof pullAndIngest>>;
     try {
-      pulled = await pullAndIngest(connector, shop, { from, to }, this.deps.ingestor, this.now);
+      pulled = await pullAndIngest(connector, shop, { from, to }, this.deps.ingestor, this.now, new Set(pending.map((c) => c.orderKey)));
     } catch (err) {
       return new Map(pending.map((c) => [c.commandId, { ok: false, reason: `pull failed: ${(err as Error).message}`, retryable: true }]));
     }
