@@ -60,7 +60,7 @@ export interface Pipeline {
 
 export interface PipelineOptions {
   shops: ShopDirectory;
-  /** Which parts to run in this process (default: all). */
+  /** Which parts to run in this process (default: all; given, only those set to true). */
   parts?: Partial<Record<PipelinePart, boolean>>;
   host?: string;
   /** Carrier accounts (default: OMNISTREAM_CARRIERS, else the local simulators' defaults). */
@@ -86,7 +86,8 @@ export type PipelinePart = (typeof PIPELINE_PARTS)[number];
  */
 export async function startPipeline(config: Config, log: Logger, opts: PipelineOptions): Promise<Pipeline> {
   const ns = config.OMNISTREAM_NAMESPACE;
-  const parts: Record<PipelinePart, boolean> = { ...Object.fromEntries(PIPELINE_PARTS.map((p) => [p, true])) as Record<PipelinePart, boolean>, ...opts.parts };
+  // No `parts`: everything. Given: exactly the parts set to true.
+  const parts = Object.fromEntries(PIPELINE_PARTS.map((p) => [p, opts.parts ? opts.parts[p] === true : true])) as Record<PipelinePart, boolean>;
   const kafka = createKafka(config.KAFKA_BROKERS, 'omnistream', log);
   const admin = kafka.admin();
   await admin.connect();

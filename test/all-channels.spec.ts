@@ -171,7 +171,7 @@ describe('all nine channels end to end, on the real stack', () => {
     })));
     // Unpaid timeout 0 (= never, per README): load orders are stamped up to 30 minutes ago, and
     // a hub-side expiry would add CANCELLED facts no channel reported. Nightly reconcile off.
-    pipeline = await startPipeline({ ...ctx.config, OMNISTREAM_HTTP_PORT: 0, OMNISTREAM_UNPAID_TIMEOUT_MINUTES: 0, OMNISTREAM_RECONCILE_CRON: 'off' }, ctx.log, { shops: new ShopDirectory(shops) });
+    pipeline = await startPipeline({ ...ctx.config, OMNISTREAM_HTTP_PORT: 0, OMNISTREAM_UNPAID_TIMEOUT_MINUTES: 0, OMNISTREAM_RECONCILE_CRON: 'off' }, ctx.log, { shops: new ShopDirectory(shops), parts: { gateway: true, inventory: true, sink: true } });
     // The reconciliation's own write path, built like the gateway's (as test/reconciliation.spec.ts).
     ingestor = new PushIngestor(new PushPublisher(producer, ctx.serde, ctx.namespace), ctx.redis, ctx.namespace);
   });

@@ -96,7 +96,7 @@ describe('reconciliation after lost pushes, on the real stack', () => {
       { channel: 'jd', shopId: 'jd-pop', brand: 'Omni', secret: JD.secret, endpoint: jdSim.url, credentials: { appKey: JD.appKey, accessToken: JD.token, pollIntervalMs: '300', lookbackMs: '3600000' } },
       { channel: 'pinduoduo', shopId: 'pdd-mall', brand: 'Omni', secret: PDD.secret, endpoint: pddSim.url, credentials: { clientId: PDD.clientId, accessToken: PDD.token, mallId: String(PDD.mall) } },
     ];
-    pipeline = await startPipeline({ ...ctx.config, OMNISTREAM_HTTP_PORT: 0 }, ctx.log, { shops: new ShopDirectory(shops) });
+    pipeline = await startPipeline({ ...ctx.config, OMNISTREAM_HTTP_PORT: 0 }, ctx.log, { shops: new ShopDirectory(shops), parts: { gateway: true, inventory: true, sink: true } });
     // The reconciliation's own write path, built like the gateway's (lib/pipeline.ts).
     producer = createDurableProducer(ctx.kafka);
     await producer.connect();

@@ -24,6 +24,8 @@ describe('unpaid lock expiry on the real stack', () => {
     ctx = await createTestContext('expiry');
     pipeline = await startPipeline({ ...ctx.config, OMNISTREAM_HTTP_PORT: 0, OMNISTREAM_UNPAID_TIMEOUT_MINUTES: 30 }, ctx.log, {
       shops: new ShopDirectory([{ channel: 'shopify', shopId: SHOP, brand: 'X', secret: SECRET }]),
+      // The order-to-stock path only; fulfilment has its own end-to-end test (fulfilment-e2e.spec.ts).
+      parts: { gateway: true, inventory: true, sink: true },
     });
     const producer = createDurableProducer(ctx.kafka);
     await producer.connect();

@@ -42,6 +42,8 @@ describe('walking skeleton: one channel end to end', () => {
     const log = createLogger('e2e', 'debug', sink);
     pipeline = await startPipeline({ ...ctx.config, OMNISTREAM_HTTP_PORT: 0 }, log, {
       shops: new ShopDirectory([{ channel: 'shopify', shopId: SHOP, brand: 'Brand A', secret: SECRET }]),
+      // The order-to-stock path only; fulfilment has its own end-to-end test (fulfilment-e2e.spec.ts).
+      parts: { gateway: true, inventory: true, sink: true },
     });
     const producer = createDurableProducer(ctx.kafka);
     await producer.connect();

@@ -35,6 +35,7 @@ describe('Pinduoduo over its WebSocket message channel, on the real stack', () =
         channel: 'pinduoduo', shopId: 'pdd-mall-1', brand: 'P', secret: SECRET, endpoint: sim.url,
         credentials: { clientId: CLIENT_ID, accessToken: TOKEN, mallId: String(MALL) },
       }]),
+      parts: { gateway: true, inventory: true, sink: true },
     });
   });
   afterAll(async () => {

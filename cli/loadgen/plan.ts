@@ -18,8 +18,10 @@ export interface LoadOptions {
   cancel?: number;
   /** A duplicate comes at least this many pushes after its original (so it is not in flight with it). */
   duplicateGap?: number;
-  /** Epoch ms the load is built for: order times lie in the 30 minutes before it, timestamps are signed at it. */
+  /** Epoch ms the load is built for: order times lie in the `spanMs` before it, timestamps are signed at it. */
   now?: number;
+  /** How far back the orders' creation times reach (default 30 minutes). */
+  spanMs?: number;
 }
 
 /** One delivery in the load, before signing. Deterministic from the seed (and `now`). */
@@ -81,6 +83,9 @@ export function planLoad(o: LoadOptions): LoadStep[] {
   check(o);
   const rng = new Rng(`plan|${o.seed}`);
   const now = o.now ?? Date.now();
+  const span = o.spanMs ?? 30 * 60_000;
+  // Creations spread over the first 28/30 of the span, so every order's later stages fit in it.
+  const spread = Math.round((span * 28) / 30);
   const prefix = rng.int(100_000, 999_999);
   const byChannel = new Map(o.channels.map((c) => [c, o.shops.filter((s) => s.channel === c)]));
   const gap = Math.max(1, o.duplicateGap ?? 256);
@@ -98,7 +103,7 @@ export function planLoad(o: LoadOptions): LoadStep[] {
     }));
     // Same SKU twice in one order is legal on most platforms but makes line keys collide: merge.
     const merged = [...new Map(lines.map((l) => [l.sku, l])).values()];
-    const created = now - 30 * 60_000 + Math.floor((n / Math.max(1, o.orders)) * 28 * 60_000) + rng.int(0, 999);
+    const created = now - span + Math.floor((n / Math.max(1, o.orders)) * spread) + rng.int(0, 999);
     const cancelled = rng.chance(o.cancel ?? 0);
     const paidBeforeCancel = cancelled && rng.chance(0.5);
     const order: SimOrder = {
