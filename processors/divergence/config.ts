@@ -24,12 +24,20 @@ export const divergenceEnvSchema = z.object({
   OMNISTREAM_DIVERGENCE_SETTLE_SECONDS: seconds(5),
   /** A divergence still open after this many grace windows is escalated to people. */
   OMNISTREAM_DIVERGENCE_ESCALATION_FACTOR: z.coerce.number().min(1).default(3),
+  /**
+   * A contradiction the hub learned of this long after it began, and that was already over by
+   * then, is history (an import of old orders, a replay into a fresh namespace), not a divergence.
+   * 0 records every one.
+   */
+  OMNISTREAM_DIVERGENCE_HISTORY_HORIZON_SECONDS: z.coerce.number().min(0).default(24 * 3600),
 });
 
 export interface DivergenceConfig {
   graceMs: Record<DivergenceType, number>;
   escalationFactor: number;
   settleMs: number;
+  /** See OMNISTREAM_DIVERGENCE_HISTORY_HORIZON_SECONDS; 0: none. */
+  historyHorizonMs: number;
 }
 
 export function divergenceConfigFrom(env: z.output<typeof divergenceEnvSchema>): DivergenceConfig {
@@ -45,6 +53,7 @@ export function divergenceConfigFrom(env: z.output<typeof divergenceEnvSchema>):
     },
     escalationFactor: env.OMNISTREAM_DIVERGENCE_ESCALATION_FACTOR,
     settleMs: s(env.OMNISTREAM_DIVERGENCE_SETTLE_SECONDS),
+    historyHorizonMs: s(env.OMNISTREAM_DIVERGENCE_HISTORY_HORIZON_SECONDS),
   };
 }
 
@@ -55,5 +64,5 @@ export function loadDivergenceConfig(env: NodeJS.ProcessEnv = process.env): Dive
 
 /** Every type with the same grace (tests). */
 export function uniformDivergenceConfig(graceMs: number, settleMs = Math.min(5000, graceMs / 4), escalationFactor = 3): DivergenceConfig {
-  return { graceMs: { SHIPPED_NOT_SYNCED: graceMs, CANCELLED_IN_FULFILMENT: graceMs, PAID_NOT_SEEN: graceMs, DELIVERED_NOT_CONFIRMED: graceMs, NO_CARRIER_SCAN: graceMs, CONTRADICTION: graceMs }, escalationFactor, settleMs };
+  return { graceMs: { SHIPPED_NOT_SYNCED: graceMs, CANCELLED_IN_FULFILMENT: graceMs, PAID_NOT_SEEN: graceMs, DELIVERED_NOT_CONFIRMED: graceMs, NO_CARRIER_SCAN: graceMs, CONTRADICTION: graceMs }, escalationFactor, settleMs, historyHorizonMs: 0 };
 }

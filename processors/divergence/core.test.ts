@@ -103,6 +103,19 @@ describe('divergence core: each type, opened by time, repaired, resolved', () =>
     expect(sim.channelCommands).toEqual([]);
   });
 
+  it('a payment learned past the history horizon and acted on at once is history (an import), not a divergence', () => {
+    const withHorizon = { ...config, historyHorizonMs: 24 * 3600_000 };
+    const replay = (lag: number) => {
+      const sim = new Simulation(withHorizon);
+      let last = 0;
+      for (const { record, at } of deliveries(orderHistory(plan({ anomaly: 'PAID_NOT_SEEN', anomalyLag: lag })), [0])) { sim.deliver(record, at); last = at; }
+      sim.runUntil(last + 100 * G);
+      return states(sim);
+    };
+    expect(replay(2 * 24 * 3600_000)).toEqual([]);
+    expect(replay(5 * 60_000)).toEqual(['PAID_NOT_SEEN:OPENED', 'PAID_NOT_SEEN:RESOLVED']);
+  });
+
   it('DELIVERED_NOT_CONFIRMED: reconciles the order, escalates past its window, and still resolves later', () => {
     const records = orderHistory(plan({ anomaly: 'DELIVERED_NOT_CONFIRMED', anomalyLag: 4 * G }));
     const sim = run(records);

@@ -81,6 +81,8 @@ export function evaluate(orderKey: string, facts: Iterable<Fact>, emitted: Emitt
       // The hub gets its grace window from when it could know, too: a contradiction revealed late
       // (and repaired at once) is recorded, but never opened as if it were still going on.
       const knownAt = Math.max(since, iv.knownAt);
+      // Learned only past the history horizon, and already over: an import or replay of old orders.
+      if (!prior && closed && config.historyHorizonMs > 0 && iv.knownAt - since > config.historyHorizonMs) continue;
       const isDivergence = prior !== undefined || (closed ? iv.end! - since >= grace : now !== null && now >= knownAt + grace);
       if (!isDivergence) {
         if (!closed) deadline(knownAt + grace);
