@@ -1,11 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
-import { makeShopifyOrder, shopifyPush, withCancellation, withStatus } from '../connectors/shopify/simulator.js';
+import { makeShopifyOrder, shopifyPush, startShopifySimulator, withCancellation, withStatus, type ShopifySimulator } from '../connectors/shopify/simulator.js';
+import type { ShopifyOrder } from '../connectors/shopify/payload.js';
+import { WmsDirectory } from '../connectors/wms/directory.js';
+import { startWmsSimulator, type WmsSimulator } from '../connectors/wms/simulator.js';
+import { divergenceReport, type DivergenceReport } from '../processors/divergence/report.js';
+import { startCarrierSimulators } from '../sinks/carriers/sim/all.js';
 import type { Config } from '../lib/config.js';
 import { createDurableProducer, createKafka } from '../lib/kafka.js';
 import type { Logger } from '../lib/logger.js';
-import { startPipeline } from '../lib/pipeline.js';
+import { startPipeline, type Pipeline } from '../lib/pipeline.js';
 import { publish } from '../lib/publish.js';
 import { resetNamespace } from '../lib/reset.js';
 import { Redis } from 'ioredis';
@@ -55,23 +60,45 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
     }
   }
 
-  // Secrets are made per run and live only in this process: the simulator signs with them.
-  const shops = SHOPS.map((s) => ({ channel: 'shopify', ...s, secret: randomBytes(24).toString('hex') }));
+  // The outside world, simulated: each Shopify shop's Admin API (order query, fulfillments), the
+  // carriers' e-waybill APIs and the warehouse's WMS. Secrets are made per run and live only here.
+  step('starting the simulators: two Shopify shops, four carriers (SF, ZTO, YTO, JD), the warehouse WMS');
+  const token = `shpat_${randomBytes(12).toString('hex')}`;
+  const shopifySims = new Map<string, ShopifySimulator>();
+  for (const s of SHOPS) shopifySims.set(s.shopId, await startShopifySimulator({ accessToken: token }));
+  const shops = SHOPS.map((s) => ({ channel: 'shopify', ...s, secret: randomBytes(24).toString('hex'), endpoint: shopifySims.get(s.shopId)!.url, credentials: { accessToken: token } }));
+  const carriers = await startCarrierSimulators();
+  const warehouse = config.OMNISTREAM_WAREHOUSES[0]!.split(':')[0]!;
+  const wmsSecret = randomBytes(24).toString('hex');
+  let hubUrl = '';
+  const wms = await startWmsSimulator({ warehouses: { [warehouse]: wmsSecret }, hubUrl: () => hubUrl });
+  const stopSimulators = async () => {
+    await wms.close();
+    await carriers.stop();
+    for (const sim of shopifySims.values()) await sim.close();
+  };
+
   step(`starting the pipeline (namespace "${config.OMNISTREAM_NAMESPACE}", Postgres schema "${config.OMNISTREAM_PG_SCHEMA}")`);
-  const pipeline = await startPipeline(config, log, { shops: new ShopDirectory(shops) });
+  // Compressed for the demo: a parcel shipped but not told to the channel counts after 5 s, not 30 min.
+  const demoConfig = { ...config, OMNISTREAM_DIVERGENCE_SHIPPED_NOT_SYNCED_GRACE_SECONDS: 5 };
+  const pipeline = await startPipeline(demoConfig, log, {
+    shops: new ShopDirectory(shops), carriers: carriers.directory,
+    wms: new WmsDirectory({ [warehouse]: { secret: wmsSecret, endpoint: wms.endpoint(warehouse) } }),
+  });
+  hubUrl = pipeline.url;
   try {
     step(`counting stock into ${config.OMNISTREAM_WAREHOUSES[0]}: ${HOT} × ${opts.hotStock}, ${COLD.join(', ')} × 500 each`);
     const kafka = createKafka(config.KAFKA_BROKERS, 'omnistream-demo', log);
     const producer = createDurableProducer(kafka);
     await producer.connect();
-    const warehouse = config.OMNISTREAM_WAREHOUSES[0]!;
     await publish(producer, pipeline.serde, config.OMNISTREAM_NAMESPACE, 'stockMovements', [HOT, ...COLD].map((sku) => ({
       key: sku, value: { movementId: `demo-count-${sku}-${warehouse}`, kind: 'COUNT' as const, sku, warehouse, quantity: sku === HOT ? opts.hotStock : 500, occurredAt: SALE_START },
     })));
     await producer.disconnect();
 
     step(`flash sale: ${opts.orders} orders from ${shops.length} Shopify shops (simulator), ${opts.concurrency} at a time`);
-    const pushes = buildPushes(opts.orders, shops);
+    const { pushes, finalStates } = buildPushes(opts.orders, shops);
+    for (const [shopId, order] of finalStates) shopifySims.get(shopId)!.upsertOrder(order);
     const outcomes = new Map<string, number>();
     const started = performance.now();
     let next = 0;
@@ -91,16 +118,86 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
     await pipeline.expireDue();
     await pipeline.drain(120_000);
     await printSummary(pipeline.pool, config.OMNISTREAM_PG_SCHEMA, outcomes, HOT);
+
+    await fulfil(pipeline, config.OMNISTREAM_PG_SCHEMA, wms);
+    const report = await divergenceReport(pipeline.redis, config.OMNISTREAM_NAMESPACE);
+    await printFulfilment(pipeline.pool, config.OMNISTREAM_PG_SCHEMA, report, [...shopifySims.values()].reduce((n, s) => n + s.shipments.length, 0));
   } finally {
     await pipeline.stop();
+    await stopSimulators();
   }
 }
+
+/**
+ * After the sale: every reserved order was routed and got an e-waybill on its own; now the
+ * warehouse releases its waves, picks, packs and scans each parcel out. The channel still says
+ * "paid", so the divergence processor asks Shopify to mark each shipped (sync-back), and waits
+ * until the channel shows every parcel shipped.
+ */
+async function fulfil(pipeline: Pipeline, schema: string, wms: WmsSimulator): Promise<void> {
+  const q = async <T>(sql: string) => (await pipeline.pool.query(sql)).rows as T[];
+  step('fulfilment: waiting for every reserved order to be routed and to have its e-waybill');
+  // Twice: the first drain lets routing finish, the second the waybill service behind it.
+  await pipeline.drain(120_000);
+  await pipeline.drain(120_000);
+  await waitUntil(async () => {
+    const [r] = await q<{ missing: number }>(`select count(*)::int missing from ${schema}.shipments where waybill_no is null and shipment_id not in (select shipment_id from ${schema}.waybill_failures)`);
+    return (r?.missing ?? 1) === 0;
+  }, 120_000);
+  step('the warehouse releases its picking waves, then picks, packs and scans every parcel out');
+  await pipeline.releaseWaves(Date.now() + 24 * 3_600_000);
+  const parcels = await q<{ shipment_id: string; order_key: string; warehouse: string; waybill_no: string; lines: { sku: string; quantity: number }[] }>(
+    `select shipment_id, order_key, warehouse, waybill_no, lines from ${schema}.shipments where waybill_no is not null order by shipment_id`);
+  for (const p of parcels) {
+    wms.allocate(p.warehouse, { shipmentId: p.shipment_id, orderKey: p.order_key, lines: (p.lines ?? []).map(({ sku, quantity }) => ({ sku, quantity })), waybillNo: p.waybill_no });
+    for (const type of ['PICKED', 'PACKED', 'SCAN_OUT'] as const) await wms.scan(p.warehouse, p.shipment_id, type);
+  }
+  step(`${parcels.length} parcels out; the channel still says "paid": waiting for the hub to push each shipment back to Shopify`);
+  await waitUntil(async () => {
+    const [r] = await q<{ open: number; total: number }>(`select count(*) filter (where state <> 'RESOLVED')::int open, count(*)::int total from ${schema}.divergences where type = 'SHIPPED_NOT_SYNCED'`);
+    return (r?.total ?? 0) >= parcels.length && r?.open === 0;
+  }, 120_000);
+  await pipeline.drain(120_000);
+}
+
+async function waitUntil(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`demo: gave up waiting after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function printFulfilment(pool: import('pg').Pool, schema: string, report: DivergenceReport, pushedBack: number): Promise<void> {
+  const q = async <T>(sql: string) => (await pool.query(sql)).rows as T[];
+  const carriers = await q<{ carrier: string; n: number }>(`select carrier, count(*)::int n from ${schema}.shipments group by carrier order by carrier`);
+  const [waves] = await q<{ n: number; flagged: number }>(`select count(*)::int n, count(*) filter (where flagged)::int flagged from ${schema}.waves`);
+  const [waybills] = await q<{ issued: number; failed: number }>(`select (select count(*)::int from ${schema}.waybills) issued, (select count(distinct shipment_id)::int from ${schema}.waybill_failures) failed`);
+  const byStatus = await q<{ status: string; n: number }>(`select status, count(*)::int n from ${schema}.orders group by status order by status`);
+  const [stock] = await q<{ physical: string; reserved: string }>(`select sum(physical)::text physical, sum(reserved)::text reserved from ${schema}.stock_levels where sku = '${HOT}'`);
+  const out: string[] = ['', '=== fulfilment and sync (read back from Postgres and the divergence log) ==='];
+  out.push(`shipments routed:  ${carriers.map((c) => `${c.carrier} ${c.n}`).join(', ')} (carrier by the rules in processors/routing/rules.default.json)`);
+  out.push(`e-waybills:        ${waybills?.issued ?? 0} issued, ${waybills?.failed ?? 0} failed; a label (ZPL) per parcel on the print-queue topic`);
+  out.push(`picking waves:     ${waves?.n ?? 0} released (${waves?.flagged ?? 0} catch-all, flagged)`);
+  out.push(`orders now:        ${byStatus.map((r) => `${r.status} ${r.n}`).join(', ')}`);
+  out.push(`${HOT} after scan-out: physical ${stock?.physical ?? 0}, reserved ${stock?.reserved ?? 0}`);
+  out.push(`pushed to Shopify: ${pushedBack} shipments (fulfillments with carrier and tracking number)`);
+  for (const [type, r] of Object.entries(report.byType)) {
+    if (r.opened === 0) continue;
+    out.push(`divergence ${type}: ${r.opened} opened, ${r.resolved} resolved, ${r.open} open; time to converge p50 ${fmtMs(r.p50Ms)}, p99 ${fmtMs(r.p99Ms)}`);
+  }
+  out.push(`tables: ${schema}.shipments, waves, waybills, divergences, commands; list open divergences: npm run omnistream -- divergences`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+const fmtMs = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)} s`);
 
 interface Push { shopId: string; headers: Record<string, string>; body: string }
 
 /** Deterministic mix: mostly paid, some left unpaid, some cancelled, ~10% redelivered, one forged. */
-function buildPushes(count: number, shops: { shopId: string; secret: string }[]): Push[] {
+function buildPushes(count: number, shops: { shopId: string; secret: string }[]): { pushes: Push[]; finalStates: [string, ShopifyOrder][] } {
   const pushes: Push[] = [];
+  const finalStates: [string, ShopifyOrder][] = [];
   const redeliveries: Push[] = [];
   for (let i = 1; i <= count; i++) {
     const shop = shops[i % shops.length]!;
@@ -112,13 +209,15 @@ function buildPushes(count: number, shops: { shopId: string; secret: string }[])
       pushes.push({ shopId: shop.shopId, ...shopifyPush(order, topic, shop.secret, shop.shopId) });
     send(created, 'orders/create');
     if (i % 10 === 0) redeliveries.push(pushes.at(-1)!); // the platform redelivers later
-    if (i % 7 === 0) send(withCancellation(created, new Date(createdAt.getTime() + 30_000)), 'orders/cancelled');
-    else if (i % 5 !== 0) send(withStatus(created, 'paid', null, new Date(createdAt.getTime() + 20_000)), 'orders/paid');
+    let last = created;
+    if (i % 7 === 0) send(last = withCancellation(created, new Date(createdAt.getTime() + 30_000)), 'orders/cancelled');
+    else if (i % 5 !== 0) send(last = withStatus(created, 'paid', null, new Date(createdAt.getTime() + 20_000)), 'orders/paid');
+    finalStates.push([shop.shopId, last]); // what the shop's Admin API answers for this order
   }
   pushes.push(...redeliveries);
   const forged = pushes[0]!;
   pushes.push({ ...forged, body: forged.body.replace('"quantity":2', '"quantity":1') + ' ' });
-  return pushes;
+  return { pushes, finalStates };
 }
 
 async function printSummary(pool: import('pg').Pool, schema: string, outcomes: Map<string, number>, hot: string): Promise<void> {

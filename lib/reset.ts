@@ -1,7 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { TOPICS, topicName, type TopicId } from '../topics/catalog.js';
 
 /**
  * Removes everything one namespace owns: its topics, consumer groups, Redis keys and Postgres
@@ -10,7 +9,8 @@ import { TOPICS, topicName, type TopicId } from '../topics/catalog.js';
 export async function resetNamespace(admin: Admin, redis: Redis, pool: pg.Pool, namespace: string, schema: string): Promise<void> {
   if (!namespace) throw new Error('refusing to reset the default namespace');
   const existing = new Set(await admin.listTopics());
-  const topics = (Object.keys(TOPICS) as TopicId[]).map((id) => topicName(namespace, id)).filter((t) => existing.has(t));
+  // Every topic of the namespace, per-channel command topics included.
+  const topics = [...existing].filter((t) => t.startsWith(`${namespace}.`));
   if (topics.length > 0) await admin.deleteTopics({ topics });
   const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${namespace}.`));
   if (groups.length > 0) await admin.deleteGroups(groups);
