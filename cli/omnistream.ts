@@ -5,7 +5,7 @@ import { CONNECTORS } from '../connectors/registry.js';
 import { ConfigError, loadConfig } from '../lib/config.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
-import { startPipeline } from '../lib/pipeline.js';
+import { PIPELINE_PARTS, startPipeline, type PipelinePart } from '../lib/pipeline.js';
 import { migrate } from '../sinks/postgres/migrate.js';
 import { ensureTopics } from '../topics/admin.js';
 import { TOPICS, topicName, type TopicId } from '../topics/catalog.js';
@@ -38,13 +38,17 @@ program.command('demo')
   });
 
 program.command('run')
-  .description('run the gateway, the inventory processor and the Postgres sink until stopped (config from the environment)')
-  .option('--only <parts>', 'comma-separated subset: gateway,inventory,sink')
-  .action(async (opts: { only?: string }) => {
+  .description('run the hub (every part, or --only some) until stopped (config from the environment)')
+  .option('--only <parts>', `comma-separated subset of: ${PIPELINE_PARTS.join(',')}`, (v: string) => {
+    const only = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = only.filter((p) => !(PIPELINE_PARTS as readonly string[]).includes(p));
+    if (unknown.length > 0) throw new InvalidArgumentError(`unknown part(s) ${unknown.join(', ')}; known: ${PIPELINE_PARTS.join(', ')}`);
+    return only as PipelinePart[];
+  })
+  .action(async (opts: { only?: PipelinePart[] }) => {
     const config = loadConfig();
     const log = createLogger('omnistream', config.LOG_LEVEL);
-    const only = opts.only?.split(',').map((s) => s.trim());
-    const parts = only ? { gateway: only.includes('gateway'), inventory: only.includes('inventory'), sink: only.includes('sink') } : undefined;
+    const parts = opts.only ? Object.fromEntries(opts.only.map((p) => [p, true])) : undefined;
     const pipeline = await startPipeline(config, log, { shops: ShopDirectory.fromEnv(), parts });
     log.info({ url: pipeline.url || undefined, parts: parts ?? 'all' }, 'omnistream running');
     const stop = async (signal: string) => {
