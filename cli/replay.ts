@@ -26,7 +26,7 @@ interface ReplayCliOptions { from?: Date; into?: string; compareWith?: string; c
 
 /**
  * `omnistream replay [--from <iso>] [--into <schema>] [--compare-with <schema>] [--drop-existing]`:
- * rebuild the projections from order-events + inventory-events into a fresh schema, then compare it
+ * rebuild the projections from every topic the Postgres sink reads into a fresh schema, then compare it
  * with the live one. Exit code 1 when they differ.
  */
 export function registerReplayCommand(program: Command): void {
@@ -67,7 +67,7 @@ export function registerReplayCommand(program: Command): void {
           },
         });
         bar?.stop();
-        console.log(`replayed ${result.events} events (${result.orderEvents} order, ${result.inventoryEvents} inventory${result.undecodable ? `, ${result.undecodable} undecodable skipped` : ''}) `
+        console.log(`replayed ${result.events} events (${Object.entries(result.byTopic).filter(([, n]) => n > 0).map(([t, n]) => `${n} ${t}`).join(', ') || 'none'}${result.undecodable ? `, ${result.undecodable} undecodable skipped` : ''}) `
           + `from ${opts.from ? opts.from.toISOString() : 'the beginning'} into ${into} in ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.rate.toFixed(0)} events/s`
           + ` (${result.batches} batches)`);
         if (opts.compare) {
