@@ -53,14 +53,21 @@ export async function writeProjection(client: pg.ClientBase, schema: string, ord
   }
 }
 
-/** Order keys in sorted order, one transaction-scoped advisory lock each (keyed by schema and key). */
+/**
+ * Transaction-scoped advisory locks over the orders' keys, in sorted order. Keys are hashed into
+ * ORDER_LOCK_BUCKETS buckets, one lock each: a batch of 10,000 orders must not take 10,000 locks
+ * (the server's lock table is max_locks_per_transaction × connections; a replay ran out of it).
+ */
 async function lockOrders(client: pg.ClientBase, schema: string, keys: string[]): Promise<void> {
   if (keys.length === 0) return;
   await client.query(
-    `select pg_advisory_xact_lock(hashtext($1), h) from (select distinct hashtext(k) as h from unnest($2::text[]) as k order by 1) as s`,
+    `select pg_advisory_xact_lock(hashtext($1), b) from (select distinct hashtext(k) & ${ORDER_LOCK_BUCKETS - 1} as b from unnest($2::text[]) as k order by 1) as s`,
     [schema, keys],
   );
 }
+
+/** A power of two; at most this many locks per transaction (a few writers stay far below the default lock table). */
+const ORDER_LOCK_BUCKETS = 128;
 
 /** Further state, or the same state later; a full tie goes to the greater event id, so the winner never depends on arrival order. */
 const isFurther = (a: OrderEvent, b: OrderEvent) =>
