@@ -3,6 +3,7 @@
  * on the real stack, through the whole chain.
  *
  *   npx tsx bench/payment-to-waybill.ts [--orders 2000] [--rate 200] [--timeout 120] [--keep]
+ *     [--carrier-latency 0] [--waybill-concurrency 32]
  *
  * In a fresh namespace (bench_wb_<random>): stock counted at three warehouses, then the inventory
  * processor, the routing processor (default rules) and the waybill service (the four carrier
@@ -26,6 +27,7 @@ import { startRoutingProcessor } from '../processors/routing/processor.js';
 import { loadRoutingRules } from '../processors/routing/rules.js';
 import { startCarrierSimulators } from '../sinks/carriers/sim/all.js';
 import { startWaybillService } from '../sinks/waybills/processor.js';
+import { WAYBILL_CONCURRENCY } from '../sinks/waybills/topology.js';
 import { ensureTopics } from '../topics/admin.js';
 import { TOPICS, topicName, type TopicId } from '../topics/catalog.js';
 import type { OrderEvent } from '../topics/schemas/order-event.js';
@@ -43,8 +45,11 @@ const opts = new Command('payment-to-waybill')
   .option('--rate <n>', 'orders per second', int(1), 200)
   .option('--timeout <s>', 'seconds to wait for the last print job after the last order', int(1), 120)
   .option('--keep', 'keep the namespace afterwards', false)
+  // Real carriers answer in 100–300 ms; the simulators in ~1 ms unless told otherwise.
+  .option('--carrier-latency <ms>', 'added latency of every carrier simulator answer', int(0), 0)
+  .option('--waybill-concurrency <n>', 'carrier calls in flight in the waybill service', int(1), WAYBILL_CONCURRENCY)
   .parse()
-  .opts<{ orders: number; rate: number; timeout: number; keep: boolean }>();
+  .opts<{ orders: number; rate: number; timeout: number; keep: boolean; carrierLatency: number; waybillConcurrency: number }>();
 
 const say = (s: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 23)}] ${s}\n`);
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -111,13 +116,14 @@ async function main(): Promise<number> {
 
     const sims = await startCarrierSimulators(3000);
     stops.push(() => sims.stop());
+    for (const sim of Object.values(sims.byCarrier)) sim.faults.latencyMs = opts.carrierLatency;
     const deps = { kafka, serde, redis, producer, namespace: ns, log };
     say('starting inventory, routing and waybill service');
     const inventory = await startInventoryProcessor({ ...deps, warehouses: WAREHOUSES });
     stops.push(() => inventory.disconnect());
     const routing = await startRoutingProcessor({ ...deps, rules: loadRoutingRules(), warehouses: WAREHOUSES });
     stops.push(() => routing.disconnect());
-    const waybills = await startWaybillService({ ...deps, carriers: sims.directory });
+    const waybills = await startWaybillService({ ...deps, carriers: sims.directory, concurrency: opts.waybillConcurrency });
     stops.push(() => waybills.disconnect());
 
     // The reader: PAID append times and print-job append times per order.
@@ -196,6 +202,8 @@ async function main(): Promise<number> {
     const lastPrint = Math.max(...printedAt.values(), started);
     out(`orders ${opts.orders}`);
     out(`rate_target_per_s ${opts.rate}`);
+    out(`carrier_latency_ms ${opts.carrierLatency}`);
+    out(`waybill_concurrency ${opts.waybillConcurrency}`);
     out(`published_in_ms ${publishedIn}`);
     out(`printed_orders ${printedAt.size}`);
     out(`print_jobs ${jobs}`);

@@ -25,7 +25,7 @@ export interface WaybillServiceDeps {
   carriers: CarrierDirectory;
   /** Default: 4 attempts within 8 s. */
   retry?: RetryPolicy;
-  /** Carrier calls in flight. Default 32. */
+  /** Carrier calls in flight per carrier (each carrier has its own limit and rate). Default 128. */
   concurrency?: number;
   /** Label format per warehouse (default ZPL everywhere) and the PDF's CJK font. */
   labels?: LabelSettings;
@@ -49,7 +49,14 @@ export interface WaybillService {
 export async function startWaybillService(deps: WaybillServiceDeps): Promise<WaybillService> {
   const store = new WaybillStore(deps.redis, deps.namespace);
   const sender = new GroupCommitSender(deps.producer);
-  const limiter = new Limiter(deps.concurrency ?? WAYBILL_CONCURRENCY);
+  // One limiter per carrier: a slow or throttling carrier uses up its own slots, not the others'.
+  const limiters = new Map<string, Limiter>();
+  const limiterFor = (carrier: string): Limiter => {
+    const code = carrier.toLowerCase();
+    let limiter = limiters.get(code);
+    if (!limiter) limiters.set(code, (limiter = new Limiter(deps.concurrency ?? WAYBILL_CONCURRENCY)));
+    return limiter;
+  };
   const retry = deps.retry ?? DEFAULT_RETRY;
   const printTopic = topicName(deps.namespace, 'printQueue');
   const eventTopic = topicName(deps.namespace, 'fulfilmentEvents');
@@ -86,7 +93,7 @@ export async function startWaybillService(deps: WaybillServiceDeps): Promise<Way
       const known = await store.getMany([...shipments.keys()]);
       await Promise.all([...shipments.values()].map((s) => {
         const remembered = known.get(s.shipmentId);
-        return remembered ? emit(s, remembered) : limiter.run(() => decide(s)).then((outcome) => emit(s, outcome));
+        return remembered ? emit(s, remembered) : limiterFor(s.carrier).run(() => decide(s)).then((outcome) => emit(s, outcome));
       }));
     },
   });

@@ -7,6 +7,8 @@ const TTL_SECONDS = 90 * 24 * 3600;
 /** `{namespace}:waybill:<shipmentId>` → the outcome (JSON). */
 export class WaybillStore {
   readonly prefix: string;
+  /** remember() calls waiting for the next pipeline. */
+  private queued: { key: string; outcome: WaybillOutcome; resolve: (o: WaybillOutcome) => void; reject: (err: unknown) => void }[] = [];
 
   constructor(private readonly redis: Redis, namespace: string) {
     this.prefix = `{${namespace || 'omnistream'}}:waybill:`;
@@ -22,14 +24,31 @@ export class WaybillStore {
 
   /**
    * Remembers an outcome unless one is already there (another instance after a rebalance), and
-   * returns the one that counts: the first remembered.
+   * returns the one that counts: the first remembered. One atomic SET NX GET per shipment; the
+   * calls of one event-loop turn share a pipeline (answers arrive in bursts: one write, not one each).
    */
-  async remember(shipmentId: string, outcome: WaybillOutcome): Promise<WaybillOutcome> {
-    const key = this.prefix + shipmentId;
-    const set = await this.redis.set(key, JSON.stringify(outcome), 'EX', TTL_SECONDS, 'NX');
-    if (set === 'OK') return outcome;
-    const existing = await this.redis.get(key);
-    return existing ? (JSON.parse(existing) as WaybillOutcome) : outcome;
+  remember(shipmentId: string, outcome: WaybillOutcome): Promise<WaybillOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ key: this.prefix + shipmentId, outcome, resolve, reject });
+      if (this.queued.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queued;
+    this.queued = [];
+    const pipeline = this.redis.pipeline();
+    for (const q of batch) pipeline.call('SET', q.key, JSON.stringify(q.outcome), 'EX', TTL_SECONDS, 'NX', 'GET');
+    try {
+      const replies = (await pipeline.exec()) ?? [];
+      batch.forEach((q, i) => {
+        const [err, existing] = replies[i] ?? [new Error('no reply from Redis'), null];
+        if (err) q.reject(err);
+        else q.resolve(typeof existing === 'string' ? (JSON.parse(existing) as WaybillOutcome) : q.outcome);
+      });
+    } catch (err) {
+      for (const q of batch) q.reject(err);
+    }
   }
 
   /** Operations: forget a shipment's outcome so that re-publishing it asks the carrier again. */
