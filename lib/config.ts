@@ -46,6 +46,8 @@ const envSchema = z.object({
   OMNISTREAM_ROUTING_RULES: z.string().min(1).optional(),
   /** Carrier accounts and endpoints (JSON, see sinks/carriers/directory.ts); default: the local simulators. */
   OMNISTREAM_CARRIERS: z.string().optional(),
+  /** E-waybill requests in flight per carrier: its rate limit × its answer time. */
+  OMNISTREAM_WAYBILL_CONCURRENCY: z.coerce.number().int().min(1).default(128),
   /** Warehouses' WMS secrets and endpoints (JSON, see connectors/wms/directory.ts); default: development values. */
   OMNISTREAM_WMS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

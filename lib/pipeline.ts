@@ -139,7 +139,7 @@ export async function startPipeline(config: Config, log: Logger, opts: PipelineO
     releaseWaves = (now) => waves.releaseDue(now);
   }
   if (parts.waybills) {
-    const waybills = await startWaybillService({ ...part('waybills'), carriers });
+    const waybills = await startWaybillService({ ...part('waybills'), carriers, concurrency: config.OMNISTREAM_WAYBILL_CONCURRENCY });
     stoppers.push(() => waybills.disconnect());
   }
   if (parts.wms) {
