@@ -8,6 +8,8 @@ const COMMIT_LUA = readFileSync(new URL('./commit.lua', import.meta.url), 'utf8'
 
 /** An order's facts and outputs are kept this long after its last news (a stale open divergence too). */
 export const ORDER_TTL_SECONDS = 90 * 24 * 3600;
+/** The divergence log (for reports) is kept per day, this long; Postgres keeps every divergence. */
+export const LOG_TTL_SECONDS = 35 * 24 * 3600;
 
 /** Something to publish, kept in the outbox from its claim until it is durably written. */
 export interface OutboxEntry {
@@ -63,7 +65,7 @@ export class RedisDivergenceStore {
    * order still has `factCount` facts. Returns the claimed ids, or null: re-evaluate, facts changed.
    */
   async commit(orderKey: string, factCount: number, deadline: number | null, claims: Claim[]): Promise<Set<string> | null> {
-    const args: (string | number)[] = [this.prefix, orderKey, factCount, deadline === null ? '' : Math.ceil(deadline), ORDER_TTL_SECONDS];
+    const args: (string | number)[] = [this.prefix, orderKey, factCount, deadline === null ? '' : Math.ceil(deadline), ORDER_TTL_SECONDS, this.logKey(Date.now()), LOG_TTL_SECONDS];
     for (const c of claims) {
       const d = c.divergence;
       args.push(c.entry.id, c.record, JSON.stringify(c.entry), d ? '1' : '0', c.open, d ? `${d.type}|${d.channel}` : '');
@@ -95,9 +97,23 @@ export class RedisDivergenceStore {
     return this.redis.hgetall(`${this.prefix}open`);
   }
 
-  /** Every divergence event written so far (reports). */
+  /** The log bucket of the (UTC) day: a report needs recent divergences; Postgres keeps them all. */
+  private logKey(now: number): string {
+    return `${this.prefix}log:${new Date(now).toISOString().slice(0, 10)}`;
+  }
+
+  /** Every divergence event written in the last LOG_TTL_SECONDS (reports). */
   async log(): Promise<DivergenceEvent[]> {
-    return Object.values(await this.redis.hgetall(`${this.prefix}log`)).map((s) => JSON.parse(s) as DivergenceEvent);
+    const keys: string[] = [];
+    for (let cursor = '0'; ;) {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}log:*`, 'COUNT', 1000);
+      keys.push(...found);
+      if (next === '0') break;
+      cursor = next;
+    }
+    const out: DivergenceEvent[] = [];
+    for (const key of keys.sort()) out.push(...Object.values(await this.redis.hgetall(key)).map((s) => JSON.parse(s) as DivergenceEvent));
+    return out;
   }
 }
 
