@@ -88,7 +88,12 @@ describe('replay: rebuild the projections from the log', () => {
           : i % 4 === 1 ? post(withCancellation(o, new Date(T0 + 21_000)), 'orders/cancelled')
             : i % 4 === 2 ? post(o, 'orders/create') // redelivery: the gateway answers "duplicate"
               : post(withStatus(o, 'paid', 'fulfilled', new Date(T0 + 22_000)), 'orders/fulfilled'))),
-        publish(producer, ctx.serde, ctx.namespace, 'orderEvents', [{ key: 'douyin:dy-shop:7', value: statusOnly(7, 'CREATED', T0 + 4000, 'FULL') }]),
+        // …and the same event id written twice with different words (a rewritten redelivery): the
+        // first copy wins in the live sink, and must in the replay too (whose bulk COPY refuses it).
+        publish(producer, ctx.serde, ctx.namespace, 'orderEvents', [
+          { key: 'douyin:dy-shop:7', value: statusOnly(7, 'CREATED', T0 + 4000, 'FULL') },
+          { key: 'douyin:dy-shop:7', value: { ...statusOnly(7, 'CREATED', T0 + 4000, 'FULL'), channelStatus: 'rewritten-redelivery' } },
+        ]),
       ]);
       await pipeline.drain();
       // Phase 3 (after a timestamp the replay can start from): refunds and shipments.

@@ -7,7 +7,7 @@ import { STATUS_RANK, type OrderEvent } from '../../topics/schemas/order-event.j
 import type { Shipment } from '../../topics/schemas/shipment.js';
 import { divergenceTimeline, writeCommandOutcomes, writeDivergences } from './projection/divergences.js';
 import { applyHubStatus, fulfilmentTimeline, hubOrderKeys, writeFulfilment } from './projection/fulfilment.js';
-import { insertTimeline, ms } from './projection/sql.js';
+import { insertTimeline, ms, type TimelineRow } from './projection/sql.js';
 
 /** The events of the topics added with fulfilment and divergences (issues #5, #6). */
 export interface MoreEvents {
@@ -15,6 +15,29 @@ export interface MoreEvents {
   shipments?: Shipment[];
   divergences?: DivergenceEvent[];
   outcomes?: CommandOutcome[];
+}
+
+/**
+ * How writeProjection writes. The live sink uses the defaults; a replay into a fresh schema
+ * (replay.ts) may drop the order locks and collect the history rows to load them in bulk.
+ */
+export interface ProjectionMode {
+  /**
+   * Take the order-key advisory locks (default true). Only safe to turn off when no two concurrent
+   * transactions can carry events of the same order (replay.ts routes each order to one writer).
+   */
+  lockOrders?: boolean;
+  /**
+   * If set, the append-only history rows (order_timeline, inventory_decisions) are handed here, in
+   * the order they would have been inserted, instead of being inserted; the caller must then write
+   * them with the same rule (first row per event id wins).
+   */
+  history?: HistoryRows;
+}
+
+export interface HistoryRows {
+  timeline(rows: TimelineRow[]): void;
+  decisions(rows: InventoryEvent[]): void;
 }
 
 /**
@@ -29,21 +52,29 @@ export interface MoreEvents {
  * first takes a transaction-scoped advisory lock per order key (sorted), so the two never miss each
  * other's rows. Shared rows (shipments, waves) are then locked in one table and key order.
  */
-export async function writeProjection(client: pg.ClientBase, schema: string, orders: OrderEvent[], inventory: InventoryEvent[], more: MoreEvents = {}): Promise<void> {
+export async function writeProjection(
+  client: pg.ClientBase, schema: string, orders: OrderEvent[], inventory: InventoryEvent[], more: MoreEvents = {}, mode: ProjectionMode = {},
+): Promise<void> {
   const fulfilment = more.fulfilment ?? [];
   const divergences = more.divergences ?? [];
   const outcomes = more.outcomes ?? [];
   const hubKeys = hubOrderKeys(fulfilment);
   await client.query('begin');
   try {
-    await lockOrders(client, schema, [...orders.map((e) => e.orderKey), ...hubKeys]);
+    if (mode.lockOrders ?? true) await lockOrders(client, schema, [...orders.map((e) => e.orderKey), ...hubKeys]);
     await upsertOrders(client, schema, orders);
     await writeFulfilment(client, schema, fulfilment, more.shipments ?? []);
     await applyHubStatus(client, schema, [...orders.map((e) => e.orderKey), ...hubKeys]);
-    await appendTimeline(client, schema, orders, inventory);
-    await insertTimeline(client, schema, [...fulfilmentTimeline(fulfilment), ...divergenceTimeline(divergences, outcomes)]);
+    const hubTimeline = [...fulfilmentTimeline(fulfilment), ...divergenceTimeline(divergences, outcomes)];
+    if (mode.history) {
+      mode.history.timeline([...channelTimeline(orders, inventory), ...hubTimeline]);
+      mode.history.decisions(inventory);
+    } else {
+      await insertTimeline(client, schema, channelTimeline(orders, inventory));
+      await insertTimeline(client, schema, hubTimeline);
+    }
     await upsertStock(client, schema, inventory);
-    await appendDecisions(client, schema, inventory);
+    if (!mode.history) await appendDecisions(client, schema, inventory);
     await writeDivergences(client, schema, divergences);
     await writeCommandOutcomes(client, schema, outcomes);
     await client.query('commit');
@@ -153,14 +184,15 @@ function mergeLines(e: OrderEvent): OrderEvent['lines'] {
   return [...merged.values()];
 }
 
-async function appendTimeline(client: pg.ClientBase, schema: string, orders: OrderEvent[], inventory: InventoryEvent[]): Promise<void> {
-  await insertTimeline(client, schema, [
+/** Timeline rows of the channel's order events and the inventory processor's decisions. */
+function channelTimeline(orders: OrderEvent[], inventory: InventoryEvent[]): TimelineRow[] {
+  return [
     ...orders.map((e) => ({ id: e.eventId, key: e.orderKey, source: `channel:${e.channel}`, status: e.status, detail: e.channelStatus, at: e.occurredAt })),
     ...inventory.filter((d) => d.orderKey !== null).map((d) => ({
       id: d.eventId, key: d.orderKey as string, source: 'processor:inventory', status: d.kind,
       detail: d.reason ?? `${d.sku} × ${d.quantity} @ ${d.warehouse}`, at: d.occurredAt,
     })),
-  ]);
+  ];
 }
 
 async function upsertStock(client: pg.ClientBase, schema: string, inventory: InventoryEvent[]): Promise<void> {
@@ -187,7 +219,7 @@ async function upsertStock(client: pg.ClientBase, schema: string, inventory: Inv
   );
 }
 
-async function appendDecisions(client: pg.ClientBase, schema: string, inventory: InventoryEvent[]): Promise<void> {
+export async function appendDecisions(client: pg.ClientBase, schema: string, inventory: InventoryEvent[]): Promise<void> {
   if (inventory.length === 0) return;
   const col = <T>(f: (e: InventoryEvent) => T) => inventory.map(f);
   await client.query(

@@ -5,8 +5,11 @@ import type { Logger } from '../../lib/logger.js';
 import { topicName } from '../../topics/catalog.js';
 import type { TopicSerde, TopicValues } from '../../topics/serde.js';
 import { migrate } from './migrate.js';
-import { writeProjection } from './projection.js';
+import { writeProjection, type HistoryRows } from './projection.js';
+import type { TimelineRow } from './projection/sql.js';
+import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
 import { assertIdentifier } from './replay/compare.js';
+import { copyHistory } from './replay/history-copy.js';
 import { sortByTopic } from './sink.js';
 import { SINK_INPUTS, type SinkInput } from './topology.js';
 
@@ -39,7 +42,11 @@ export interface ReplayOptions {
   protectedSchemas?: string[];
   /** Events per writeProjection call, per writer (default 20,000). The result does not depend on it. */
   batchSize?: number;
-  /** Parallel Postgres writers; writer w owns partitions p ≡ w (mod writers) of both topics (default 2). */
+  /**
+   * Parallel Postgres writers (default 2). Inventory events go to writer p mod writers (p: their
+   * partition); every other event to a writer chosen by its order key, so all of an order's events
+   * meet in one writer and the writers need no order locks.
+   */
   writers?: number;
   onProgress?: (p: ReplayProgress) => void;
   log?: Logger;
@@ -68,7 +75,9 @@ export interface ReplayResult {
  * Rebuilds every Postgres projection from the topics' history into a fresh schema: migrate the
  * target, read every sink input topic (SINK_INPUTS) from the beginning (or from the offsets of a
  * timestamp) up to the end offsets captured at start, and feed them through the sink's own
- * writeProjection in large batches.
+ * writeProjection in large batches. Fresh-schema shortcuts (issue #6, ≥ 50k events/s): secondary
+ * indexes and foreign keys are added back at the end, the writers commit asynchronously, take no
+ * order locks (one writer per order), and load the append-only history with COPY.
  *
  * No consumer group of the pipeline is touched: the reader uses a throwaway group (start offsets
  * by seek, autoCommit off, nothing committed) that is deleted at the end.
@@ -90,7 +99,7 @@ export async function replayProjections(opts: ReplayOptions): Promise<ReplayResu
   const fromTs = opts.fromTimestamp instanceof Date ? opts.fromTimestamp.getTime() : opts.fromTimestamp;
 
   await prepareTarget(opts.pool, target, opts.dropExisting ?? false);
-  const deferred = await dropSecondaryIndexes(opts.pool, target);
+  const deferred = [...await dropSecondaryIndexes(opts.pool, target), ...await dropForeignKeys(opts.pool, target)];
 
   const admin = opts.kafka.admin();
   await admin.connect();
@@ -146,7 +155,7 @@ export async function replayProjections(opts: ReplayOptions): Promise<ReplayResu
               const id = byName.get(batch.topic);
               if (!range || !id) return;
               lastActivity = Date.now();
-              const writer = writers[batch.partition % writerCount]!;
+              const partitionWriter = writers[batch.partition % writerCount]!;
               for (const m of batch.messages) {
                 const offset = Number(m.offset);
                 if (offset >= range.end) break;
@@ -160,11 +169,12 @@ export async function replayProjections(opts: ReplayOptions): Promise<ReplayResu
                   opts.log?.warn({ topic: batch.topic, partition: batch.partition, offset: m.offset, err: (err as Error).message }, 'replay: skipping an undecodable record (the live sink dead-letters it)');
                   continue;
                 }
+                const writer = id === 'inventoryEvents' ? partitionWriter : writers[orderWriter((value as { orderKey: string }).orderKey, writerCount)]!;
                 writer.records.push({ topic: id, value });
                 byTopic[id]++;
               }
               if (batch.messages.length > 0 && Number(batch.lastOffset()) >= range.end - 1) pending.delete(key);
-              if (writer.size() >= batchSize) await writer.flush();
+              for (const w of writers) if (w.size() >= batchSize) await w.flush();
               await heartbeat();
               if (pending.size === 0) {
                 for (const w of writers) await w.flush();
@@ -225,8 +235,24 @@ async function dropSecondaryIndexes(pool: pg.Pool, schema: string): Promise<stri
   return rows.map((r) => r.def);
 }
 
+/**
+ * Same idea for foreign keys (order_lines → orders): checked per inserted row they cost a trigger
+ * and a key lock each; added back at the end they are checked once, over the whole table, and a
+ * line without its order still fails the replay.
+ */
+async function dropForeignKeys(pool: pg.Pool, schema: string): Promise<string[]> {
+  const { rows } = await pool.query<{ tbl: string; name: string; def: string }>(
+    `select c.conrelid::regclass::text as tbl, c.conname as name, pg_get_constraintdef(c.oid) as def from pg_constraint c
+      where c.contype = 'f' and c.connamespace = $1::regnamespace order by c.conname`, [schema]);
+  for (const r of rows) await pool.query(`alter table ${r.tbl} drop constraint ${r.name}`);
+  return rows.map((r) => `alter table ${r.tbl} add constraint ${r.name} ${r.def}`);
+}
+
+/** Indexes first (in parallel), then the foreign keys, whose check uses the referenced key's index. */
 async function recreateIndexes(pool: pg.Pool, defs: string[]): Promise<void> {
-  await Promise.all(defs.map((def) => pool.query(def)));
+  const isConstraint = (d: string) => d.startsWith('alter table');
+  await Promise.all(defs.filter((d) => !isConstraint(d)).map((def) => pool.query(def)));
+  for (const def of defs.filter(isConstraint)) await pool.query(def);
 }
 
 /** Per partition of every replayed topic: [start, end) with end = the high watermark now. */
@@ -248,9 +274,17 @@ async function offsetRanges(admin: Admin, namespace: string, fromTs: number | un
   return out.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
 }
 
+/** FNV-1a of the order key: which writer takes the order's events. */
+function orderWriter(orderKey: string, writers: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < orderKey.length; i++) h = Math.imul(h ^ orderKey.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % writers;
+}
+
 /**
- * One Postgres connection writing one set of partitions, in arrival order: a buffer that fills while
- * the previous batch is being written (one write in flight at most).
+ * One Postgres connection writing its share of the events (see ReplayOptions.writers), in arrival
+ * order: a buffer that fills while the previous batch is being written (one write in flight at most).
+ * The history tables are loaded with COPY (replay/history-copy.ts).
  */
 class Writer {
   records: { topic: SinkInput; value: TopicValues[SinkInput] }[] = [];
@@ -286,7 +320,12 @@ class Writer {
       await this.client.query('set synchronous_commit to off');
     }
     const { orders, inventory, more } = sortByTopic(records);
-    await writeProjection(this.client, this.schema, orders, inventory, more);
+    let timeline: TimelineRow[] = [];
+    let decisions: InventoryEvent[] = [];
+    const history: HistoryRows = { timeline: (rows) => { timeline = rows; }, decisions: (rows) => { decisions = rows; } };
+    // No order locks: this writer is the only one that carries events of its orders (see orderWriter).
+    await writeProjection(this.client, this.schema, orders, inventory, more, { lockOrders: false, history });
+    await copyHistory(this.client, this.schema, timeline, decisions);
     this.batches++;
     this.onWritten(records.length);
   }
