@@ -186,6 +186,15 @@ async function printFulfilment(pool: import('pg').Pool, schema: string, report: 
     if (r.opened === 0) continue;
     out.push(`divergence ${type}: ${r.opened} opened, ${r.resolved} resolved, ${r.open} open; time to converge p50 ${fmtMs(r.p50Ms)}, p99 ${fmtMs(r.p99Ms)}`);
   }
+  const open = await q<{ order_key: string; type: string; state: string; channel_view: string | null; hub_view: string | null; action: string | null }>(
+    `select order_key, type, state, channel_view, hub_view, action from ${schema}.divergences where state <> 'RESOLVED' order by since limit 5`);
+  for (const d of open) {
+    out.push(`still ${d.state.toLowerCase()}:    ${d.order_key} ${d.type}: channel ${d.channel_view ?? '-'}, hub ${d.hub_view ?? 'nothing'}${d.action ? `, asked ${d.action}` : ''}`);
+  }
+  if (open.some((d) => d.type === 'PAID_NOT_SEEN')) {
+    out.push('                   (the sale is dated in the past, so an unpaid lock is due at once: when the timer releases it');
+    out.push('                    before the "paid" push is processed, the hub has cancelled an order the buyer paid — found here)');
+  }
   out.push(`tables: ${schema}.shipments, waves, waybills, divergences, commands; list open divergences: npm run omnistream -- divergences`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
