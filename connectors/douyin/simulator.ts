@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { text as readBody } from 'node:stream/consumers';
 import type { AddressInfo } from 'node:net';
 import type { InboundPush } from '../contract.js';
 import type { DouyinPushBatch, DouyinShopOrder, DouyinSkuOrder } from './payload.js';
@@ -232,12 +233,6 @@ const METHOD_PATHS: Readonly<Record<string, string>> = { 'order.searchList': '/o
 /** Douyin's error envelope (code values UNVERIFIED, shape from BaseDoudianOpApiResponse). */
 function apiError(code: number, msg: string, subCode: string, subMsg: string) {
   return { code, msg, sub_code: subCode, sub_msg: subMsg, log_id: 'SIMLOG0000000000000000', data: null };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function startDouyinSimulator(opts: DouyinSimulatorOptions): Promise<DouyinSimulator> {

@@ -13,6 +13,7 @@
  * Orders carry obviously fake personal data (SIM_PII) so tests can prove none of it leaks.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { text as readBody } from 'node:stream/consumers';
 import type { AddressInfo } from 'node:net';
 import { fenToYuan, yuanToFen } from './money.js';
 import type { JdOrder } from './payload.js';
@@ -147,12 +148,6 @@ export interface JdSimulatorOptions {
   secret: string;
   accessToken: string;
   toleranceSeconds?: number;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function startJdSimulator(opts: JdSimulatorOptions): Promise<JdSimulator> {

@@ -10,6 +10,7 @@
  * reaches the canonical event.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { text as readBody } from 'node:stream/consumers';
 import type { AddressInfo } from 'node:net';
 import type { InboundPush } from '../contract.js';
 import { encryptKuaishouMessage, messageKeyOf } from './crypto.js';
@@ -255,15 +256,6 @@ export const SIM_ERRORS = {
 function send(res: ServerResponse, body: unknown): void {
   res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' });
   res.end(JSON.stringify(body));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** The order JSON `param` of a deliver call; orderId stays a JS number, as the simulator keys orders. */

@@ -15,6 +15,7 @@
  * Orders carry obviously fake personal data (SIM_PII) so tests can prove none of it leaks.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { text as readBody } from 'node:stream/consumers';
 import type { AddressInfo } from 'node:net';
 import type { InboundPush } from '../contract.js';
 import { formEncode, parseForm } from './form.js';
@@ -260,15 +261,6 @@ export const SIM_LOGISTICS_PROVIDERS: ReadonlySet<string> = new Set([
 ]);
 const SIM_LOGISTICS_STATUSES = new Set(['0', '1', '5', '10', '15', '20', '40', '100']);
 const SYNC_REQUIRED = ['order_id', 'third_carrier_order_id', 'courier_name', 'courier_phone', 'logistics_provider_code', 'logistics_status', 'latitude', 'longitude'];
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 export interface MeituanSimulatorOptions {
   port?: number;

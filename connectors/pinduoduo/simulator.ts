@@ -15,6 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { text as readBody } from 'node:stream/consumers';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { fenToYuanNumber, fenToYuanString, yuanToFen } from './money.js';
@@ -173,12 +174,6 @@ const KNOWN_LOGISTICS = new Set(['44', '115', '85', '120', '121', '1']);
 
 function errorResponse(code: number, msg: string): string {
   return JSON.stringify({ error_response: { error_code: code, error_msg: msg, sub_code: null, sub_msg: '', request_id: randomBytes(8).toString('hex') } });
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function startPddSimulator(opts: PddSimulatorOptions): Promise<PddSimulator> {

@@ -8,6 +8,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { text as readBody } from 'node:stream/consumers';
 import type { AddressInfo } from 'node:net';
 import type { InboundPush } from '../contract.js';
 import { decimalToMinor, minorToDecimal, minorUnitExponent } from './money.js';
@@ -549,10 +550,4 @@ function answerShip(route: ShipRoute, text: string, orders: Map<number, ShopifyO
   }
   const first = targets[0]!;
   return { status: 201, body: { fulfillment: { id: first.id * 10 + 9, order_id: first.id, status: 'success', tracking_number: tracking.number ?? null, tracking_company: tracking.company ?? null } } };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

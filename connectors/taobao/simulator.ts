@@ -14,7 +14,8 @@
  * Payloads carry obviously fake personal data (SIM_PII); tests assert none of it leaks.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { text as readBody } from 'node:stream/consumers';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { fenToYuan, yuanToFen } from './money.js';
@@ -221,12 +222,6 @@ export interface SimShipment {
   tid: string;
   outSid: string;
   companyCode: string;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function startTaobaoSimulator(opts: TaobaoSimulatorOptions): Promise<TaobaoSimulator> {

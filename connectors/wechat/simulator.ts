@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { text as readBody } from 'node:stream/consumers';
 import type { AddressInfo } from 'node:net';
 import type { InboundPush } from '../contract.js';
 import { aesKeyOf, encryptWechat } from './crypto.js';
@@ -236,15 +237,6 @@ export interface WechatSimulator {
   readonly shipments: WechatSimShipment[];
   /** The next `times` delivery/send calls answer with `fault` instead of being processed. */
   failNext(fault: WechatSimFault, times?: number): void;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 export async function startWechatSimulator(options: WechatSimulatorOptions): Promise<WechatSimulator> {
