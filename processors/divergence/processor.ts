@@ -1,7 +1,7 @@
-import { Cron } from 'croner';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { startBatchConsumer } from '../../lib/batch-consumer.js';
+import { startLeasedTick } from '../../lib/leased-tick.js';
 import type { Logger } from '../../lib/logger.js';
 import { publish } from '../../lib/publish.js';
 import { channelCommandTopic } from '../../topics/catalog.js';
@@ -134,13 +134,9 @@ export async function startDivergenceProcessor(deps: DivergenceProcessorDeps): P
   };
 
   const tickSeconds = deps.tickSeconds ?? 1;
-  if (!Number.isInteger(tickSeconds) || tickSeconds < 1 || tickSeconds > 59) throw new Error(`tickSeconds must be a whole number from 1 to 59, not ${tickSeconds}`);
-  const timer = new Cron(`*/${tickSeconds} * * * * *`, { protect: true }, async () => {
-    try {
-      if (caughtUp() && (await store.lease('tick', tickSeconds * 900))) await tick();
-    } catch (err) {
-      deps.log.warn({ err: (err as Error).message }, 'divergence tick failed; retrying next tick');
-    }
+  const timer = startLeasedTick({
+    name: 'tickSeconds', seconds: tickSeconds, when: caughtUp, lease: (ms) => store.lease('tick', ms), run: () => tick(),
+    onError: (err) => deps.log.warn({ err: err.message }, 'divergence tick failed; retrying next tick'),
   });
 
   return {

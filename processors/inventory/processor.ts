@@ -1,9 +1,9 @@
-import { Cron } from 'croner';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { eventIdOf } from '../../connectors/contract.js';
 import { startBatchConsumer, type Decoded } from '../../lib/batch-consumer.js';
 import type { Logger } from '../../lib/logger.js';
+import { startLeasedTick } from '../../lib/leased-tick.js';
 import { publish } from '../../lib/publish.js';
 import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
@@ -100,14 +100,9 @@ export async function startInventoryProcessor(deps: InventoryProcessorDeps): Pro
   };
 
   const intervalSeconds = deps.timerIntervalSeconds ?? 1;
-  if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1 || intervalSeconds > 59) throw new Error(`timerIntervalSeconds must be a whole number from 1 to 59, not ${intervalSeconds}`);
-  const timer = new Cron(`*/${intervalSeconds} * * * * *`, { protect: true }, async () => {
-    try {
-      // Several instances may run: a short lease lets one of them do each tick.
-      if (await store.lease('expiry', intervalSeconds * 900)) await expireDue();
-    } catch (err) {
-      deps.log.warn({ err: (err as Error).message }, 'unpaid-lock expiry failed; retrying next tick');
-    }
+  const timer = startLeasedTick({
+    name: 'timerIntervalSeconds', seconds: intervalSeconds, lease: (ms) => store.lease('expiry', ms), run: () => expireDue(),
+    onError: (err) => deps.log.warn({ err: err.message }, 'unpaid-lock expiry failed; retrying next tick'),
   });
 
   return {

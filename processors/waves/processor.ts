@@ -1,7 +1,7 @@
-import { Cron } from 'croner';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { startBatchConsumer } from '../../lib/batch-consumer.js';
+import { startLeasedTick } from '../../lib/leased-tick.js';
 import type { Logger } from '../../lib/logger.js';
 import { publish } from '../../lib/publish.js';
 import type { Shipment } from '../../topics/schemas/shipment.js';
@@ -93,14 +93,9 @@ export async function startWavePlanner(deps: WavePlannerDeps): Promise<WavePlann
   });
 
   const tickSeconds = deps.tickSeconds ?? 1;
-  if (!Number.isInteger(tickSeconds) || tickSeconds < 1 || tickSeconds > 59) throw new Error(`tickSeconds must be a whole number from 1 to 59, not ${tickSeconds}`);
-  const timer = new Cron(`*/${tickSeconds} * * * * *`, { protect: true }, async () => {
-    try {
-      const unlease = await store.lease('tick', tickSeconds * 900);
-      if (unlease) await releaseDue();
-    } catch (err) {
-      deps.log.warn({ err: (err as Error).message }, 'wave release failed; retrying next tick');
-    }
+  const timer = startLeasedTick({
+    name: 'tickSeconds', seconds: tickSeconds, lease: async (ms) => (await store.lease('tick', ms)) !== null, run: () => releaseDue(),
+    onError: (err) => deps.log.warn({ err: err.message }, 'wave release failed; retrying next tick'),
   });
 
   return {
