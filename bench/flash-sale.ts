@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { Redis } from 'ioredis';
-import kafkajs, { Partitioners } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import { loadConfig } from '../lib/config.js';
 import { createDurableProducer, createKafka } from '../lib/kafka.js';
 import { groupLag } from '../lib/lag.js';
@@ -24,6 +24,7 @@ import { RedisInventoryStore } from '../processors/inventory/store.js';
 import { INVENTORY_GROUP } from '../processors/inventory/topology.js';
 import { ensureTopics } from '../topics/admin.js';
 import { TOPICS, topicName, type TopicId } from '../topics/catalog.js';
+import { useLogAppendTime } from './append-time.js';
 import type { InventoryEvent } from '../topics/schemas/inventory-event.js';
 import { TopicSerde } from '../topics/serde.js';
 import { InventoryAudit, percentile } from '../test/support/inventory-audit.js';
@@ -95,18 +96,7 @@ async function main(o: Options): Promise<number> {
   try {
     say(`namespace ${ns}: creating topics, registering schemas`);
     await ensureTopics(admin, ns);
-    // Broker timestamps on both ends of the latency: the append time, not the producer's clock.
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: (['orderEvents', 'inventoryEvents'] as TopicId[]).map((id) => ({
-        type: kafkajs.ConfigResourceTypes.TOPIC, name: topicName(ns, id),
-        configEntries: [
-          { name: 'cleanup.policy', value: TOPICS[id].cleanupPolicy },
-          { name: 'retention.ms', value: String(TOPICS[id].retentionMs) },
-          { name: 'message.timestamp.type', value: 'LogAppendTime' },
-        ],
-      })),
-    });
+    await useLogAppendTime(admin, ns, ['orderEvents', 'inventoryEvents']);
     const serde = TopicSerde.connect(config.SCHEMA_REGISTRY_URL, ns);
     await serde.registerAll();
     const encode = await orderEncoder(serde, orderEvent(benchOrder(0, o.coldSkus), 0, saleStart));

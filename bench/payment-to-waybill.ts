@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { Redis } from 'ioredis';
-import kafkajs, { Partitioners } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
 import pg from 'pg';
 import { loadConfig } from '../lib/config.js';
 import { createDurableProducer, createKafka } from '../lib/kafka.js';
@@ -29,7 +29,8 @@ import { startCarrierSimulators } from '../sinks/carriers/sim/all.js';
 import { startWaybillService } from '../sinks/waybills/processor.js';
 import { WAYBILL_CONCURRENCY } from '../sinks/waybills/topology.js';
 import { ensureTopics } from '../topics/admin.js';
-import { TOPICS, topicName, type TopicId } from '../topics/catalog.js';
+import { topicName } from '../topics/catalog.js';
+import { useLogAppendTime } from './append-time.js';
 import type { OrderEvent } from '../topics/schemas/order-event.js';
 import type { PrintJob } from '../topics/schemas/print-job.js';
 import { TopicSerde } from '../topics/serde.js';
@@ -89,18 +90,7 @@ async function main(): Promise<number> {
   try {
     say(`namespace ${ns}: creating topics, registering schemas`);
     await ensureTopics(admin, ns);
-    // Broker timestamps at both ends: the append time, not a producer's clock.
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: (['orderEvents', 'printQueue'] as TopicId[]).map((id) => ({
-        type: kafkajs.ConfigResourceTypes.TOPIC, name: topicName(ns, id),
-        configEntries: [
-          { name: 'cleanup.policy', value: TOPICS[id].cleanupPolicy },
-          { name: 'retention.ms', value: String(TOPICS[id].retentionMs) },
-          { name: 'message.timestamp.type', value: 'LogAppendTime' },
-        ],
-      })),
-    });
+    await useLogAppendTime(admin, ns, ['orderEvents', 'printQueue']);
     const serde = TopicSerde.connect(config.SCHEMA_REGISTRY_URL, ns);
     await serde.registerAll();
     const producer = createDurableProducer(kafka);
