@@ -23,7 +23,7 @@ import { availableOf } from '../processors/inventory/decision.js';
 import { RedisInventoryStore } from '../processors/inventory/store.js';
 import { INVENTORY_GROUP } from '../processors/inventory/topology.js';
 import { ensureTopics } from '../topics/admin.js';
-import { TOPICS, topicName, type TopicId } from '../topics/catalog.js';
+import { allTopicNames, topicName } from '../topics/catalog.js';
 import { useLogAppendTime } from './append-time.js';
 import type { InventoryEvent } from '../topics/schemas/inventory-event.js';
 import { TopicSerde } from '../topics/serde.js';
@@ -329,7 +329,8 @@ async function main(o: Options): Promise<number> {
     if (child) await child.kill();
     if (!o.keep) {
       say(`removing namespace ${ns} (topics, group, Redis keys)`);
-      await admin.deleteTopics({ topics: (Object.keys(TOPICS) as TopicId[]).map((id) => topicName(ns, id)) }).catch(() => {});
+      // The topics ensureTopics(admin, ns) created: no per-channel command topics (no channels given).
+      await admin.deleteTopics({ topics: allTopicNames(ns, []).map((t) => t.name) }).catch(() => {});
       await admin.deleteGroups([group]).catch(() => {});
       await deleteKeys(redis, `{${ns}}:*`);
     } else {

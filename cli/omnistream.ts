@@ -8,7 +8,7 @@ import { createLogger } from '../lib/logger.js';
 import { PIPELINE_PARTS, startPipeline, type PipelinePart } from '../lib/pipeline.js';
 import { migrate } from '../sinks/postgres/migrate.js';
 import { ensureTopics } from '../topics/admin.js';
-import { TOPICS, topicName, type TopicId } from '../topics/catalog.js';
+import { TOPICS, allTopicNames } from '../topics/catalog.js';
 import { TopicSerde } from '../topics/serde.js';
 import { runDemo } from './demo.js';
 import { registerAsyncapiCommand } from './asyncapi.js';
@@ -74,10 +74,9 @@ program.command('setup')
     const pool = new pg.Pool({ connectionString: config.DATABASE_URL });
     const applied = await migrate(pool, config.OMNISTREAM_PG_SCHEMA);
     await pool.end();
-    for (const id of Object.keys(TOPICS) as TopicId[]) {
+    for (const { id, name } of allTopicNames(config.OMNISTREAM_NAMESPACE, Object.keys(CONNECTORS))) {
       const t = TOPICS[id];
-      const name = topicName(config.OMNISTREAM_NAMESPACE, id);
-      console.log(`${created.includes(name) ? 'created ' : 'exists  '} ${name.padEnd(28)} key=${t.key}  partitions=${t.partitions}`);
+      console.log(`${created.includes(name) ? 'created ' : 'exists  '} ${name.padEnd(36)} key=${t.key}  partitions=${t.partitions}`);
     }
     console.log(`migrations applied: ${applied.length ? applied.join(', ') : 'none (up to date)'}`);
   });
