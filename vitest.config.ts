@@ -11,13 +11,13 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{connectors,processors,sinks,topics,lib,cli}/**/*.test.ts'],
+          include: ['{app,connectors,processors,sinks,simulators,topics,lib,cli}/**/*.test.ts'],
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['test/**/*.spec.ts'],
+          include: ['test/**/*.spec.ts', 'processors/**/*.spec.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 60_000,

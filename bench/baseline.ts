@@ -43,40 +43,53 @@ export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
   await admin.query(`create table ${s}.stock (sku text primary key, available int not null check (available >= 0))`);
   await admin.query(`create table ${s}.order_outcome (order_key text primary key, status text not null, reason text, hot_qty int not null)`);
   const skus = [HOT_SKU, ...Array.from({ length: o.coldSkus }, (_, j) => coldSku(j))];
-  await admin.query(`insert into ${s}.stock (sku, available) select unnest($1::text[]), unnest($2::int[])`,
-    [skus, skus.map((k) => (k === HOT_SKU ? o.hotStock : o.coldStock))]);
+  await admin.query(`insert into ${s}.stock (sku, available) select unnest($1::text[]), unnest($2::int[])`, [
+    skus,
+    skus.map((k) => (k === HOT_SKU ? o.hotStock : o.coldStock)),
+  ]);
 
-  const clients = await Promise.all(Array.from({ length: o.workers }, async () => {
-    const c = new pg.Client({ connectionString: o.databaseUrl });
-    await c.connect();
-    await c.query(`set synchronous_commit to ${o.synchronousCommit === 'off' ? 'off' : 'on'}`);
-    return c;
-  }));
+  const clients = await Promise.all(
+    Array.from({ length: o.workers }, async () => {
+      const c = new pg.Client({ connectionString: o.databaseUrl });
+      await c.connect();
+      await c.query(`set synchronous_commit to ${o.synchronousCommit === 'off' ? 'off' : 'on'}`);
+      return c;
+    }),
+  );
   const txMs = new Float64Array(o.attempts);
-  let next = 0, accepted = 0, rejected = 0, retries = 0;
+  let next = 0,
+    accepted = 0,
+    rejected = 0,
+    retries = 0;
   const started = performance.now();
-  await Promise.all(clients.map(async (c) => {
-    for (;;) {
-      const i = next++;
-      if (i >= o.attempts) return;
-      const order = benchOrder(i, o.coldSkus);
-      const t0 = performance.now();
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const ok = await reserveOrder(c, s, order.orderKey, order.lines, order.hotQty);
-          if (ok) accepted++; else rejected++;
-          break;
-        } catch (err) {
-          await c.query('rollback').catch(() => {});
-          // 40001/40P01 would be serialization/deadlock; with ordered locks neither should happen.
-          if (attempt < 3 && ['40001', '40P01'].includes((err as { code?: string }).code ?? '')) { retries++; continue; }
-          throw err;
+  await Promise.all(
+    clients.map(async (c) => {
+      for (;;) {
+        const i = next++;
+        if (i >= o.attempts) return;
+        const order = benchOrder(i, o.coldSkus);
+        const t0 = performance.now();
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const ok = await reserveOrder(c, s, order.orderKey, order.lines, order.hotQty);
+            if (ok) accepted++;
+            else rejected++;
+            break;
+          } catch (err) {
+            await c.query('rollback').catch(() => {});
+            // 40001/40P01 would be serialization/deadlock; with ordered locks neither should happen.
+            if (attempt < 3 && ['40001', '40P01'].includes((err as { code?: string }).code ?? '')) {
+              retries++;
+              continue;
+            }
+            throw err;
+          }
         }
+        txMs[i] = performance.now() - t0;
+        if ((i & 1023) === 0) o.onProgress?.(i);
       }
-      txMs[i] = performance.now() - t0;
-      if ((i & 1023) === 0) o.onProgress?.(i);
-    }
-  }));
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   await Promise.all(clients.map((c) => c.end()));
 
@@ -87,9 +100,17 @@ export async function runBaseline(o: BaselineOptions): Promise<BaselineResult> {
   await admin.end();
   txMs.sort();
   return {
-    attempts: o.attempts, seconds, decisionsPerSec: o.attempts / seconds, acceptedOrders: accepted, rejectedOrders: rejected,
-    hotUnitsReserved: Number(held.rows[0]?.n ?? 0), hotAvailableAfter: hot.rows[0]!.available, outcomeRows: Number(rows.rows[0]!.n),
-    retries, txP50Ms: percentile(txMs, 50), txP99Ms: percentile(txMs, 99),
+    attempts: o.attempts,
+    seconds,
+    decisionsPerSec: o.attempts / seconds,
+    acceptedOrders: accepted,
+    rejectedOrders: rejected,
+    hotUnitsReserved: Number(held.rows[0]?.n ?? 0),
+    hotAvailableAfter: hot.rows[0]!.available,
+    outcomeRows: Number(rows.rows[0]!.n),
+    retries,
+    txP50Ms: percentile(txMs, 50),
+    txP99Ms: percentile(txMs, 99),
   };
 }
 
@@ -98,13 +119,17 @@ async function reserveOrder(c: pg.Client, s: string, orderKey: string, lines: [s
   const qtys = lines.map(([, q]) => q);
   await c.query('begin');
   const locked = await c.query<{ sku: string; available: number }>(
-    `select sku, available from ${s}.stock where sku = any($1::text[]) order by sku for update`, [skus]);
+    `select sku, available from ${s}.stock where sku = any($1::text[]) order by sku for update`,
+    [skus],
+  );
   const have = new Map(locked.rows.map((r) => [r.sku, r.available]));
   const short = lines.filter(([sku, q]) => (have.get(sku) ?? 0) < q);
   if (short.length === 0) {
     const upd = await c.query(
       `update ${s}.stock t set available = t.available - v.q from (select unnest($1::text[]) as sku, unnest($2::int[]) as q) v
-       where t.sku = v.sku and t.available >= v.q`, [skus, qtys]);
+       where t.sku = v.sku and t.available >= v.q`,
+      [skus, qtys],
+    );
     if (upd.rowCount === lines.length) {
       await c.query(`insert into ${s}.order_outcome (order_key, status, reason, hot_qty) values ($1, 'RESERVED', null, $2)`, [orderKey, hotQty]);
       await c.query('commit');
@@ -113,7 +138,10 @@ async function reserveOrder(c: pg.Client, s: string, orderKey: string, lines: [s
     await c.query('rollback'); // cannot happen under the row locks; kept so the rule is "whole order or nothing"
     await c.query('begin');
   }
-  const reason = short.length > 0 ? `insufficient stock: ${short.map(([sku, q]) => `${sku} wants ${q}, ${Math.max(0, have.get(sku) ?? 0)} available`).join(', ')}` : 'conditional update lost';
+  const reason =
+    short.length > 0
+      ? `insufficient stock: ${short.map(([sku, q]) => `${sku} wants ${q}, ${Math.max(0, have.get(sku) ?? 0)} available`).join(', ')}`
+      : 'conditional update lost';
   await c.query(`insert into ${s}.order_outcome (order_key, status, reason, hot_qty) values ($1, 'REJECTED', $2, $3)`, [orderKey, reason, hotQty]);
   await c.query('commit');
   return false;

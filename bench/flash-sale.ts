@@ -9,28 +9,27 @@
  * then the result checked from Redis and from every inventory-events record. --baseline runs the
  * same order stream through a SELECT … FOR UPDATE reservation in Postgres for comparison.
  */
+
 import { randomBytes } from 'node:crypto';
-import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
+import { Command, InvalidArgumentError } from 'commander';
 import { Redis } from 'ioredis';
-import { Partitioners } from 'kafkajs';
-import { loadConfig } from '../lib/config.js';
-import { createDurableProducer, createKafka } from '../lib/kafka.js';
+import { loadConfig } from '../app/config.js';
+import { createDurableProducer, createKafka, createLoadProducer } from '../lib/kafka.js';
 import { groupLag } from '../lib/lag.js';
 import { createLogger } from '../lib/logger.js';
 import { publish } from '../lib/publish.js';
+import { ensureTopics, useLogAppendTime } from '../lib/topic-admin.js';
 import { availableOf } from '../processors/inventory/decision.js';
+import { inventoryProcessor } from '../processors/inventory/processor.js';
 import { RedisInventoryStore } from '../processors/inventory/store.js';
-import { INVENTORY_GROUP } from '../processors/inventory/topology.js';
-import { ensureTopics } from '../topics/admin.js';
-import { allTopicNames, topicName } from '../topics/catalog.js';
-import { useLogAppendTime } from './append-time.js';
-import type { InventoryEvent } from '../topics/schemas/inventory-event.js';
-import { TopicSerde } from '../topics/serde.js';
 import { InventoryAudit, percentile } from '../test/support/inventory-audit.js';
 import { childEnv, ProcessorChild, waitForGroupStable } from '../test/support/processor-child.js';
 import { fnv1a, scanTopic, WireDecoder } from '../test/support/topic-scan.js';
-import { runBaseline, type BaselineResult } from './baseline.js';
+import { allTopicNames, topicName } from '../topics/catalog.js';
+import type { InventoryEvent } from '../topics/schemas/inventory-event.js';
+import { TopicSerde } from '../topics/serde.js';
+import { type BaselineResult, runBaseline } from './baseline.js';
 import { auditOrder, benchOrder, coldSku, HOT_SKU, orderEncoder, orderEvent, orderIndexOf } from './orders.js';
 
 const int = (min: number) => (v: string) => {
@@ -60,14 +59,23 @@ const program = new Command('flash-sale')
   .option('--attempts <n>', 'purchase orders to write', int(1), 1_000_000)
   .option('--hot-stock <n>', 'units of the hot SKU on sale', int(1), 10_000)
   .option('--kill <n>', 'SIGKILL the processor this many times mid-run (restarting it each time)', int(0), 0)
-  .option('--rate <n>', 'paced mode: produce N orders/s while the processor runs (latency without backlog); default: write all, then process the backlog', int(1))
+  .option(
+    '--rate <n>',
+    'paced mode: produce N orders/s while the processor runs (latency without backlog); default: write all, then process the backlog',
+    int(1),
+  )
   .option('--baseline', 'also run the same stream through Postgres SELECT … FOR UPDATE reservations and compare')
   .option('--baseline-attempts <n>', 'orders for the baseline (the first N of the same stream; default: --attempts)', int(1))
   .option('--baseline-workers <n>', 'concurrent Postgres connections in the baseline', int(1), 16)
-  .option('--baseline-sync-commit <on|off>', 'Postgres synchronous_commit in the baseline (off: no fsync wait per order, closer to Redis without AOF)', (v: string) => {
-    if (v !== 'on' && v !== 'off') throw new InvalidArgumentError('expected on or off');
-    return v;
-  }, 'on')
+  .option(
+    '--baseline-sync-commit <on|off>',
+    'Postgres synchronous_commit in the baseline (off: no fsync wait per order, closer to Redis without AOF)',
+    (v: string) => {
+      if (v !== 'on' && v !== 'off') throw new InvalidArgumentError('expected on or off');
+      return v;
+    },
+    'on',
+  )
   .option('--cold-skus <n>', 'cold SKUs with ample stock (~20% of orders add one)', int(0), 50)
   .option('--batch <n>', 'orders per producer send', int(1), 5000)
   .option('--concurrency <n>', 'producer sends in flight (backlog mode)', int(1), 4)
@@ -83,7 +91,7 @@ async function main(o: Options): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   const redis = new Redis(config.REDIS_URL);
-  const group = `${ns}.${INVENTORY_GROUP}`;
+  const group = `${ns}.${inventoryProcessor.name}`;
   const ordersTopic = topicName(ns, 'orderEvents');
   const movesTopic = topicName(ns, 'stockMovements');
   const outTopic = topicName(ns, 'inventoryEvents');
@@ -104,12 +112,26 @@ async function main(o: Options): Promise<number> {
     say(`stock: ${HOT_SKU} × ${o.hotStock}, ${o.coldSkus} cold SKUs × ${coldStock} at ${warehouse}`);
     const durable = createDurableProducer(kafka);
     await durable.connect();
-    await publish(durable, serde, ns, 'stockMovements', [HOT_SKU, ...Array.from({ length: o.coldSkus }, (_, j) => coldSku(j))].map((sku) => ({
-      key: sku, value: { movementId: `bench-count-${sku}@${warehouse}`, kind: 'COUNT' as const, sku, warehouse, quantity: sku === HOT_SKU ? o.hotStock : coldStock, occurredAt: saleStart - 60_000 },
-    })));
+    await publish(
+      durable,
+      serde,
+      ns,
+      'stockMovements',
+      [HOT_SKU, ...Array.from({ length: o.coldSkus }, (_, j) => coldSku(j))].map((sku) => ({
+        key: sku,
+        value: {
+          movementId: `bench-count-${sku}@${warehouse}`,
+          kind: 'COUNT' as const,
+          sku,
+          warehouse,
+          quantity: sku === HOT_SKU ? o.hotStock : coldStock,
+          occurredAt: saleStart - 60_000,
+        },
+      })),
+    );
     await durable.disconnect();
 
-    const producer = kafka.producer({ idempotent: false, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = createLoadProducer(kafka);
     await producer.connect();
     const send = async (from: number, to: number) => {
       const messages = new Array<{ key: string; value: Buffer }>(to - from);
@@ -127,14 +149,16 @@ async function main(o: Options): Promise<number> {
     const production = async () => {
       const t0 = performance.now();
       if (o.rate === undefined) {
-        await Promise.all(Array.from({ length: o.concurrency }, async () => {
-          while (produced < o.attempts) {
-            const from = produced;
-            const to = Math.min(o.attempts, from + o.batch);
-            produced = to;
-            await send(from, to);
-          }
-        }));
+        await Promise.all(
+          Array.from({ length: o.concurrency }, async () => {
+            while (produced < o.attempts) {
+              const from = produced;
+              const to = Math.min(o.attempts, from + o.batch);
+              produced = to;
+              await send(from, to);
+            }
+          }),
+        );
       } else {
         while (produced < o.attempts) {
           const due = Math.min(o.attempts, Math.floor((o.rate * (performance.now() - t0)) / 1000));
@@ -192,7 +216,9 @@ async function main(o: Options): Promise<number> {
         const applied = await countKeys(redis, `{${ns}}:inv:h:*`);
         kills.push({ at: Date.now(), processed: committed, applied });
         bar.stop();
-        say(`kill ${kills.length}/${o.kill}: SIGKILL pid ${child.pid} (${exit.signal}) with ${committed} orders committed, ${applied} applied in Redis (${applied - committed} to replay); restarting`);
+        say(
+          `kill ${kills.length}/${o.kill}: SIGKILL pid ${child.pid} (${exit.signal}) with ${committed} orders committed, ${applied} applied in Redis (${applied - committed} to replay); restarting`,
+        );
         child = new ProcessorChild(env);
         bar.start(o.attempts, processed);
       }
@@ -244,14 +270,20 @@ async function main(o: Options): Promise<number> {
     const hotAvailable = availableOf(hot);
     // More held than physical − safety − presale quota allows.
     const oversold = Math.max(0, -hotAvailable);
-    const negativesRedis = [hot, ...colds].filter((s) => s.physical < 0 || s.locked < 0 || s.reserved < 0 || s.safety < 0 || s.presaleQuota < 0 || availableOf(s) < 0).length;
+    const negativesRedis = [hot, ...colds].filter(
+      (s) => s.physical < 0 || s.locked < 0 || s.reserved < 0 || s.safety < 0 || s.presaleQuota < 0 || availableOf(s) < 0,
+    ).length;
     const coldMismatch = colds.filter((s, j) => s.locked + s.reserved !== (rep.heldBySku.get(coldSku(j)) ?? 0)).length;
     const decided = rep.accepted + rep.rejected + rep.conflicting;
     const checks: [string, boolean, string][] = [
       [`hot units held in Redis = hot stock (${o.hotStock})`, hotHeld === o.hotStock, String(hotHeld)],
       ['hot available in Redis = 0', hotAvailable === 0, String(hotAvailable)],
       ['oversold units = 0', oversold === 0, String(oversold)],
-      ['negative counts (Redis SKUs, output records) = 0', negativesRedis === 0 && rep.negativeLevels === 0, `${negativesRedis} SKUs, ${rep.negativeLevels} records`],
+      [
+        'negative counts (Redis SKUs, output records) = 0',
+        negativesRedis === 0 && rep.negativeLevels === 0,
+        `${negativesRedis} SKUs, ${rep.negativeLevels} records`,
+      ],
       ['hot units held per inventory-events = Redis', (rep.heldBySku.get(HOT_SKU) ?? 0) === hotHeld, String(rep.heldBySku.get(HOT_SKU) ?? 0)],
       ['cold SKUs whose Redis holds ≠ inventory-events', coldMismatch === 0, String(coldMismatch)],
       ['orders without outcome = 0', rep.noOutcome === 0, String(rep.noOutcome)],
@@ -270,10 +302,16 @@ async function main(o: Options): Promise<number> {
     const rate = decided / wallSec;
     const out: string[] = [];
     const row = (k: string, v: string | number) => out.push(`  ${k.padEnd(44)} ${v}`);
-    out.push('', `flash sale — namespace ${ns}, ${o.rate ? `paced at ${o.rate} orders/s` : 'backlog (all orders written before the processor starts)'}, ${o.kill} kill(s) requested`);
+    out.push(
+      '',
+      `flash sale — namespace ${ns}, ${o.rate ? `paced at ${o.rate} orders/s` : 'backlog (all orders written before the processor starts)'}, ${o.kill} kill(s) requested`,
+    );
     row('attempts (orders written)', o.attempts);
     row('hot stock', o.hotStock);
-    row('hot units reserved (Redis locked+reserved)', `${hotHeld} (locked ${hot.locked}, reserved ${hot.reserved}, physical ${hot.physical}, available ${hotAvailable})`);
+    row(
+      'hot units reserved (Redis locked+reserved)',
+      `${hotHeld} (locked ${hot.locked}, reserved ${hot.reserved}, physical ${hot.physical}, available ${hotAvailable})`,
+    );
     row('accepted orders', rep.accepted);
     row('rejected orders', rep.rejected);
     row('oversold units', oversold);
@@ -287,13 +325,18 @@ async function main(o: Options): Promise<number> {
     row('decisions/s, output span only', `${Math.round(decided / spanSec)}  [÷ (last − first decision appended) = ${spanSec.toFixed(2)} s]`);
     row('processor spawn → first decision', `${((rep.firstDecisionTs - spawnedAt) / 1000).toFixed(2)} s (startup + group join, not in the rate)`);
     row('produce', `${o.attempts} in ${produceSeconds.toFixed(2)} s (${Math.round(o.attempts / produceSeconds)}/s)`);
-    row('decision latency p50 / p99 / max', `${percentile(latency, 50)} / ${percentile(latency, 99)} / ${latency[latency.length - 1]} ms  (n=${latency.length})`);
+    row(
+      'decision latency p50 / p99 / max',
+      `${percentile(latency, 50)} / ${percentile(latency, 99)} / ${latency[latency.length - 1]} ms  (n=${latency.length})`,
+    );
     out.push('  latency = broker LogAppendTime of the order on order-events → broker LogAppendTime of its first');
     out.push('            record on inventory-events (both topics set to LogAppendTime in this namespace); exact');
     out.push('            percentiles over every order (sorted, nearest rank).');
-    out.push(o.rate
-      ? `            paced mode: orders arrive at ${o.rate}/s, so latency is processing + batching, not backlog.`
-      : '            backlog mode: orders wait on the topic until the processor reaches them, so this is mostly queueing; use --rate N for processing latency.');
+    out.push(
+      o.rate
+        ? `            paced mode: orders arrive at ${o.rate}/s, so latency is processing + batching, not backlog.`
+        : '            backlog mode: orders wait on the topic until the processor reaches them, so this is mostly queueing; use --rate N for processing latency.',
+    );
     out.push('', '  checks:');
     for (const [name, ok, value] of checks) out.push(`    ${ok ? 'ok  ' : 'FAIL'} ${name}: ${value}`);
 
@@ -302,7 +345,17 @@ async function main(o: Options): Promise<number> {
       const n = Math.min(o.baselineAttempts ?? o.attempts, o.attempts);
       say(`baseline: ${n} orders through Postgres (${o.baselineWorkers} connections, SELECT … FOR UPDATE + conditional UPDATE per order)`);
       const bbar = progress('pg     ', n);
-      base = await runBaseline({ databaseUrl: config.DATABASE_URL, schema: `${ns}_pg`, attempts: n, hotStock: o.hotStock, coldSkus: o.coldSkus, coldStock, workers: o.baselineWorkers, synchronousCommit: o.baselineSyncCommit, onProgress: (d) => bbar.update(d) });
+      base = await runBaseline({
+        databaseUrl: config.DATABASE_URL,
+        schema: `${ns}_pg`,
+        attempts: n,
+        hotStock: o.hotStock,
+        coldSkus: o.coldSkus,
+        coldStock,
+        workers: o.baselineWorkers,
+        synchronousCommit: o.baselineSyncCommit,
+        onProgress: (d) => bbar.update(d),
+      });
       bbar.update(n);
       bbar.stop();
       const bchecks: [string, boolean, string][] = [
@@ -311,16 +364,24 @@ async function main(o: Options): Promise<number> {
         ['baseline one outcome row per order', base.outcomeRows === n, String(base.outcomeRows)],
       ];
       if (bchecks.some(([, ok]) => !ok)) failed = true;
-      out.push('', `baseline — Postgres, one transaction per order: SELECT … FOR UPDATE (SKU order), conditional UPDATE, outcome row; ${o.baselineWorkers} connections, synchronous_commit=${o.baselineSyncCommit}`);
+      out.push(
+        '',
+        `baseline — Postgres, one transaction per order: SELECT … FOR UPDATE (SKU order), conditional UPDATE, outcome row; ${o.baselineWorkers} connections, synchronous_commit=${o.baselineSyncCommit}`,
+      );
       row('orders (first N of the same stream)', `${base.attempts}${base.attempts < o.attempts ? ' (subset: measured, nothing extrapolated)' : ''}`);
       row('accepted / rejected', `${base.acceptedOrders} / ${base.rejectedOrders}`);
       row('decisions/s', `${Math.round(base.decisionsPerSec)}  [${base.attempts} ÷ ${base.seconds.toFixed(2)} s wall]`);
       row('transaction time p50 / p99', `${base.txP50Ms.toFixed(2)} / ${base.txP99Ms.toFixed(2)} ms`);
       row('deadlock/serialization retries', base.retries);
       for (const [name, ok, value] of bchecks) out.push(`    ${ok ? 'ok  ' : 'FAIL'} ${name}: ${value}`);
-      out.push('', `  ratio omnistream / baseline decisions/s: ${(rate / base.decisionsPerSec).toFixed(2)}×  (${Math.round(rate)} vs ${Math.round(base.decisionsPerSec)})`);
+      out.push(
+        '',
+        `  ratio omnistream / baseline decisions/s: ${(rate / base.decisionsPerSec).toFixed(2)}×  (${Math.round(rate)} vs ${Math.round(base.decisionsPerSec)})`,
+      );
       const persistence = await redisPersistence(redis);
-      out.push(`  durability differs: Redis here runs ${persistence}; the baseline's commits ${o.baselineSyncCommit === 'on' ? 'wait for the WAL fsync (synchronous_commit=on)' : 'do not wait for fsync (synchronous_commit=off)'}.`);
+      out.push(
+        `  durability differs: Redis here runs ${persistence}; the baseline's commits ${o.baselineSyncCommit === 'on' ? 'wait for the WAL fsync (synchronous_commit=on)' : 'do not wait for fsync (synchronous_commit=off)'}.`,
+      );
     }
     out.push('', failed ? 'RESULT: FAIL (see checks)' : 'RESULT: ok — every check passed', '');
     console.log(out.join('\n'));
@@ -341,7 +402,6 @@ async function main(o: Options): Promise<number> {
   }
 }
 
-
 async function redisPersistence(redis: Redis): Promise<string> {
   try {
     const [, aof] = (await redis.config('GET', 'appendonly')) as string[];
@@ -354,7 +414,8 @@ async function redisPersistence(redis: Redis): Promise<string> {
 }
 
 async function countKeys(redis: Redis, pattern: string): Promise<number> {
-  let cursor = '0', n = 0;
+  let cursor = '0',
+    n = 0;
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 10_000);
     cursor = next;
@@ -373,9 +434,16 @@ async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
 }
 
 function progress(label: string, total: number): cliProgress.SingleBar {
-  const bar = new cliProgress.SingleBar({
-    format: `${label} [{bar}] {percentage}% {value}/{total} {eta_formatted}`, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 5000, hideCursor: false,
-  }, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label} [{bar}] {percentage}% {value}/{total} {eta_formatted}`,
+      stream: process.stderr,
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
+      hideCursor: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   bar.start(total, 0);
   return bar;
 }

@@ -1,7 +1,7 @@
+import type { AuditOrder } from '../test/support/inventory-audit.js';
+import { schemaIdOf } from '../test/support/topic-scan.js';
 import type { OrderEvent, OrderLine } from '../topics/schemas/order-event.js';
 import type { TopicSerde } from '../topics/serde.js';
-import { schemaIdOf } from '../test/support/topic-scan.js';
-import type { AuditOrder } from '../test/support/inventory-audit.js';
 
 /** The flash-sale order stream: a pure function of the order index, so it can be regenerated anywhere. */
 export const CHANNELS = ['taobao', 'jd', 'pinduoduo', 'douyin', 'kuaishou', 'shopify'] as const;
@@ -42,7 +42,7 @@ export function benchOrder(i: number, coldSkus: number): BenchOrder {
 
 /** The order index back from its key (`…:FS<i>`); undefined for keys that are not ours. */
 export function orderIndexOf(orderKey: string): number | undefined {
-  const at = orderKey.lastIndexOf(':' + PREFIX);
+  const at = orderKey.lastIndexOf(`:${PREFIX}`);
   if (at < 0) return undefined;
   const n = Number(orderKey.slice(at + 1 + PREFIX.length));
   return Number.isInteger(n) ? n : undefined;
@@ -65,11 +65,22 @@ export function orderEvent(o: BenchOrder, i: number, saleStart: number): OrderEv
   const at = saleStart + Math.floor(i / 100);
   return {
     eventId: `fs:${o.orderKey}:${o.status}`,
-    orderKey: o.orderKey, channel: o.channel, shopId: o.shopId, brand: 'Flash Brand', channelOrderId: o.channelOrderId,
-    status: o.status, channelStatus: o.status === 'PAID' ? 'WAIT_SELLER_SEND_GOODS' : 'WAIT_BUYER_PAY',
-    occurredAt: at, receivedAt: at + 150, currency: 'CNY',
-    totalMinor: lines.reduce((s, l) => s + l.quantity * l.unitPriceMinor, 0), lines,
-    buyerCountry: 'CN', buyerProvince: 'ZJ', buyerCity: 'Hangzhou', presale: false,
+    orderKey: o.orderKey,
+    channel: o.channel,
+    shopId: o.shopId,
+    brand: 'Flash Brand',
+    channelOrderId: o.channelOrderId,
+    status: o.status,
+    channelStatus: o.status === 'PAID' ? 'WAIT_SELLER_SEND_GOODS' : 'WAIT_BUYER_PAY',
+    occurredAt: at,
+    receivedAt: at + 150,
+    currency: 'CNY',
+    totalMinor: lines.reduce((s, l) => s + l.quantity * l.unitPriceMinor, 0),
+    lines,
+    buyerCountry: 'CN',
+    buyerProvince: 'ZJ',
+    buyerCity: 'Hangzhou',
+    presale: false,
   };
 }
 

@@ -15,22 +15,23 @@
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { Redis } from 'ioredis';
-import { Partitioners } from 'kafkajs';
 import pg from 'pg';
-import { loadConfig } from '../lib/config.js';
-import { createDurableProducer, createKafka } from '../lib/kafka.js';
+import { Registry } from 'prom-client';
+import { loadConfig } from '../app/config.js';
+import { CONNECTORS } from '../connectors/registry.js';
+import { createDurableProducer, createKafka, createLoadProducer } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
+import { runProcessor } from '../lib/processor/run.js';
+import type { Runtime } from '../lib/processor/runtime.js';
 import { publish } from '../lib/publish.js';
 import { resetNamespace } from '../lib/reset.js';
-import { startInventoryProcessor } from '../processors/inventory/processor.js';
-import { startRoutingProcessor } from '../processors/routing/processor.js';
+import { ensureTopics, useLogAppendTime } from '../lib/topic-admin.js';
+import { inventoryProcessor } from '../processors/inventory/processor.js';
+import { routingProcessor } from '../processors/routing/processor.js';
 import { loadRoutingRules } from '../processors/routing/rules.js';
-import { startCarrierSimulators } from '../sinks/carriers/sim/all.js';
-import { startWaybillService } from '../sinks/waybills/processor.js';
-import { WAYBILL_CONCURRENCY } from '../sinks/waybills/topology.js';
-import { ensureTopics } from '../topics/admin.js';
+import { startCarrierSimulators } from '../simulators/carriers/index.js';
+import { WAYBILL_CONCURRENCY, waybillService } from '../sinks/waybills/processor.js';
 import { topicName } from '../topics/catalog.js';
-import { useLogAppendTime } from './append-time.js';
 import type { OrderEvent } from '../topics/schemas/order-event.js';
 import type { PrintJob } from '../topics/schemas/print-job.js';
 import { TopicSerde } from '../topics/serde.js';
@@ -65,10 +66,23 @@ function paidOrder(i: number, at: number): OrderEvent {
   if (i % 7 === 0) lines.push({ sku: SKUS[(i + 2) % SKUS.length]!, quantity: 1, unitPriceMinor: 4_900 });
   const orderKey = `taobao:bench-shop:WB${i}`;
   return {
-    eventId: `wb:${orderKey}:PAID`, orderKey, channel: 'taobao', shopId: 'bench-shop', brand: 'Bench Brand', channelOrderId: `WB${i}`,
-    status: 'PAID', channelStatus: 'WAIT_SELLER_SEND_GOODS', occurredAt: at, receivedAt: at, currency: 'CNY',
-    totalMinor: lines.reduce((s, l) => s + l.quantity * l.unitPriceMinor, 0), lines,
-    buyerCountry: 'CN', buyerProvince: PROVINCES[i % PROVINCES.length]!, buyerCity: null, presale: false,
+    eventId: `wb:${orderKey}:PAID`,
+    orderKey,
+    channel: 'taobao',
+    shopId: 'bench-shop',
+    brand: 'Bench Brand',
+    channelOrderId: `WB${i}`,
+    status: 'PAID',
+    channelStatus: 'WAIT_SELLER_SEND_GOODS',
+    occurredAt: at,
+    receivedAt: at,
+    currency: 'CNY',
+    totalMinor: lines.reduce((s, l) => s + l.quantity * l.unitPriceMinor, 0),
+    lines,
+    buyerCountry: 'CN',
+    buyerProvince: PROVINCES[i % PROVINCES.length]!,
+    buyerCity: null,
+    presale: false,
   };
 }
 
@@ -99,22 +113,33 @@ async function main(): Promise<number> {
 
     const stock = opts.orders * 3;
     say(`stock: ${SKUS.length} SKUs × ${stock} at ${WAREHOUSES.map((w) => w.split(':')[0]).join(', ')}`);
-    await publish(producer, serde, ns, 'stockMovements', WAREHOUSES.flatMap((w) => SKUS.map((sku) => {
-      const warehouse = w.split(':')[0]!;
-      return { key: sku, value: { movementId: `wb-count-${sku}@${warehouse}`, kind: 'COUNT' as const, sku, warehouse, quantity: stock, occurredAt: Date.now() - 60_000 } };
-    })));
+    await publish(
+      producer,
+      serde,
+      ns,
+      'stockMovements',
+      WAREHOUSES.flatMap((w) =>
+        SKUS.map((sku) => {
+          const warehouse = w.split(':')[0]!;
+          return {
+            key: sku,
+            value: { movementId: `wb-count-${sku}@${warehouse}`, kind: 'COUNT' as const, sku, warehouse, quantity: stock, occurredAt: Date.now() - 60_000 },
+          };
+        }),
+      ),
+    );
 
     const sims = await startCarrierSimulators(3000);
     stops.push(() => sims.stop());
     for (const sim of Object.values(sims.byCarrier)) sim.faults.latencyMs = opts.carrierLatency;
-    const deps = { kafka, serde, redis, producer, namespace: ns, log };
+    const runtime = (): Runtime => ({ kafka, serde, redis, producer, namespace: ns, log, metrics: new Registry(), channels: Object.keys(CONNECTORS) });
     say('starting inventory, routing and waybill service');
-    const inventory = await startInventoryProcessor({ ...deps, warehouses: WAREHOUSES });
-    stops.push(() => inventory.disconnect());
-    const routing = await startRoutingProcessor({ ...deps, rules: loadRoutingRules(), warehouses: WAREHOUSES });
-    stops.push(() => routing.disconnect());
-    const waybills = await startWaybillService({ ...deps, carriers: sims.directory, concurrency: opts.waybillConcurrency });
-    stops.push(() => waybills.disconnect());
+    const inventory = await runProcessor(inventoryProcessor, runtime(), { warehouses: WAREHOUSES });
+    stops.push(() => inventory.stop());
+    const routing = await runProcessor(routingProcessor, runtime(), { rules: loadRoutingRules(), warehouses: WAREHOUSES });
+    stops.push(() => routing.stop());
+    const waybills = await runProcessor(waybillService, runtime(), { carriers: sims.directory, concurrency: opts.waybillConcurrency });
+    stops.push(() => waybills.stop());
 
     // The reader: PAID append times and print-job append times per order.
     const paidAt = new Map<string, number>();
@@ -127,7 +152,10 @@ async function main(): Promise<number> {
     const reader = kafka.consumer({ groupId: `${ns}.bench-reader`, maxWaitTimeInMs: 50 });
     await reader.connect();
     stops.push(() => reader.disconnect());
-    await reader.subscribe({ topics: [topicName(ns, 'orderEvents'), topicName(ns, 'inventoryEvents'), topicName(ns, 'warehouseOrders'), topicName(ns, 'printQueue')], fromBeginning: true });
+    await reader.subscribe({
+      topics: [topicName(ns, 'orderEvents'), topicName(ns, 'inventoryEvents'), topicName(ns, 'warehouseOrders'), topicName(ns, 'printQueue')],
+      fromBeginning: true,
+    });
     await reader.run({
       eachMessage: async ({ topic, message }) => {
         const at = Number(message.timestamp);
@@ -153,17 +181,21 @@ async function main(): Promise<number> {
       },
     });
 
-    const sender = kafka.producer({ idempotent: false, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const sender = createLoadProducer(kafka);
     await sender.connect();
     stops.push(() => sender.disconnect());
     say(`publishing ${opts.orders} PAID orders at ${opts.rate}/s`);
     const started = Date.now();
     const ordersTopic = topicName(ns, 'orderEvents');
-    for (let sent = 0; sent < opts.orders;) {
+    for (let sent = 0; sent < opts.orders; ) {
       const due = Math.min(opts.orders, Math.floor(((Date.now() - started) / 1000) * opts.rate) + 1);
       if (due > sent) {
         const events = Array.from({ length: due - sent }, (_, j) => paidOrder(sent + j, Date.now()));
-        await sender.send({ topic: ordersTopic, acks: -1, messages: await Promise.all(events.map(async (e) => ({ key: e.orderKey, value: await serde.encode('orderEvents', e) }))) });
+        await sender.send({
+          topic: ordersTopic,
+          acks: -1,
+          messages: await Promise.all(events.map(async (e) => ({ key: e.orderKey, value: await serde.encode('orderEvents', e) }))),
+        });
         sent = due;
       } else {
         await new Promise((r) => setTimeout(r, 5));
@@ -174,7 +206,10 @@ async function main(): Promise<number> {
     const deadline = Date.now() + opts.timeout * 1000;
     let lastReport = 0;
     while (printedAt.size < opts.orders && Date.now() < deadline) {
-      if (Date.now() - lastReport > 5000) { say(`${printedAt.size}/${opts.orders} orders printed`); lastReport = Date.now(); }
+      if (Date.now() - lastReport > 5000) {
+        say(`${printedAt.size}/${opts.orders} orders printed`);
+        lastReport = Date.now();
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
     const finished = Date.now();
@@ -211,7 +246,8 @@ async function main(): Promise<number> {
     out(`stage_reserved_to_routed_ms ${stage(reservedAt, routedAt)}`);
     out(`stage_routed_to_printed_ms ${stage(routedAt, printedAt)}`);
     out(`carriers ${[...carriers].map(([c, n]) => `${c}=${n}`).join(' ')}`);
-    if (missing.length > 0) say(`no print job for ${missing.length} orders after ${Math.round((finished - started) / 1000)} s, e.g. ${missing.slice(0, 3).join(', ')}`);
+    if (missing.length > 0)
+      say(`no print job for ${missing.length} orders after ${Math.round((finished - started) / 1000)} s, e.g. ${missing.slice(0, 3).join(', ')}`);
     return missing.length > 0 ? 1 : 0;
   } finally {
     for (const stop of stops.reverse()) await stop().catch((err: Error) => say(`stop: ${err.message}`));
@@ -222,7 +258,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (err: Error) => {
-  say(`failed: ${err.stack ?? err.message}`);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    say(`failed: ${err.stack ?? err.message}`);
+    process.exit(2);
+  },
+);

@@ -9,14 +9,13 @@ import { randomBytes } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { Redis } from 'ioredis';
-import { Partitioners } from 'kafkajs';
 import pg from 'pg';
-import { loadConfig } from '../lib/config.js';
-import { createKafka } from '../lib/kafka.js';
+import { loadConfig } from '../app/config.js';
+import { createKafka, createLoadProducer } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
 import { resetNamespace } from '../lib/reset.js';
+import { ensureTopics } from '../lib/topic-admin.js';
 import { replayProjections } from '../sinks/postgres/replay.js';
-import { ensureTopics } from '../topics/admin.js';
 import { topicName } from '../topics/catalog.js';
 import type { InventoryEvent, InventoryEventKind } from '../topics/schemas/inventory-event.js';
 import type { OrderEvent, OrderStatus } from '../topics/schemas/order-event.js';
@@ -48,7 +47,12 @@ const CHANNELS = ['taobao', 'jd', 'pinduoduo', 'douyin', 'kuaishou', 'shopify'];
 const WAREHOUSES = ['WH-EAST', 'WH-SOUTH', 'WH-NORTH'];
 const T0 = Date.UTC(2026, 10, 11, 0, 0, 0);
 
-interface Level { physical: number; locked: number; reserved: number; version: number }
+interface Level {
+  physical: number;
+  locked: number;
+  reserved: number;
+  version: number;
+}
 
 /**
  * The history of order i, as the hub would have written it: channel facts on order-events, and
@@ -67,52 +71,105 @@ class History {
     const shopId = `${channel}-shop-${rnd(i, 2) % 8}`;
     const orderKey = `${channel}:${shopId}:R${i}`;
     const warehouse = WAREHOUSES[rnd(i, 3) % WAREHOUSES.length]!;
-    const lines = Array.from({ length: 1 + (rnd(i, 4) % 3) }, (_, j) => ({ sku: `SKU-${String(rnd(i, 10 + j) % opts.skus).padStart(5, '0')}`, quantity: 1 + (rnd(i, 20 + j) % 3), unitPriceMinor: 990 + (rnd(i, 30 + j) % 20_000) }));
+    const lines = Array.from({ length: 1 + (rnd(i, 4) % 3) }, (_, j) => ({
+      sku: `SKU-${String(rnd(i, 10 + j) % opts.skus).padStart(5, '0')}`,
+      quantity: 1 + (rnd(i, 20 + j) % 3),
+      unitPriceMinor: 990 + (rnd(i, 30 + j) % 20_000),
+    }));
     const merged = [...new Map(lines.map((l) => [l.sku, l])).values()];
     const t = T0 + i * 7;
     const base = {
-      orderKey, channel, shopId, brand: `Brand ${rnd(i, 5) % 5}`, channelOrderId: `R${i}`, currency: 'CNY',
-      totalMinor: merged.reduce((s, l) => s + l.quantity * l.unitPriceMinor, 0), lines: merged,
-      buyerCountry: 'CN', buyerProvince: ['ZJ', 'GD', 'BJ', 'SH'][rnd(i, 6) % 4]!, buyerCity: null, presale: false,
+      orderKey,
+      channel,
+      shopId,
+      brand: `Brand ${rnd(i, 5) % 5}`,
+      channelOrderId: `R${i}`,
+      currency: 'CNY',
+      totalMinor: merged.reduce((s, l) => s + l.quantity * l.unitPriceMinor, 0),
+      lines: merged,
+      buyerCountry: 'CN',
+      buyerProvince: ['ZJ', 'GD', 'BJ', 'SH'][rnd(i, 6) % 4]!,
+      buyerCity: null,
+      presale: false,
     };
     const order = (status: OrderStatus, at: number, detail: 'FULL' | 'STATUS_ONLY'): { topic: 'orderEvents'; key: string; value: OrderEvent } => {
       this.orderEvents++;
       return {
-        topic: 'orderEvents', key: orderKey,
-        value: detail === 'FULL'
-          ? { ...base, eventId: `${orderKey}:${status}`, status, channelStatus: `c-${status}`, occurredAt: at, receivedAt: at + 40, detail }
-          : { ...base, eventId: `${orderKey}:${status}`, status, channelStatus: `c-${status}`, occurredAt: at, receivedAt: at + 40, detail, totalMinor: 0, lines: [], buyerProvince: null, buyerCountry: null },
+        topic: 'orderEvents',
+        key: orderKey,
+        value:
+          detail === 'FULL'
+            ? { ...base, eventId: `${orderKey}:${status}`, status, channelStatus: `c-${status}`, occurredAt: at, receivedAt: at + 40, detail }
+            : {
+                ...base,
+                eventId: `${orderKey}:${status}`,
+                status,
+                channelStatus: `c-${status}`,
+                occurredAt: at,
+                receivedAt: at + 40,
+                detail,
+                totalMinor: 0,
+                lines: [],
+                buyerProvince: null,
+                buyerCountry: null,
+              },
       };
     };
-    const decisions = (kind: InventoryEventKind, at: number, change: (l: Level, q: number) => void) => merged.map((l) => {
-      const key = `${l.sku}@${warehouse}`;
-      let lv = this.levels.get(key);
-      if (!lv) this.levels.set(key, (lv = { physical: 1_000_000_000, locked: 0, reserved: 0, version: 0 }));
-      change(lv, l.quantity);
-      lv.version++;
-      this.inventoryEvents++;
-      this.timelineInventory++;
-      const value: InventoryEvent = {
-        eventId: `${orderKey}:${kind}:${l.sku}`, kind, orderKey, sku: l.sku, warehouse, quantity: l.quantity, reason: null,
-        physical: lv.physical, locked: lv.locked, reserved: lv.reserved, safety: 0, presaleQuota: 0,
-        available: lv.physical - lv.locked - lv.reserved, version: lv.version, occurredAt: at + 5,
-      };
-      return { topic: 'inventoryEvents' as const, key, value };
-    });
+    const decisions = (kind: InventoryEventKind, at: number, change: (l: Level, q: number) => void) =>
+      merged.map((l) => {
+        const key = `${l.sku}@${warehouse}`;
+        let lv = this.levels.get(key);
+        if (!lv) {
+          lv = { physical: 1_000_000_000, locked: 0, reserved: 0, version: 0 };
+          this.levels.set(key, lv);
+        }
+        change(lv, l.quantity);
+        lv.version++;
+        this.inventoryEvents++;
+        this.timelineInventory++;
+        const value: InventoryEvent = {
+          eventId: `${orderKey}:${kind}:${l.sku}`,
+          kind,
+          orderKey,
+          sku: l.sku,
+          warehouse,
+          quantity: l.quantity,
+          reason: null,
+          physical: lv.physical,
+          locked: lv.locked,
+          reserved: lv.reserved,
+          safety: 0,
+          presaleQuota: 0,
+          available: lv.physical - lv.locked - lv.reserved,
+          version: lv.version,
+          occurredAt: at + 5,
+        };
+        return { topic: 'inventoryEvents' as const, key, value };
+      });
     yield order('CREATED', t, 'FULL');
-    yield* decisions('LOCKED', t, (lv, q) => { lv.locked += q; });
+    yield* decisions('LOCKED', t, (lv, q) => {
+      lv.locked += q;
+    });
     const r = rnd(i, 7) % 100;
     if (r < 12) {
       yield order('CANCELLED', t + 60_000, 'STATUS_ONLY');
-      yield* decisions('RELEASED', t + 60_000, (lv, q) => { lv.locked -= q; });
+      yield* decisions('RELEASED', t + 60_000, (lv, q) => {
+        lv.locked -= q;
+      });
       return;
     }
     if (r < 30) return; // still unpaid
     yield order('PAID', t + 30_000, 'FULL');
-    yield* decisions('RESERVED', t + 30_000, (lv, q) => { lv.locked -= q; lv.reserved += q; });
+    yield* decisions('RESERVED', t + 30_000, (lv, q) => {
+      lv.locked -= q;
+      lv.reserved += q;
+    });
     if (r < 65) return;
     yield order('SHIPPED', t + 3_600_000, 'STATUS_ONLY');
-    yield* decisions('SHIPPED', t + 3_600_000, (lv, q) => { lv.reserved -= q; lv.physical -= q; });
+    yield* decisions('SHIPPED', t + 3_600_000, (lv, q) => {
+      lv.reserved -= q;
+      lv.physical -= q;
+    });
   }
 }
 
@@ -133,10 +190,13 @@ async function main(): Promise<void> {
     await serde.registerAll();
 
     // 1. The history: pre-encoded, written in big batches, several sends in flight.
-    const producer = kafka.producer({ idempotent: false, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = createLoadProducer(kafka);
     await producer.connect();
     const history = new History();
-    const genBar = new cliProgress.SingleBar({ format: ' generate {bar} {percentage}% | {value}/{total} events', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+    const genBar = new cliProgress.SingleBar(
+      { format: ' generate {bar} {percentage}% | {value}/{total} events', stream: process.stderr, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
     const tGen = performance.now();
     genBar.start(opts.events, 0);
     const inFlight = new Set<Promise<unknown>>();
@@ -146,13 +206,18 @@ async function main(): Promise<void> {
     const send = async () => {
       const c = chunk;
       chunk = { orderEvents: [], inventoryEvents: [] };
-      const p = producer.sendBatch({
-        acks: 1,
-        topicMessages: [
-          { topic: topicName(ns, 'orderEvents'), messages: c.orderEvents },
-          { topic: topicName(ns, 'inventoryEvents'), messages: c.inventoryEvents },
-        ].filter((t) => t.messages.length > 0),
-      }).then(() => { produced += c.orderEvents.length + c.inventoryEvents.length; genBar.update(produced); });
+      const p = producer
+        .sendBatch({
+          acks: 1,
+          topicMessages: [
+            { topic: topicName(ns, 'orderEvents'), messages: c.orderEvents },
+            { topic: topicName(ns, 'inventoryEvents'), messages: c.inventoryEvents },
+          ].filter((t) => t.messages.length > 0),
+        })
+        .then(() => {
+          produced += c.orderEvents.length + c.inventoryEvents.length;
+          genBar.update(produced);
+        });
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p)).catch(() => {});
       if (inFlight.size >= 4) await Promise.race(inFlight);
@@ -170,21 +235,38 @@ async function main(): Promise<void> {
     await producer.disconnect();
     const generated = history.orderEvents + history.inventoryEvents;
     const genS = (performance.now() - tGen) / 1000;
-    console.log(`generated ${generated} events (${history.orderEvents} order, ${history.inventoryEvents} inventory; ${history.orders} orders, ${history.levels.size} SKU×warehouse) in ${genS.toFixed(1)} s (${(generated / genS).toFixed(0)} events/s produced)`);
+    console.log(
+      `generated ${generated} events (${history.orderEvents} order, ${history.inventoryEvents} inventory; ${history.orders} orders, ${history.levels.size} SKU×warehouse) in ${genS.toFixed(1)} s (${(generated / genS).toFixed(0)} events/s produced)`,
+    );
 
     // 2. The replay, measured.
-    const bar = new cliProgress.SingleBar({ format: ' replay   {bar} {percentage}% | {value}/{total} events | {rate} events/s', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      { format: ' replay   {bar} {percentage}% | {value}/{total} events | {rate} events/s', stream: process.stderr, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
     let started = false;
     const result = await replayProjections({
-      kafka, serde, pool, namespace: ns, targetSchema: target, batchSize: opts.batch, writers: opts.writers, log,
+      kafka,
+      serde,
+      pool,
+      namespace: ns,
+      targetSchema: target,
+      batchSize: opts.batch,
+      writers: opts.writers,
+      log,
       onProgress: (p) => {
-        if (!started) { bar.start(p.total, p.events, { rate: '0' }); started = true; }
+        if (!started) {
+          bar.start(p.total, p.events, { rate: '0' });
+          started = true;
+        }
         bar.update(p.events, { rate: p.rate.toFixed(0) });
       },
     });
     bar.stop();
-    console.log(`replayed ${result.events} events in ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.rate.toFixed(0)} events/s `
-      + `(batch ${opts.batch}, ${opts.writers} writer(s), ${result.batches} writes; reading starts after migrations and includes the consumer's group join)`);
+    console.log(
+      `replayed ${result.events} events in ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.rate.toFixed(0)} events/s ` +
+        `(batch ${opts.batch}, ${opts.writers} writer(s), ${result.batches} writes; reading starts after migrations and includes the consumer's group join)`,
+    );
 
     // 3. The rebuilt tables hold what was generated.
     const count = async (table: string) => Number((await pool.query<{ n: string }>(`select count(*) as n from ${target}.${table}`)).rows[0]!.n);
@@ -200,9 +282,15 @@ async function main(): Promise<void> {
       if (!ok) failed = true;
       console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}: ${got}${ok ? '' : ` (expected ${want})`}`);
     }
-    const [sample] = (await pool.query(`select sku, warehouse, physical, locked, reserved, version from ${target}.stock_levels order by sku, warehouse limit 1`)).rows;
+    const [sample] = (
+      await pool.query(`select sku, warehouse, physical, locked, reserved, version from ${target}.stock_levels order by sku, warehouse limit 1`)
+    ).rows;
     const lv = history.levels.get(`${sample.sku}@${sample.warehouse}`)!;
-    const levelOk = Number(sample.physical) === lv.physical && Number(sample.locked) === lv.locked && Number(sample.reserved) === lv.reserved && Number(sample.version) === lv.version;
+    const levelOk =
+      Number(sample.physical) === lv.physical &&
+      Number(sample.locked) === lv.locked &&
+      Number(sample.reserved) === lv.reserved &&
+      Number(sample.version) === lv.version;
     if (!levelOk) failed = true;
     console.log(`${levelOk ? 'ok  ' : 'FAIL'} newest levels of ${sample.sku}@${sample.warehouse}: version ${sample.version}`);
     if (result.rate < 50_000) console.log(`note: below the 50,000 events/s target (${result.rate.toFixed(0)} events/s)`);

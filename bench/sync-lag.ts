@@ -1,7 +1,7 @@
 /**
  * Channel → hub sync lag: how long from the moment a channel pushes an order change to the moment
- * the hub has acted on it (the stock decision is durable on inventory-events). The seed's reference
- * is "sync delay kept under 8 seconds".
+ * the hub has acted on it (the stock decision is durable on inventory-events). The target is a sync
+ * delay under 8 seconds.
  *
  *   npx tsx bench/sync-lag.ts [--orders 5000] [--rate 300] [--concurrency 32]
  *
@@ -14,15 +14,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../app/config.js';
+import { startPipeline } from '../app/pipeline.js';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
-import { makeShopifyOrder, shopifyPush, withStatus } from '../connectors/shopify/simulator.js';
-import { loadConfig } from '../lib/config.js';
 import { createDurableProducer, createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
-import { startPipeline } from '../lib/pipeline.js';
 import { publish } from '../lib/publish.js';
 import { resetNamespace } from '../lib/reset.js';
 import { divergenceReport } from '../processors/divergence/report.js';
+import { makeShopifyOrder, shopifyPush, withStatus } from '../simulators/shopify/index.js';
 import { topicName } from '../topics/catalog.js';
 
 const int = (v: string) => {
@@ -48,7 +48,15 @@ function percentile(sorted: number[], q: number): number {
 
 async function main(): Promise<void> {
   const namespace = `bench_lag_${randomBytes(3).toString('hex')}`;
-  const config = loadConfig({ ...process.env, OMNISTREAM_NAMESPACE: namespace, OMNISTREAM_PG_SCHEMA: namespace, OMNISTREAM_HTTP_PORT: '0', OMNISTREAM_RECONCILE_CRON: 'off', OMNISTREAM_RECONCILE_INCREMENTAL_CRON: 'off', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const config = loadConfig({
+    ...process.env,
+    OMNISTREAM_NAMESPACE: namespace,
+    OMNISTREAM_PG_SCHEMA: namespace,
+    OMNISTREAM_HTTP_PORT: '0',
+    OMNISTREAM_RECONCILE_CRON: 'off',
+    OMNISTREAM_RECONCILE_INCREMENTAL_CRON: 'off',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
   const log = createLogger('bench-sync-lag', config.LOG_LEVEL);
   const secret = randomBytes(24).toString('hex');
   say(`» namespace ${namespace}: gateway, inventory, sink, divergence`);
@@ -62,7 +70,20 @@ async function main(): Promise<void> {
   try {
     const producer = createDurableProducer(kafka);
     await producer.connect();
-    await publish(producer, pipeline.serde, namespace, 'stockMovements', [{ key: SKU, value: { movementId: 'count', kind: 'COUNT', sku: SKU, warehouse: config.OMNISTREAM_WAREHOUSES[0]!.split(':')[0]!, quantity: 10 * opts.orders, orderKey: null, occurredAt: Date.now() } }]);
+    await publish(producer, pipeline.serde, namespace, 'stockMovements', [
+      {
+        key: SKU,
+        value: {
+          movementId: 'count',
+          kind: 'COUNT',
+          sku: SKU,
+          warehouse: config.OMNISTREAM_WAREHOUSES[0]!.split(':')[0]!,
+          quantity: 10 * opts.orders,
+          orderKey: null,
+          occurredAt: Date.now(),
+        },
+      },
+    ]);
     await producer.disconnect();
 
     // Each order's "created" push, then (a little later in the stream) its "paid" push.
@@ -77,23 +98,33 @@ async function main(): Promise<void> {
     say(`» ${steps.length} pushes at ${opts.rate}/s`);
     const started = Date.now();
     let next = 0;
-    await Promise.all(Array.from({ length: opts.concurrency }, async () => {
-      for (;;) {
-        const n = next++;
-        if (n >= steps.length) return;
-        const due = started + (n * 1000) / opts.rate;
-        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-        const { id, stage } = steps[n]!;
-        const now = new Date();
-        const created = makeShopifyOrder({ id, lines: [{ sku: SKU, quantity: 1, price: '10.00' }], createdAt: now, province: { name: 'Zhejiang', code: 'ZJ' }, city: 'Hangzhou', countryCode: 'CN', currency: 'CNY' });
-        const order = stage === 'create' ? created : withStatus(created, 'paid', null, now);
-        const push = shopifyPush(order, stage === 'create' ? 'orders/create' : 'orders/paid', secret, SHOP);
-        sentAt.set(`${id}:${stage}`, Date.now());
-        const res = await fetch(`${pipeline.url}/webhooks/shopify/${SHOP}`, { method: 'POST', headers: push.headers, body: push.body });
-        await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`push ${id} ${stage}: HTTP ${res.status}`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: opts.concurrency }, async () => {
+        for (;;) {
+          const n = next++;
+          if (n >= steps.length) return;
+          const due = started + (n * 1000) / opts.rate;
+          if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+          const { id, stage } = steps[n]!;
+          const now = new Date();
+          const created = makeShopifyOrder({
+            id,
+            lines: [{ sku: SKU, quantity: 1, price: '10.00' }],
+            createdAt: now,
+            province: { name: 'Zhejiang', code: 'ZJ' },
+            city: 'Hangzhou',
+            countryCode: 'CN',
+            currency: 'CNY',
+          });
+          const order = stage === 'create' ? created : withStatus(created, 'paid', null, now);
+          const push = shopifyPush(order, stage === 'create' ? 'orders/create' : 'orders/paid', secret, SHOP);
+          sentAt.set(`${id}:${stage}`, Date.now());
+          const res = await fetch(`${pipeline.url}/webhooks/shopify/${SHOP}`, { method: 'POST', headers: push.headers, body: push.body });
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`push ${id} ${stage}: HTTP ${res.status}`);
+        }
+      }),
+    );
     const sendSeconds = (Date.now() - started) / 1000;
     await pipeline.drain(300_000);
 
@@ -112,7 +143,10 @@ async function main(): Promise<void> {
           const id = e.orderKey.split(':')[2];
           const stage = e.kind === 'LOCKED' ? 'create' : e.kind === 'RESERVED' ? 'pay' : null;
           if (stage && !decidedAt.has(`${id}:${stage}`)) decidedAt.set(`${id}:${stage}`, Number(message.timestamp));
-          if (decidedAt.size >= want) { clearTimeout(timer); resolve(); }
+          if (decidedAt.size >= want) {
+            clearTimeout(timer);
+            resolve();
+          }
         },
       });
     });
@@ -121,7 +155,10 @@ async function main(): Promise<void> {
     const report = await divergenceReport(pipeline.redis, namespace);
     const opened = Object.values(report.byType).reduce((n, r) => n + r.opened, 0);
     const metrics = await (await fetch(`${pipeline.url}/metrics`)).text();
-    const counted = metrics.split('\n').filter((l) => l.startsWith('omnistream_channel_sync_lag_seconds_count')).map((l) => `${l.split('{')[1]?.split('}')[0]} ${l.split(' ').pop()}`);
+    const counted = metrics
+      .split('\n')
+      .filter((l) => l.startsWith('omnistream_channel_sync_lag_seconds_count'))
+      .map((l) => `${l.split('{')[1]?.split('}')[0]} ${l.split(' ').pop()}`);
     say(`pushes ${lags.length}`);
     say(`send_rate_per_s ${(lags.length / sendSeconds).toFixed(1)}`);
     say(`push_to_decision_ms p50 ${percentile(lags, 0.5)} p95 ${percentile(lags, 0.95)} p99 ${percentile(lags, 0.99)} max ${lags.at(-1)}`);

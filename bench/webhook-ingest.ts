@@ -14,15 +14,15 @@ import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { ShopDirectory } from '../connectors/gateway/shops.js';
-import { planLoad, PushSigner, signStep, type LoadStep, type Push } from '../cli/loadgen/plan.js';
-import { counterDelta, formatCounts, runPushes, type RunResult } from '../cli/loadgen/run.js';
+import { loadConfig } from '../app/config.js';
+import { startPipeline } from '../app/pipeline.js';
+import { type LoadStep, type Push, PushSigner, planLoad, signStep } from '../cli/loadgen/plan.js';
+import { counterDelta, formatCounts, type RunResult, runPushes } from '../cli/loadgen/run.js';
 import { GatewayClient, scrapePushCounters } from '../cli/loadgen/send.js';
 import { freshShops, WEBHOOK_CHANNELS } from '../cli/loadgen/shops.js';
-import { loadConfig } from '../lib/config.js';
+import { ShopDirectory } from '../connectors/gateway/shops.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
-import { startPipeline } from '../lib/pipeline.js';
 import { resetNamespace } from '../lib/reset.js';
 import { topicName } from '../topics/catalog.js';
 
@@ -53,7 +53,13 @@ const say = (s: string) => process.stdout.write(`${s}\n`);
 
 async function main(): Promise<void> {
   const namespace = `bench_wh_${randomBytes(3).toString('hex')}`;
-  const config = loadConfig({ ...process.env, OMNISTREAM_NAMESPACE: namespace, OMNISTREAM_PG_SCHEMA: namespace, OMNISTREAM_HTTP_PORT: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const config = loadConfig({
+    ...process.env,
+    OMNISTREAM_NAMESPACE: namespace,
+    OMNISTREAM_PG_SCHEMA: namespace,
+    OMNISTREAM_HTTP_PORT: '0',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
   const log = createLogger('bench-webhook', config.LOG_LEVEL);
   const shops = freshShops(WEBHOOK_CHANNELS, 2);
   say(`» namespace ${namespace}: starting the gateway (topics, schemas, producer acks=all)`);
@@ -61,7 +67,14 @@ async function main(): Promise<void> {
   const client = new GatewayClient(pipeline.url, opts.concurrency);
   let failed = false;
   try {
-    const load = { channels: WEBHOOK_CHANNELS, shops, duplicates: opts.duplicates, reorder: opts.reorder, cancel: opts.cancel, duplicateGap: Math.max(256, opts.concurrency * 8) };
+    const load = {
+      channels: WEBHOOK_CHANNELS,
+      shops,
+      duplicates: opts.duplicates,
+      reorder: opts.reorder,
+      cancel: opts.cancel,
+      duplicateGap: Math.max(256, opts.concurrency * 8),
+    };
     // Signed before the clock starts, so the measurement is the gateway, not the simulators.
     // Timestamps (WeChat, Meituan: ±5 min) are re-signed should the run outlast 4 minutes.
     const presign = (seed: string, orders: number) => {
@@ -99,7 +112,10 @@ async function main(): Promise<void> {
     say(`» sending, ${opts.concurrency} in flight, unpaced`);
     let lastReport = performance.now();
     const result: RunResult = await runPushes({
-      client, items: main.steps, toPush: main.toPush, concurrency: opts.concurrency,
+      client,
+      items: main.steps,
+      toPush: main.toPush,
+      concurrency: opts.concurrency,
       onAnswer: (done) => {
         const now = performance.now();
         if (now - lastReport > 5_000) {
@@ -116,15 +132,23 @@ async function main(): Promise<void> {
     const acked = [...result.byAnswer].filter(([k]) => k.startsWith('2')).reduce((s, [, n]) => s + n, 0);
     say('');
     say('=== webhook ingest (gateway only; every 2xx = durably in Kafka, acks=all) ===');
-    say(`pushes:        ${result.pushes} (${firsts} first deliveries, ${result.pushes - firsts} duplicates), ${result.requests} requests, ${result.retries} retries after 503`);
+    say(
+      `pushes:        ${result.pushes} (${firsts} first deliveries, ${result.pushes - firsts} duplicates), ${result.requests} requests, ${result.retries} retries after 503`,
+    );
     say(`throughput:    ${(result.pushes / result.seconds).toFixed(0)} pushes/s over ${result.seconds.toFixed(2)} s at concurrency ${opts.concurrency}`);
     say(`ack latency:   p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${(result.latencies.at(-1) ?? Number.NaN).toFixed(1)} ms`);
     say(`answers:       ${formatCounts(result.byAnswer)}`);
     say(`gateway:       ${counted ? formatCounts(counted) : '(no /metrics)'}`);
     say(`kafka:         ${stored} order events appended to ${topic}; ${firsts} expected (one per first delivery)`);
     say(`acknowledged:  ${acked} of ${result.pushes}; unexpected answers: ${result.unexpectedCount}`);
-    for (const u of result.unexpected.slice(0, 5)) say(`  #${u.push.seq} ${u.push.channel} ${u.push.stage} (expected ${u.push.expect}): ${u.status} ${u.outcome} ${u.reason ?? ''}`);
-    say(`machine:       ${(await import('node:os')).cpus().length} cores, load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    for (const u of result.unexpected.slice(0, 5))
+      say(`  #${u.push.seq} ${u.push.channel} ${u.push.stage} (expected ${u.push.expect}): ${u.status} ${u.outcome} ${u.reason ?? ''}`);
+    say(
+      `machine:       ${(await import('node:os')).cpus().length} cores, load average ${(await import('node:os'))
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
     failed = result.unexpectedCount > 0 || stored !== firsts;
     if (stored !== firsts) say(`!! Kafka holds ${stored} events for ${firsts} first deliveries`);
   } finally {

@@ -1,20 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { ShopDirectory } from '../connectors/gateway/shops.js';
-import { makeShopifyOrder, shopifyPush, startShopifySimulator, withCancellation, withStatus, type ShopifySimulator } from '../connectors/shopify/simulator.js';
-import type { ShopifyOrder } from '../connectors/shopify/payload.js';
-import { WmsDirectory } from '../connectors/wms/directory.js';
-import { startWmsSimulator, type WmsSimulator } from '../connectors/wms/simulator.js';
-import { divergenceReport, type DivergenceReport } from '../processors/divergence/report.js';
-import { startCarrierSimulators } from '../sinks/carriers/sim/all.js';
-import type { Config } from '../lib/config.js';
-import { createDurableProducer, createKafka } from '../lib/kafka.js';
-import type { Logger } from '../lib/logger.js';
-import { startPipeline, type Pipeline } from '../lib/pipeline.js';
-import { publish } from '../lib/publish.js';
-import { resetNamespace } from '../lib/reset.js';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import type { Config } from '../app/config.js';
+import { type Pipeline, startPipeline } from '../app/pipeline.js';
+import { ShopDirectory } from '../connectors/gateway/shops.js';
+import type { ShopifyOrder } from '../connectors/shopify/payload.js';
+import { WmsDirectory } from '../connectors/wms/directory.js';
+import { createDurableProducer, createKafka } from '../lib/kafka.js';
+import type { Logger } from '../lib/logger.js';
+import { publish } from '../lib/publish.js';
+import { resetNamespace } from '../lib/reset.js';
+import { type DivergenceReport, divergenceReport } from '../processors/divergence/report.js';
+import { startCarrierSimulators } from '../simulators/carriers/index.js';
+import { makeShopifyOrder, type ShopifySimulator, shopifyPush, startShopifySimulator, withCancellation, withStatus } from '../simulators/shopify/index.js';
+import { startWmsSimulator, type WmsSimulator } from '../simulators/wms/index.js';
 
 export interface DemoOptions {
   /** Start from nothing: remove the demo namespace's topics, groups, Redis keys and tables first. */
@@ -30,7 +30,11 @@ const SHOPS = [
   { shopId: 'brand-a.myshopify.com', brand: 'Brand A' },
   { shopId: 'brand-b.myshopify.com', brand: 'Brand B' },
 ];
-const PROVINCES = [{ name: 'Zhejiang', code: 'ZJ', city: 'Hangzhou' }, { name: 'Guangdong', code: 'GD', city: 'Shenzhen' }, { name: 'Beijing', code: 'BJ', city: 'Beijing' }];
+const PROVINCES = [
+  { name: 'Zhejiang', code: 'ZJ', city: 'Hangzhou' },
+  { name: 'Guangdong', code: 'GD', city: 'Shenzhen' },
+  { name: 'Beijing', code: 'BJ', city: 'Beijing' },
+];
 const SALE_START = Date.parse('2026-11-11T00:00:00+08:00');
 
 /**
@@ -66,7 +70,13 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
   const token = `shpat_${randomBytes(12).toString('hex')}`;
   const shopifySims = new Map<string, ShopifySimulator>();
   for (const s of SHOPS) shopifySims.set(s.shopId, await startShopifySimulator({ accessToken: token }));
-  const shops = SHOPS.map((s) => ({ channel: 'shopify', ...s, secret: randomBytes(24).toString('hex'), endpoint: shopifySims.get(s.shopId)!.url, credentials: { accessToken: token } }));
+  const shops = SHOPS.map((s) => ({
+    channel: 'shopify',
+    ...s,
+    secret: randomBytes(24).toString('hex'),
+    endpoint: shopifySims.get(s.shopId)!.url,
+    credentials: { accessToken: token },
+  }));
   const carriers = await startCarrierSimulators();
   const warehouse = config.OMNISTREAM_WAREHOUSES[0]!.split(':')[0]!;
   const wmsSecret = randomBytes(24).toString('hex');
@@ -82,7 +92,8 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
   // Compressed for the demo: a parcel shipped but not told to the channel counts after 5 s, not 30 min.
   const demoConfig = { ...config, OMNISTREAM_DIVERGENCE_SHIPPED_NOT_SYNCED_GRACE_SECONDS: 5 };
   const pipeline = await startPipeline(demoConfig, log, {
-    shops: new ShopDirectory(shops), carriers: carriers.directory,
+    shops: new ShopDirectory(shops),
+    carriers: carriers.directory,
     wms: new WmsDirectory({ [warehouse]: { secret: wmsSecret, endpoint: wms.endpoint(warehouse) } }),
   });
   hubUrl = pipeline.url;
@@ -91,9 +102,23 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
     const kafka = createKafka(config.KAFKA_BROKERS, 'omnistream-demo', log);
     const producer = createDurableProducer(kafka);
     await producer.connect();
-    await publish(producer, pipeline.serde, config.OMNISTREAM_NAMESPACE, 'stockMovements', [HOT, ...COLD].map((sku) => ({
-      key: sku, value: { movementId: `demo-count-${sku}-${warehouse}`, kind: 'COUNT' as const, sku, warehouse, quantity: sku === HOT ? opts.hotStock : 500, occurredAt: SALE_START },
-    })));
+    await publish(
+      producer,
+      pipeline.serde,
+      config.OMNISTREAM_NAMESPACE,
+      'stockMovements',
+      [HOT, ...COLD].map((sku) => ({
+        key: sku,
+        value: {
+          movementId: `demo-count-${sku}-${warehouse}`,
+          kind: 'COUNT' as const,
+          sku,
+          warehouse,
+          quantity: sku === HOT ? opts.hotStock : 500,
+          occurredAt: SALE_START,
+        },
+      })),
+    );
     await producer.disconnect();
 
     step(`flash sale: ${opts.orders} orders from ${shops.length} Shopify shops (simulator), ${opts.concurrency} at a time`);
@@ -102,15 +127,17 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
     const outcomes = new Map<string, number>();
     const started = performance.now();
     let next = 0;
-    await Promise.all(Array.from({ length: opts.concurrency }, async () => {
-      while (next < pushes.length) {
-        const p = pushes[next++]!;
-        const res = await fetch(`${pipeline.url}/webhooks/shopify/${p.shopId}`, { method: 'POST', headers: p.headers, body: p.body });
-        const body = (await res.json()) as { outcome?: string };
-        const key = `${res.status} ${body.outcome ?? 'rejected'}`;
-        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: opts.concurrency }, async () => {
+        while (next < pushes.length) {
+          const p = pushes[next++]!;
+          const res = await fetch(`${pipeline.url}/webhooks/shopify/${p.shopId}`, { method: 'POST', headers: p.headers, body: p.body });
+          const body = (await res.json()) as { outcome?: string };
+          const key = `${res.status} ${body.outcome ?? 'rejected'}`;
+          outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+        }
+      }),
+    );
     const seconds = (performance.now() - started) / 1000;
     step(`${pushes.length} pushes in ${seconds.toFixed(2)} s; waiting for the processor and the sink to catch up`);
     await pipeline.drain(120_000);
@@ -121,7 +148,12 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
 
     await fulfil(pipeline, config.OMNISTREAM_PG_SCHEMA, wms);
     const report = await divergenceReport(pipeline.redis, config.OMNISTREAM_NAMESPACE);
-    await printFulfilment(pipeline.pool, config.OMNISTREAM_PG_SCHEMA, report, [...shopifySims.values()].reduce((n, s) => n + s.shipments.length, 0));
+    await printFulfilment(
+      pipeline.pool,
+      config.OMNISTREAM_PG_SCHEMA,
+      report,
+      [...shopifySims.values()].reduce((n, s) => n + s.shipments.length, 0),
+    );
   } finally {
     await pipeline.stop();
     await stopSimulators();
@@ -141,20 +173,30 @@ async function fulfil(pipeline: Pipeline, schema: string, wms: WmsSimulator): Pr
   await pipeline.drain(120_000);
   await pipeline.drain(120_000);
   await waitUntil(async () => {
-    const [r] = await q<{ missing: number }>(`select count(*)::int missing from ${schema}.shipments where waybill_no is null and shipment_id not in (select shipment_id from ${schema}.waybill_failures)`);
+    const [r] = await q<{ missing: number }>(
+      `select count(*)::int missing from ${schema}.shipments where waybill_no is null and shipment_id not in (select shipment_id from ${schema}.waybill_failures)`,
+    );
     return (r?.missing ?? 1) === 0;
   }, 120_000);
   step('the warehouse releases its picking waves, then picks, packs and scans every parcel out');
   await pipeline.releaseWaves(Date.now() + 24 * 3_600_000);
   const parcels = await q<{ shipment_id: string; order_key: string; warehouse: string; waybill_no: string; lines: { sku: string; quantity: number }[] }>(
-    `select shipment_id, order_key, warehouse, waybill_no, lines from ${schema}.shipments where waybill_no is not null order by shipment_id`);
+    `select shipment_id, order_key, warehouse, waybill_no, lines from ${schema}.shipments where waybill_no is not null order by shipment_id`,
+  );
   for (const p of parcels) {
-    wms.allocate(p.warehouse, { shipmentId: p.shipment_id, orderKey: p.order_key, lines: (p.lines ?? []).map(({ sku, quantity }) => ({ sku, quantity })), waybillNo: p.waybill_no });
+    wms.allocate(p.warehouse, {
+      shipmentId: p.shipment_id,
+      orderKey: p.order_key,
+      lines: (p.lines ?? []).map(({ sku, quantity }) => ({ sku, quantity })),
+      waybillNo: p.waybill_no,
+    });
     for (const type of ['PICKED', 'PACKED', 'SCAN_OUT'] as const) await wms.scan(p.warehouse, p.shipment_id, type);
   }
   step(`${parcels.length} parcels out; the channel still says "paid": waiting for the hub to push each shipment back to Shopify`);
   await waitUntil(async () => {
-    const [r] = await q<{ open: number; total: number }>(`select count(*) filter (where state <> 'RESOLVED')::int open, count(*)::int total from ${schema}.divergences where type = 'SHIPPED_NOT_SYNCED'`);
+    const [r] = await q<{ open: number; total: number }>(
+      `select count(*) filter (where state <> 'RESOLVED')::int open, count(*)::int total from ${schema}.divergences where type = 'SHIPPED_NOT_SYNCED'`,
+    );
     return (r?.total ?? 0) >= parcels.length && r?.open === 0;
   }, 120_000);
   await pipeline.drain(120_000);
@@ -172,9 +214,13 @@ async function printFulfilment(pool: import('pg').Pool, schema: string, report: 
   const q = async <T>(sql: string) => (await pool.query(sql)).rows as T[];
   const carriers = await q<{ carrier: string; n: number }>(`select carrier, count(*)::int n from ${schema}.shipments group by carrier order by carrier`);
   const [waves] = await q<{ n: number; flagged: number }>(`select count(*)::int n, count(*) filter (where flagged)::int flagged from ${schema}.waves`);
-  const [waybills] = await q<{ issued: number; failed: number }>(`select (select count(*)::int from ${schema}.waybills) issued, (select count(distinct shipment_id)::int from ${schema}.waybill_failures) failed`);
+  const [waybills] = await q<{ issued: number; failed: number }>(
+    `select (select count(*)::int from ${schema}.waybills) issued, (select count(distinct shipment_id)::int from ${schema}.waybill_failures) failed`,
+  );
   const byStatus = await q<{ status: string; n: number }>(`select status, count(*)::int n from ${schema}.orders group by status order by status`);
-  const [stock] = await q<{ physical: string; reserved: string }>(`select sum(physical)::text physical, sum(reserved)::text reserved from ${schema}.stock_levels where sku = '${HOT}'`);
+  const [stock] = await q<{ physical: string; reserved: string }>(
+    `select sum(physical)::text physical, sum(reserved)::text reserved from ${schema}.stock_levels where sku = '${HOT}'`,
+  );
   const out: string[] = ['', '=== fulfilment and sync (read back from Postgres and the divergence log) ==='];
   out.push(`shipments routed:  ${carriers.map((c) => `${c.carrier} ${c.n}`).join(', ')} (carrier by the rules in processors/routing/rules.default.json)`);
   out.push(`e-waybills:        ${waybills?.issued ?? 0} issued, ${waybills?.failed ?? 0} failed; a label (ZPL) per parcel on the print-queue topic`);
@@ -187,9 +233,12 @@ async function printFulfilment(pool: import('pg').Pool, schema: string, report: 
     out.push(`divergence ${type}: ${r.opened} opened, ${r.resolved} resolved, ${r.open} open; time to converge p50 ${fmtMs(r.p50Ms)}, p99 ${fmtMs(r.p99Ms)}`);
   }
   const open = await q<{ order_key: string; type: string; state: string; channel_view: string | null; hub_view: string | null; action: string | null }>(
-    `select order_key, type, state, channel_view, hub_view, action from ${schema}.divergences where state <> 'RESOLVED' order by since limit 5`);
+    `select order_key, type, state, channel_view, hub_view, action from ${schema}.divergences where state <> 'RESOLVED' order by since limit 5`,
+  );
   for (const d of open) {
-    out.push(`still ${d.state.toLowerCase()}:    ${d.order_key} ${d.type}: channel ${d.channel_view ?? '-'}, hub ${d.hub_view ?? 'nothing'}${d.action ? `, asked ${d.action}` : ''}`);
+    out.push(
+      `still ${d.state.toLowerCase()}:    ${d.order_key} ${d.type}: channel ${d.channel_view ?? '-'}, hub ${d.hub_view ?? 'nothing'}${d.action ? `, asked ${d.action}` : ''}`,
+    );
   }
   if (open.some((d) => d.type === 'PAID_NOT_SEEN')) {
     out.push('                   (the sale is dated in the past, so an unpaid lock is due at once: when the timer releases it');
@@ -201,7 +250,11 @@ async function printFulfilment(pool: import('pg').Pool, schema: string, report: 
 
 const fmtMs = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)} s`);
 
-interface Push { shopId: string; headers: Record<string, string>; body: string }
+interface Push {
+  shopId: string;
+  headers: Record<string, string>;
+  body: string;
+}
 
 /** Deterministic mix: mostly paid, some left unpaid, some cancelled, ~10% redelivered, one forged. */
 function buildPushes(count: number, shops: { shopId: string; secret: string }[]): { pushes: Push[]; finalStates: [string, ShopifyOrder][] } {
@@ -212,20 +265,36 @@ function buildPushes(count: number, shops: { shopId: string; secret: string }[])
     const shop = shops[i % shops.length]!;
     const region = PROVINCES[i % PROVINCES.length]!;
     const createdAt = new Date(SALE_START + i * 10);
-    const lines = [{ sku: HOT, quantity: 1 + (i % 2), price: '899.00' }, ...(i % 3 === 0 ? [{ sku: COLD[i % COLD.length]!, quantity: 1, price: '59.00' }] : [])];
-    const created = makeShopifyOrder({ id: 900_000 + i, lines, createdAt, province: { name: region.name, code: region.code }, city: region.city, countryCode: 'CN', currency: 'CNY' });
+    const lines = [
+      { sku: HOT, quantity: 1 + (i % 2), price: '899.00' },
+      ...(i % 3 === 0 ? [{ sku: COLD[i % COLD.length]!, quantity: 1, price: '59.00' }] : []),
+    ];
+    const created = makeShopifyOrder({
+      id: 900_000 + i,
+      lines,
+      createdAt,
+      province: { name: region.name, code: region.code },
+      city: region.city,
+      countryCode: 'CN',
+      currency: 'CNY',
+    });
     const send = (order: typeof created, topic: Parameters<typeof shopifyPush>[1]) =>
       pushes.push({ shopId: shop.shopId, ...shopifyPush(order, topic, shop.secret, shop.shopId) });
     send(created, 'orders/create');
     if (i % 10 === 0) redeliveries.push(pushes.at(-1)!); // the platform redelivers later
     let last = created;
-    if (i % 7 === 0) send(last = withCancellation(created, new Date(createdAt.getTime() + 30_000)), 'orders/cancelled');
-    else if (i % 5 !== 0) send(last = withStatus(created, 'paid', null, new Date(createdAt.getTime() + 20_000)), 'orders/paid');
+    if (i % 7 === 0) {
+      last = withCancellation(created, new Date(createdAt.getTime() + 30_000));
+      send(last, 'orders/cancelled');
+    } else if (i % 5 !== 0) {
+      last = withStatus(created, 'paid', null, new Date(createdAt.getTime() + 20_000));
+      send(last, 'orders/paid');
+    }
     finalStates.push([shop.shopId, last]); // what the shop's Admin API answers for this order
   }
   pushes.push(...redeliveries);
   const forged = pushes[0]!;
-  pushes.push({ ...forged, body: forged.body.replace('"quantity":2', '"quantity":1') + ' ' });
+  pushes.push({ ...forged, body: `${forged.body.replace('"quantity":2', '"quantity":1')} ` });
   return { pushes, finalStates };
 }
 
@@ -234,17 +303,27 @@ async function printSummary(pool: import('pg').Pool, schema: string, outcomes: M
   const byStatus = await q<{ status: string; n: number }>(`select status, count(*)::int n from ${schema}.orders group by status order by status`);
   const [totals] = await q<{ orders: number; shops: number }>(`select count(*)::int orders, count(distinct shop_id)::int shops from ${schema}.orders`);
   const decisions = await q<{ kind: string; orders: number; units: number }>(
-    `select kind, count(distinct order_key)::int orders, coalesce(sum(quantity), 0)::int units from ${schema}.inventory_decisions where order_key is not null and kind <> 'LOW_STOCK' group by kind order by kind`);
+    `select kind, count(distinct order_key)::int orders, coalesce(sum(quantity), 0)::int units from ${schema}.inventory_decisions where order_key is not null and kind <> 'LOW_STOCK' group by kind order by kind`,
+  );
   const [expired] = await q<{ n: number }>(`select count(*)::int n from ${schema}.orders where channel_status = 'hub:unpaid-timeout'`);
-  const alerts = await q<{ sku: string; warehouse: string; reason: string }>(`select sku, warehouse, reason from ${schema}.inventory_decisions where kind = 'LOW_STOCK' order by occurred_at, sku`);
+  const alerts = await q<{ sku: string; warehouse: string; reason: string }>(
+    `select sku, warehouse, reason from ${schema}.inventory_decisions where kind = 'LOW_STOCK' order by occurred_at, sku`,
+  );
   const stock = await q<{ sku: string; warehouse: string; physical: string; locked: string; reserved: string; safety: string; available: string }>(
-    `select sku, warehouse, physical, locked, reserved, safety, available from ${schema}.stock_levels order by sku <> '${hot}', sku`);
+    `select sku, warehouse, physical, locked, reserved, safety, available from ${schema}.stock_levels order by sku <> '${hot}', sku`,
+  );
   const [oversold] = await q<{ n: number }>(`select count(*)::int n from ${schema}.stock_levels where available < 0 or locked < 0 or reserved < 0`);
   const reasons = await q<{ reason: string; n: number }>(
-    `select reason, count(distinct order_key)::int n from ${schema}.inventory_decisions where kind = 'REJECTED' group by reason order by n desc limit 3`);
+    `select reason, count(distinct order_key)::int n from ${schema}.inventory_decisions where kind = 'REJECTED' group by reason order by n desc limit 3`,
+  );
 
   const out: string[] = ['', '=== omnistream demo: summary (read back from Postgres) ==='];
-  out.push(`webhook answers:   ${[...outcomes.entries()].sort().map(([k, n]) => `${k} × ${n}`).join(', ')}`);
+  out.push(
+    `webhook answers:   ${[...outcomes.entries()]
+      .sort()
+      .map(([k, n]) => `${k} × ${n}`)
+      .join(', ')}`,
+  );
   out.push('                   (401: the forged push; 503: a redelivery that raced its original; the platform retries it)');
   out.push(`orders ingested:   ${totals?.orders ?? 0} from ${totals?.shops ?? 0} shops  (${byStatus.map((r) => `${r.status} ${r.n}`).join(', ')})`);
   out.push(`unpaid timeouts:   ${expired?.n ?? 0} orders unpaid after 30 minutes: stock released, cancelled by the hub`);
@@ -252,7 +331,10 @@ async function printSummary(pool: import('pg').Pool, schema: string, outcomes: M
   const hotRow = stock.find((s) => s.sku === hot);
   if (hotRow) out.push(`reserved units:    ${hotRow.reserved} reserved + ${hotRow.locked} locked of ${hot} (paid / awaiting payment)`);
   out.push('stock left:');
-  for (const s of stock) out.push(`  ${s.sku.padEnd(16)} @ ${s.warehouse}: physical ${s.physical}, locked ${s.locked}, reserved ${s.reserved}, safety ${s.safety}, available ${s.available}`);
+  for (const s of stock)
+    out.push(
+      `  ${s.sku.padEnd(16)} @ ${s.warehouse}: physical ${s.physical}, locked ${s.locked}, reserved ${s.reserved}, safety ${s.safety}, available ${s.available}`,
+    );
   out.push(`oversold SKUs:     ${oversold?.n ?? 0}`);
   for (const a of alerts) out.push(`low-stock alert:   ${a.sku} @ ${a.warehouse}: ${a.reason}`);
   for (const r of reasons) out.push(`rejected because:  ${r.reason}  (${r.n} orders)`);

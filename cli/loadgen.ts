@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { registerLoadgenCommand } from './loadgen/command.js';
 
-export { registerLoadgenCommand, runLoadgen, type LoadgenCliOptions } from './loadgen/command.js';
-export { buildLoad, planLoad, PushSigner, signStep, stepKey, type LoadOptions, type LoadStep, type Push } from './loadgen/plan.js';
+export { type LoadgenCliOptions, registerLoadgenCommand, runLoadgen } from './loadgen/command.js';
+export { buildLoad, type LoadOptions, type LoadStep, type Push, PushSigner, planLoad, signStep, stepKey } from './loadgen/plan.js';
+export { answerFits, counterDelta, formatCounts, type RunResult, runPushes } from './loadgen/run.js';
+export { type Answer, classify, GatewayClient, percentile, scrapePushCounters, TokenBucket } from './loadgen/send.js';
 export { freshShop, freshShops, readShopsFile, WEBHOOK_CHANNELS, writeShopsFile } from './loadgen/shops.js';
-export { GatewayClient, TokenBucket, classify, percentile, scrapePushCounters, type Answer } from './loadgen/send.js';
-export { runPushes, answerFits, counterDelta, formatCounts, type RunResult } from './loadgen/run.js';
 
 function isMain(): boolean {
   try {

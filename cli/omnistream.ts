@@ -1,21 +1,23 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig } from '../app/config.js';
+import { PIPELINE_PARTS, type PipelinePart } from '../app/parts.js';
+import { startPipeline } from '../app/pipeline.js';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
 import { CONNECTORS } from '../connectors/registry.js';
-import { ConfigError, loadConfig } from '../lib/config.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
-import { PIPELINE_PARTS, startPipeline, type PipelinePart } from '../lib/pipeline.js';
+import { ensureTopics } from '../lib/topic-admin.js';
 import { migrate } from '../sinks/postgres/migrate.js';
-import { ensureTopics } from '../topics/admin.js';
-import { TOPICS, allTopicNames } from '../topics/catalog.js';
+import { allTopicNames, TOPICS } from '../topics/catalog.js';
 import { TopicSerde } from '../topics/serde.js';
-import { runDemo } from './demo.js';
 import { registerAsyncapiCommand } from './asyncapi.js';
+import { runDemo } from './demo.js';
+import { registerDivergencesCommand } from './divergences.js';
 import { registerLoadgenCommand } from './loadgen.js';
 import { registerReconcileCommand } from './reconcile.js';
 import { registerReplayCommand } from './replay.js';
-import { registerDivergencesCommand } from './divergences.js';
+import { registerTopologyCommand } from './topology.js';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -25,7 +27,8 @@ const positiveInt = (v: string) => {
 
 const program = new Command('omnistream').description('Multi-channel order hub on Kafka');
 
-program.command('demo')
+program
+  .command('demo')
   .description('run a small flash sale through the whole pipeline on the local stack and print a summary')
   .option('--reset', 'remove the demo namespace (topics, groups, Redis keys, tables) first', false)
   .option('--orders <n>', 'orders to simulate', positiveInt, 300)
@@ -33,14 +36,24 @@ program.command('demo')
   .option('--concurrency <n>', 'webhook requests in flight', positiveInt, 16)
   .action(async (opts: { reset: boolean; orders: number; hotStock: number; concurrency: number }) => {
     // The demo keeps to its own namespace and schema unless told otherwise.
-    const config = loadConfig({ OMNISTREAM_NAMESPACE: 'demo', OMNISTREAM_PG_SCHEMA: 'omnistream_demo', OMNISTREAM_HTTP_PORT: '0', LOG_LEVEL: 'warn', ...process.env });
+    const config = loadConfig({
+      OMNISTREAM_NAMESPACE: 'demo',
+      OMNISTREAM_PG_SCHEMA: 'omnistream_demo',
+      OMNISTREAM_HTTP_PORT: '0',
+      LOG_LEVEL: 'warn',
+      ...process.env,
+    });
     await runDemo(config, createLogger('omnistream-demo', config.LOG_LEVEL), opts);
   });
 
-program.command('run')
+program
+  .command('run')
   .description('run the hub (every part, or --only some) until stopped (config from the environment)')
   .option('--only <parts>', `comma-separated subset of: ${PIPELINE_PARTS.join(',')}`, (v: string) => {
-    const only = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const only = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = only.filter((p) => !(PIPELINE_PARTS as readonly string[]).includes(p));
     if (unknown.length > 0) throw new InvalidArgumentError(`unknown part(s) ${unknown.join(', ')}; known: ${PIPELINE_PARTS.join(', ')}`);
     return only as PipelinePart[];
@@ -60,7 +73,8 @@ program.command('run')
     process.once('SIGTERM', stop);
   });
 
-program.command('setup')
+program
+  .command('setup')
   .description('create missing topics, register the Avro schemas (BACKWARD) and migrate Postgres')
   .action(async () => {
     const config = loadConfig();
@@ -86,8 +100,10 @@ registerReplayCommand(program);
 registerDivergencesCommand(program);
 registerLoadgenCommand(program);
 registerAsyncapiCommand(program);
+registerTopologyCommand(program);
 
-program.command('query-api')
+program
+  .command('query-api')
   .description('serve the read-only query API over the Postgres projections (OpenAPI at /openapi.json)')
   .option('--port <n>', 'HTTP port', positiveInt, 8090)
   .action(async (opts: { port: number }) => {

@@ -1,15 +1,16 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { loadConfig } from '../app/config.js';
 import { PushIngestor } from '../connectors/gateway/ingest.js';
 import { PushPublisher } from '../connectors/gateway/publisher.js';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
-import { reconcile, type ReconcileReport } from '../connectors/reconcile/reconciler.js';
+import { type ReconcileReport, reconcile } from '../connectors/reconcile/reconciler.js';
 import { CONNECTORS } from '../connectors/registry.js';
-import { loadConfig } from '../lib/config.js';
 import { createDurableProducer, createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
-import { ensureTopics } from '../topics/admin.js';
+import { batchWriter } from '../lib/publish.js';
+import { ensureTopics } from '../lib/topic-admin.js';
 import { TopicSerde } from '../topics/serde.js';
 
 const isoDate = (v: string): Date => {
@@ -20,7 +21,8 @@ const isoDate = (v: string): Date => {
 
 /** `omnistream reconcile --from <iso> --to <iso> [--channel <c>]`: one reconciliation run, then a table. */
 export function registerReconcileCommand(program: Command): void {
-  program.command('reconcile')
+  program
+    .command('reconcile')
     .description("pull every shop's orders modified in [from, to) from the channel's query API, compare with the hub and ingest what it missed")
     .requiredOption('--from <iso>', 'window start (inclusive), ISO 8601', isoDate)
     .requiredOption('--to <iso>', 'window end (exclusive), ISO 8601', isoDate)
@@ -29,16 +31,22 @@ export function registerReconcileCommand(program: Command): void {
       if (opts.from.getTime() >= opts.to.getTime()) throw new InvalidArgumentError('--from must be before --to');
       const config = loadConfig();
       const log = createLogger('omnistream-reconcile', config.LOG_LEVEL);
-      const channels = opts.channel?.split(',').map((c) => c.trim()).filter(Boolean);
-      for (const c of channels ?? []) if (!(c in CONNECTORS)) throw new InvalidArgumentError(`unknown channel ${c} (known: ${Object.keys(CONNECTORS).join(', ')})`);
-      const shops = ShopDirectory.fromEnv().all().filter((s) => !channels || channels.includes(s.channel));
+      const channels = opts.channel
+        ?.split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
+      for (const c of channels ?? [])
+        if (!(c in CONNECTORS)) throw new InvalidArgumentError(`unknown channel ${c} (known: ${Object.keys(CONNECTORS).join(', ')})`);
+      const shops = ShopDirectory.fromEnv()
+        .all()
+        .filter((s) => !channels || channels.includes(s.channel));
       if (shops.length === 0) {
         console.error('reconcile: no shops configured for that selection (OMNISTREAM_SHOPS / OMNISTREAM_SHOPS_FILE)');
         process.exitCode = 1;
         return;
       }
 
-      // The same write path as the gateway (lib/pipeline.ts): idempotent producer, Avro serde, Redis dedupe.
+      // The same write path as the gateway (connectors/gateway): idempotent producer, Avro serde, Redis dedupe.
       const ns = config.OMNISTREAM_NAMESPACE;
       const kafka = createKafka(config.KAFKA_BROKERS, 'omnistream-reconcile', log);
       const admin = kafka.admin();
@@ -52,8 +60,16 @@ export function registerReconcileCommand(program: Command): void {
         const serde = TopicSerde.connect(config.SCHEMA_REGISTRY_URL, ns);
         await serde.registerAll();
         await producer.connect();
-        const ingestor = new PushIngestor(new PushPublisher(producer, serde, ns), redis, ns);
-        report = await reconcile({ shops, connectors: CONNECTORS, ingestor, pool, schema: config.OMNISTREAM_PG_SCHEMA, window: { from: opts.from, to: opts.to }, log });
+        const ingestor = new PushIngestor(new PushPublisher(batchWriter(producer, serde, ns)), redis, ns);
+        report = await reconcile({
+          shops,
+          connectors: CONNECTORS,
+          ingestor,
+          pool,
+          schema: config.OMNISTREAM_PG_SCHEMA,
+          window: { from: opts.from, to: opts.to },
+          log,
+        });
       } finally {
         await producer.disconnect().catch(() => {});
         await admin.disconnect().catch(() => {});
@@ -66,19 +82,41 @@ export function registerReconcileCommand(program: Command): void {
 }
 
 export function formatReport(report: ReconcileReport): string {
-  const head = ['channel', 'shop', 'pulled', 'missing', 'newer', 'same', 'older', 'accepted', 'duplicate', 'dead-lettered', 'rejected', 'unavailable', 'result'];
-  const rows = report.shops.map((s) => [
-    s.channel, s.shopId, s.pulled, s.orders.missing, s.orders.newer, s.orders.same, s.orders.older,
-    s.ingest.accepted, s.ingest.duplicate, s.ingest.dead_lettered, s.ingest.rejected, s.ingest.unavailable,
-    s.ok ? 'ok' : `FAILED: ${s.error ?? ''}`,
-  ].map(String));
+  const head = [
+    'channel',
+    'shop',
+    'pulled',
+    'missing',
+    'newer',
+    'same',
+    'older',
+    'accepted',
+    'duplicate',
+    'dead-lettered',
+    'rejected',
+    'unavailable',
+    'result',
+  ];
+  const rows = report.shops.map((s) =>
+    [
+      s.channel,
+      s.shopId,
+      s.pulled,
+      s.orders.missing,
+      s.orders.newer,
+      s.orders.same,
+      s.orders.older,
+      s.ingest.accepted,
+      s.ingest.duplicate,
+      s.ingest.dead_lettered,
+      s.ingest.rejected,
+      s.ingest.unavailable,
+      s.ok ? 'ok' : `FAILED: ${s.error ?? ''}`,
+    ].map(String),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === head.length - 1 ? 0 : r[i]!.length))));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const out = [
-    `reconciliation ${report.window.from.toISOString()} → ${report.window.to.toISOString()}`,
-    line(head),
-    ...rows.map(line),
-  ];
+  const out = [`reconciliation ${report.window.from.toISOString()} → ${report.window.to.toISOString()}`, line(head), ...rows.map(line)];
   for (const s of report.skipped) out.push(`skipped ${s.channel}/${s.shopId}: ${s.reason}`);
   for (const s of report.shops) {
     if (s.missingKeys.length) out.push(`missing ${s.channel}/${s.shopId}: ${s.missingKeys.join(', ')}${s.orders.missing > s.missingKeys.length ? ', …' : ''}`);

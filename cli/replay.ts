@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
-import { InvalidArgumentError, type Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import pg from 'pg';
-import { loadConfig } from '../lib/config.js';
+import { loadConfig } from '../app/config.js';
 import { createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
 import { compareSchemas, formatComparison, replayProjections } from '../sinks/postgres/replay.js';
@@ -22,7 +22,16 @@ const positiveInt = (v: string) => {
   return n;
 };
 
-interface ReplayCliOptions { from?: Date; into?: string; compareWith?: string; compare: boolean; dropExisting: boolean; batch: number; writers: number; progress: boolean }
+interface ReplayCliOptions {
+  from?: Date;
+  into?: string;
+  compareWith?: string;
+  compare: boolean;
+  dropExisting: boolean;
+  batch: number;
+  writers: number;
+  progress: boolean;
+}
 
 /**
  * `omnistream replay [--from <iso>] [--into <schema>] [--compare-with <schema>] [--drop-existing]`:
@@ -30,9 +39,14 @@ interface ReplayCliOptions { from?: Date; into?: string; compareWith?: string; c
  * with the live one. Exit code 1 when they differ.
  */
 export function registerReplayCommand(program: Command): void {
-  program.command('replay')
-    .description('rebuild every Postgres projection from the topics\' history into a fresh schema, then compare it with the live schema')
-    .option('--from <iso>', 'start at this broker timestamp (ISO 8601) instead of the beginning; the comparison then shows what the earlier history contributed', isoDate)
+  program
+    .command('replay')
+    .description("rebuild every Postgres projection from the topics' history into a fresh schema, then compare it with the live schema")
+    .option(
+      '--from <iso>',
+      'start at this broker timestamp (ISO 8601) instead of the beginning; the comparison then shows what the earlier history contributed',
+      isoDate,
+    )
     .option('--into <schema>', 'target schema (default: <live schema>_replay)', schemaName)
     .option('--compare-with <schema>', 'schema to compare with (default: the live schema, OMNISTREAM_PG_SCHEMA)', schemaName)
     .option('--no-compare', 'only rebuild, do not compare')
@@ -53,23 +67,49 @@ export function registerReplayCommand(program: Command): void {
       const serde = TopicSerde.connect(config.SCHEMA_REGISTRY_URL, ns);
       const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: opts.writers + 2 });
       const bar = opts.progress
-        ? new cliProgress.SingleBar({ format: ' replay {bar} {percentage}% | {value}/{total} events | {rate} events/s | {duration_formatted}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+        ? new cliProgress.SingleBar(
+            {
+              format: ' replay {bar} {percentage}% | {value}/{total} events | {rate} events/s | {duration_formatted}',
+              stream: process.stderr,
+              hideCursor: true,
+            },
+            cliProgress.Presets.shades_classic,
+          )
         : undefined;
       let started = false;
       try {
         const result = await replayProjections({
-          kafka, serde, pool, namespace: ns, targetSchema: into, fromTimestamp: opts.from, dropExisting: opts.dropExisting,
-          protectedSchemas: [live, compareWith], batchSize: opts.batch, writers: opts.writers, log,
+          kafka,
+          serde,
+          pool,
+          namespace: ns,
+          targetSchema: into,
+          fromTimestamp: opts.from,
+          dropExisting: opts.dropExisting,
+          protectedSchemas: [live, compareWith],
+          batchSize: opts.batch,
+          writers: opts.writers,
+          log,
           onProgress: (p) => {
             if (!bar) return;
-            if (!started) { bar.start(p.total, p.events, { rate: '0' }); started = true; }
+            if (!started) {
+              bar.start(p.total, p.events, { rate: '0' });
+              started = true;
+            }
             bar.update(p.events, { rate: p.rate.toFixed(0) });
           },
         });
         bar?.stop();
-        console.log(`replayed ${result.events} events (${Object.entries(result.byTopic).filter(([, n]) => n > 0).map(([t, n]) => `${n} ${t}`).join(', ') || 'none'}${result.undecodable ? `, ${result.undecodable} undecodable skipped` : ''}) `
-          + `from ${opts.from ? opts.from.toISOString() : 'the beginning'} into ${into} in ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.rate.toFixed(0)} events/s`
-          + ` (${result.batches} batches)`);
+        console.log(
+          `replayed ${result.events} events (${
+            Object.entries(result.byTopic)
+              .filter(([, n]) => n > 0)
+              .map(([t, n]) => `${n} ${t}`)
+              .join(', ') || 'none'
+          }${result.undecodable ? `, ${result.undecodable} undecodable skipped` : ''}) ` +
+            `from ${opts.from ? opts.from.toISOString() : 'the beginning'} into ${into} in ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.rate.toFixed(0)} events/s` +
+            ` (${result.batches} batches)`,
+        );
         if (opts.compare) {
           const exists = (await pool.query(`select 1 from information_schema.schemata where schema_name = $1`, [compareWith])).rowCount;
           if (!exists) throw new Error(`schema ${compareWith} does not exist: nothing to compare with (--no-compare to skip)`);

@@ -1,6 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { z } from 'zod';
+import type { Result } from '../lib/result.js';
+import { eventIdOf, orderKeyOf } from '../topics/ids.js';
 import type { OrderEvent, OrderStatus } from '../topics/schemas/order-event.js';
+
+export { eventIdOf, orderKeyOf };
 
 /** One seller shop on one channel. Secrets come from configuration, never from the repo or logs. */
 export interface ShopConfig {
@@ -24,8 +27,6 @@ export interface InboundPush {
   receivedAt: number;
 }
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
-
 /** How the platform delivers order changes. */
 export type Transport = 'webhook' | 'websocket' | 'poll';
 
@@ -46,14 +47,14 @@ export interface ChannelConnector<Payload = unknown> {
   /** The platform's status words → canonical state, kept as data so it can be reviewed and tested. */
   statusMap: Readonly<Record<string, OrderStatus>>;
   /** Authenticity check on the raw bytes / headers / query; a failure is answered 401. */
-  verify(push: InboundPush, shop: ShopConfig): Outcome<void>;
+  verify(push: InboundPush, shop: ShopConfig): Result<void>;
   /** Raw bytes → JSON text: decrypts (Kuaishou, WeChat) or unwraps (form fields). Default: UTF-8. */
-  decode?(push: InboundPush, shop: ShopConfig): Outcome<string>;
+  decode?(push: InboundPush, shop: ShopConfig): Result<string>;
   /**
    * Platform payload → canonical events. One push may carry several orders (Douyin batches);
    * each normalizes or fails on its own. A failure (an unknown status, say) is dead-lettered.
    */
-  normalize(payload: Payload, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent>[];
+  normalize(payload: Payload, shop: ShopConfig, push: InboundPush): Result<OrderEvent>[];
   /** Body the platform expects on success, e.g. {"result":1} (Kuaishou), "success" (WeChat). */
   ackBody?(): unknown;
   /** For websocket and poll transports: a running source feeding `sink`. */
@@ -66,14 +67,22 @@ export interface ChannelConnector<Payload = unknown> {
   /**
    * Sync-back: the platform's "ship" API (发货 / fulfillment), marking the order shipped with the
    * carrier (in the platform's own carrier code, mapped from ours as data) and the waybill number.
-   * Executed by connectors/sync-back with retries; `retryable: false` ends the command as FAILED.
+   * Executed by sinks/sync-back with retries; a failure not `retryable` ends the command as FAILED.
    */
-  ship?(shop: ShopConfig, notice: ShipmentNotice): Promise<CallResult>;
+  ship?(shop: ShopConfig, notice: ShipmentNotice): Promise<Result>;
 }
 
-/** Our carrier codes; each connector maps them to its platform's codes. */
-export const CARRIERS = ['SF', 'ZTO', 'YTO', 'JD'] as const;
-export type CarrierCode = (typeof CARRIERS)[number];
+/**
+ * A connector of any channel, whatever its payload type: what the registry holds and what code
+ * serving every channel takes. Each connector's schema and normalize agree on its own payload, and
+ * callers only pass one's schema output to the same one's normalize.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: Payload is both produced (payloadSchema) and consumed (normalize), so no single type (unknown included) admits every channel's connector
+export type AnyChannelConnector = ChannelConnector<any>;
+
+import type { CarrierCode } from '../topics/carrier-codes.js';
+
+export { CARRIERS, type CarrierCode } from '../topics/carrier-codes.js';
 
 /** What a channel needs to mark an order shipped. */
 export interface ShipmentNotice {
@@ -82,9 +91,6 @@ export interface ShipmentNotice {
   waybillNo: string;
   shippedAt: number;
 }
-
-/** A call to a platform's API: done, or why not and whether trying again can help. */
-export type CallResult = { ok: true } | { ok: false; reason: string; retryable: boolean };
 
 /** Where sources put what they receive: the gateway's ingest path. Resolves once durable (or refused). */
 export interface PushSink {
@@ -99,10 +105,6 @@ export interface ChannelSource {
 export interface SourceLogger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
-}
-
-export function orderKeyOf(channel: string, shopId: string, channelOrderId: string): string {
-  return `${channel}:${shopId}:${channelOrderId}`;
 }
 
 /**
@@ -121,12 +123,12 @@ export type OrderFact = Omit<OrderEvent, 'eventId' | 'orderKey' | 'channel' | 's
 export function orderEventOf(channel: string, shop: ShopConfig, push: InboundPush, fact: OrderFact): OrderEvent {
   const orderKey = orderKeyOf(channel, shop.shopId, fact.channelOrderId);
   return {
-    eventId: eventIdOf(orderKey, fact.status, fact.occurredAt), orderKey, channel,
-    shopId: shop.shopId, brand: shop.brand, receivedAt: push.receivedAt, ...fact,
+    eventId: eventIdOf(orderKey, fact.status, fact.occurredAt),
+    orderKey,
+    channel,
+    shopId: shop.shopId,
+    brand: shop.brand,
+    receivedAt: push.receivedAt,
+    ...fact,
   };
-}
-
-/** Same channel fact → same id, however often or by whichever path (push, pull) it arrives. */
-export function eventIdOf(orderKey: string, status: OrderStatus, occurredAt: number): string {
-  return createHash('sha256').update(`${orderKey}|${status}|${occurredAt}`).digest('hex').slice(0, 32);
 }

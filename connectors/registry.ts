@@ -1,4 +1,4 @@
-import type { ChannelConnector } from './contract.js';
+import type { AnyChannelConnector } from './contract.js';
 import { douyin } from './douyin/index.js';
 import { jd } from './jd/index.js';
 import { kuaishou } from './kuaishou/index.js';
@@ -10,7 +10,7 @@ import { wechat } from './wechat/index.js';
 import { youzan } from './youzan/index.js';
 
 /** Every channel the hub speaks, by name. Adding a channel: its folder, plus one line here. */
-export const CONNECTORS: Readonly<Record<string, ChannelConnector<any>>> = {
+export const CONNECTORS: Readonly<Record<string, AnyChannelConnector>> = {
   douyin,
   jd,
   kuaishou,

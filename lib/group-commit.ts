@@ -22,7 +22,10 @@ export class GroupCommitSender {
   private waiting: Waiter[] = [];
   private sending = false;
 
-  constructor(private readonly producer: Producer, private readonly maxMessages = 5000) {}
+  constructor(
+    private readonly producer: Producer,
+    private readonly maxMessages = 5000,
+  ) {}
 
   send(batch: TopicMessages[]): Promise<void> {
     return new Promise((resolve, reject) => {

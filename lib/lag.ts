@@ -25,10 +25,20 @@ export async function waitUntilCaughtUp(admin: Admin, groups: { groupId: string;
   let idleRounds = 0;
   for (;;) {
     const lags: number[] = [];
-    for (const g of groups) lags.push(await groupLag(admin, g.groupId, g.topics));
+    try {
+      for (const g of groups) lags.push(await groupLag(admin, g.groupId, g.topics));
+    } catch (err) {
+      // Right after topics are created a partition may still answer "not the leader": look again.
+      const e = err as { retriable?: boolean; cause?: { retriable?: boolean } };
+      if (!(e.retriable || e.cause?.retriable) || Date.now() > deadline) throw err;
+      idleRounds = 0;
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
     idleRounds = lags.every((l) => l === 0) ? idleRounds + 1 : 0;
     if (idleRounds >= 2) return;
-    if (Date.now() > deadline) throw new Error(`pipeline still behind after ${timeoutMs} ms: lag ${groups.map((g, i) => `${g.groupId}=${lags[i]}`).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`pipeline still behind after ${timeoutMs} ms: lag ${groups.map((g, i) => `${g.groupId}=${lags[i]}`).join(', ')}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -1,5 +1,5 @@
-import type { Admin } from 'kafkajs';
 import type { Redis } from 'ioredis';
+import type { Admin } from 'kafkajs';
 import type pg from 'pg';
 
 /**
@@ -14,7 +14,7 @@ export async function resetNamespace(admin: Admin, redis: Redis, pool: pg.Pool, 
   if (topics.length > 0) await admin.deleteTopics({ topics });
   const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(`${namespace}.`));
   if (groups.length > 0) await admin.deleteGroups(groups);
-  for (let cursor = '0'; ;) {
+  for (let cursor = '0'; ; ) {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `{${namespace}}:*`, 'COUNT', 1000);
     if (keys.length > 0) await redis.del(...keys);
     if (next === '0') break;

@@ -7,7 +7,10 @@ const [what, address] = process.argv.slice(2);
 
 async function kafka() {
   const admin = new Kafka({
-    brokers: [address], logLevel: logLevel.NOTHING, connectionTimeout: 2000, requestTimeout: 3000,
+    brokers: [address],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000,
+    requestTimeout: 3000,
     retry: { retries: 0 },
   }).admin();
   await admin.connect();
@@ -26,5 +29,14 @@ async function registry() {
 }
 
 const probes = { kafka, registry };
-if (!probes[what]) { console.error(`unknown probe ${what}`); process.exit(2); }
-probes[what]().then(() => process.exit(0), (err) => { console.error(String(err)); process.exit(1); });
+if (!probes[what]) {
+  console.error(`unknown probe ${what}`);
+  process.exit(2);
+}
+probes[what]().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(String(err));
+    process.exit(1);
+  },
+);

@@ -1,23 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderIdFor, WIRE_BUILDERS, type SimOrder, type Stage, type WireRequest } from '../cli/loadgen/channels.js';
-import { buildLoad, planLoad, type Push } from '../cli/loadgen/plan.js';
+import { type Pipeline, startPipeline } from '../app/pipeline.js';
+import { orderIdFor, type SimOrder, type Stage, WIRE_BUILDERS, type WireRequest } from '../cli/loadgen/channels.js';
+import { buildLoad, type Push, planLoad } from '../cli/loadgen/plan.js';
 import { freshShop } from '../cli/loadgen/shops.js';
 import type { ShopConfig } from '../connectors/contract.js';
 import { PushIngestor } from '../connectors/gateway/ingest.js';
 import { PushPublisher } from '../connectors/gateway/publisher.js';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
-import { makeJdOrder, startJdSimulator, withState as withJdState, type JdSimulator } from '../connectors/jd/simulator.js';
-import { makePddOrder, startPddSimulator, withPddStatus, type PddSimulator } from '../connectors/pinduoduo/simulator.js';
-import { reconcile, type ReconcileReport } from '../connectors/reconcile/reconciler.js';
+import { type ReconcileReport, reconcile } from '../connectors/reconcile/reconciler.js';
 import { CONNECTORS } from '../connectors/registry.js';
-import { makeTaobaoTrade, startTaobaoSimulator, withStatus as withTaobaoStatus, type TaobaoSimulator } from '../connectors/taobao/simulator.js';
 import type { YouzanTrade } from '../connectors/youzan/payload.js';
-import { startYouzanSimulator, type YouzanSimulator } from '../connectors/youzan/simulator.js';
 import { createDurableProducer } from '../lib/kafka.js';
-import { startPipeline, type Pipeline } from '../lib/pipeline.js';
-import { publish } from '../lib/publish.js';
+import { batchWriter, publish } from '../lib/publish.js';
 import { RedisInventoryStore } from '../processors/inventory/store.js';
-import { STATUS_RANK, type OrderEvent, type OrderStatus } from '../topics/schemas/order-event.js';
+import { type JdSimulator, makeJdOrder, startJdSimulator, withState as withJdState } from '../simulators/jd/index.js';
+import { makePddOrder, type PddSimulator, startPddSimulator, withPddStatus } from '../simulators/pinduoduo/index.js';
+import { makeTaobaoTrade, startTaobaoSimulator, type TaobaoSimulator, withStatus as withTaobaoStatus } from '../simulators/taobao/index.js';
+import { startYouzanSimulator, type YouzanSimulator } from '../simulators/youzan/index.js';
+import { type OrderEvent, type OrderStatus, STATUS_RANK } from '../topics/schemas/order-event.js';
 import { createTestContext, type TestContext } from './support/context.js';
 import { shippedWire } from './support/late-ship.js';
 import { scanTopic, WireDecoder } from './support/topic-scan.js';
@@ -72,27 +72,43 @@ const STATUS_ONLY_CHANNELS = new Set(['douyin', 'kuaishou', 'wechat']);
 // Youzan pushes whose channel time falls in [DROP.from, DROP.to) are lost. Whole seconds: Youzan's
 // update_time is second-granular, and reconcile() pulls by update_time in [from, to).
 const DROP = { from: NOW - 20 * MIN, to: NOW - 10 * MIN };
-const dropped = (p: Push, order: SimOrder) => p.channel === 'youzan' && Math.floor(order.times[p.stage] / 1000) * 1000 >= DROP.from && Math.floor(order.times[p.stage] / 1000) * 1000 < DROP.to;
+const dropped = (p: Push, order: SimOrder) =>
+  p.channel === 'youzan' && Math.floor(order.times[p.stage] / 1000) * 1000 >= DROP.from && Math.floor(order.times[p.stage] / 1000) * 1000 < DROP.to;
 const STOCK = 10_000;
 const WH = 'WH-EAST';
 
 /** Canonical state of one load stage on its channel (see the table above). */
 function stageStatus(order: SimOrder, stage: Stage): OrderStatus {
   switch (order.channel) {
-    case 'shopify': return stage === 'create' ? 'CREATED' : stage === 'pay' ? 'PAID' : order.paidBeforeCancel ? 'REFUNDED' : 'CANCELLED';
-    case 'youzan': return stage === 'create' ? 'CREATED' : stage === 'pay' ? 'PAID' : order.paidBeforeCancel ? 'REFUNDED' : 'CANCELLED';
-    case 'douyin': case 'kuaishou': case 'wechat': return stage === 'create' ? 'CREATED' : stage === 'pay' ? 'PAID' : 'CANCELLED';
-    case 'meituan': return stage === 'create' ? 'PAID' : stage === 'pay' ? 'ALLOCATED' : 'CANCELLED';
-    default: throw new Error(`not a webhook channel: ${order.channel}`);
+    case 'shopify':
+      return stage === 'create' ? 'CREATED' : stage === 'pay' ? 'PAID' : order.paidBeforeCancel ? 'REFUNDED' : 'CANCELLED';
+    case 'youzan':
+      return stage === 'create' ? 'CREATED' : stage === 'pay' ? 'PAID' : order.paidBeforeCancel ? 'REFUNDED' : 'CANCELLED';
+    case 'douyin':
+    case 'kuaishou':
+    case 'wechat':
+      return stage === 'create' ? 'CREATED' : stage === 'pay' ? 'PAID' : 'CANCELLED';
+    case 'meituan':
+      return stage === 'create' ? 'PAID' : stage === 'pay' ? 'ALLOCATED' : 'CANCELLED';
+    default:
+      throw new Error(`not a webhook channel: ${order.channel}`);
   }
 }
 
 type Hold = 'LOCKED' | 'RESERVED' | 'SHIPPED' | 'RELEASED';
 /** README's inventory table: what an order's state asks of its stock. */
 const HOLD_OF: Record<OrderStatus, Hold | null> = {
-  CREATED: 'LOCKED', PAID: 'RESERVED', ALLOCATED: 'RESERVED', PICKED: 'RESERVED',
-  SHIPPED: 'SHIPPED', DELIVERED: 'SHIPPED', COMPLETED: 'SHIPPED',
-  CANCELLED: 'RELEASED', CLOSED: 'RELEASED', REFUNDED: 'RELEASED', REFUNDING: null,
+  CREATED: 'LOCKED',
+  PAID: 'RESERVED',
+  ALLOCATED: 'RESERVED',
+  PICKED: 'RESERVED',
+  SHIPPED: 'SHIPPED',
+  DELIVERED: 'SHIPPED',
+  COMPLETED: 'SHIPPED',
+  CANCELLED: 'RELEASED',
+  CLOSED: 'RELEASED',
+  REFUNDED: 'RELEASED',
+  REFUNDING: null,
 };
 
 interface Expected {
@@ -136,11 +152,19 @@ describe('all nine channels end to end, on the real stack', () => {
 
   // Taobao, Pinduoduo, JD orders (FULL: their sources fetch the whole order).
   const tbTid = (n: number) => String(4_200_000_000_000_000_000n + BigInt(n));
-  const tbCreated = (n: number) => makeTaobaoTrade({ tid: tbTid(n), lines: [{ outerSkuId: `TB-SKU-${n}`, num: n, price: '10.00' }], createdAt: new Date(NOW - 8 * MIN + n * 1000) });
+  const tbCreated = (n: number) =>
+    makeTaobaoTrade({ tid: tbTid(n), lines: [{ outerSkuId: `TB-SKU-${n}`, num: n, price: '10.00' }], createdAt: new Date(NOW - 8 * MIN + n * 1000) });
   const pddSn = (n: number) => `251124-00000000000${7400 + n}`;
-  const pddPaid = (n: number) => makePddOrder({ orderSn: pddSn(n), items: [{ outerId: `PDD-SKU-${n}`, count: n, price: '19.90' }], createdAt: new Date(NOW - 7 * MIN + n * 1000) });
+  const pddPaid = (n: number) =>
+    makePddOrder({ orderSn: pddSn(n), items: [{ outerId: `PDD-SKU-${n}`, count: n, price: '19.90' }], createdAt: new Date(NOW - 7 * MIN + n * 1000) });
   const jdId = (n: number) => `30000000${4100 + n}`;
-  const jdOrder = (n: number, state: string) => makeJdOrder({ orderId: jdId(n), createdAt: new Date(NOW - 6 * MIN + n * 1000), state, lines: [{ skuId: `90${n}`, outerSkuId: `JD-SKU-${n}`, quantity: n, price: '30.00' }] });
+  const jdOrder = (n: number, state: string) =>
+    makeJdOrder({
+      orderId: jdId(n),
+      createdAt: new Date(NOW - 6 * MIN + n * 1000),
+      state,
+      lines: [{ skuId: `90${n}`, outerSkuId: `JD-SKU-${n}`, quantity: n, price: '30.00' }],
+    });
 
   beforeAll(async () => {
     ctx = await createTestContext('allch');
@@ -153,9 +177,30 @@ describe('all nine channels end to end, on the real stack', () => {
     shops = [
       ...WEBHOOK.filter((c) => c !== 'youzan').map((c) => freshShop(c, 0)),
       { channel: 'youzan', shopId: 'yz-all', brand: 'Omni', secret: YZ.secret, endpoint: yzSim.url, credentials: { clientId: YZ.clientId, kdtId: YZ.kdtId } },
-      { channel: 'taobao', shopId: 'tb-all', brand: 'Omni', secret: TB.secret, endpoint: tbSim.url, credentials: { appKey: TB.appKey, sessionKey: TB.session } },
-      { channel: 'pinduoduo', shopId: 'pdd-all', brand: 'Omni', secret: PDD.secret, endpoint: pddSim.url, credentials: { clientId: PDD.clientId, accessToken: PDD.token, mallId: String(PDD.mall) } },
-      { channel: 'jd', shopId: 'jd-all', brand: 'Omni', secret: JD.secret, endpoint: jdSim.url, credentials: { appKey: JD.appKey, accessToken: JD.token, pollIntervalMs: '300', lookbackMs: '3600000' } },
+      {
+        channel: 'taobao',
+        shopId: 'tb-all',
+        brand: 'Omni',
+        secret: TB.secret,
+        endpoint: tbSim.url,
+        credentials: { appKey: TB.appKey, sessionKey: TB.session },
+      },
+      {
+        channel: 'pinduoduo',
+        shopId: 'pdd-all',
+        brand: 'Omni',
+        secret: PDD.secret,
+        endpoint: pddSim.url,
+        credentials: { clientId: PDD.clientId, accessToken: PDD.token, mallId: String(PDD.mall) },
+      },
+      {
+        channel: 'jd',
+        shopId: 'jd-all',
+        brand: 'Omni',
+        secret: JD.secret,
+        endpoint: jdSim.url,
+        credentials: { appKey: JD.appKey, accessToken: JD.token, pollIntervalMs: '300', lookbackMs: '3600000' },
+      },
     ];
     expect(new Set(shops.map((s) => s.channel)).size).toBe(9);
 
@@ -163,17 +208,29 @@ describe('all nine channels end to end, on the real stack', () => {
     producer = createDurableProducer(ctx.kafka);
     await producer.connect();
     const skus = [
-      ...Array.from({ length: 40 }, (_, i) => `LG-SKU-${String(i + 1).padStart(3, '0')}`), 'LG-HOT-001',
+      ...Array.from({ length: 40 }, (_, i) => `LG-SKU-${String(i + 1).padStart(3, '0')}`),
+      'LG-HOT-001',
       ...[1, 2, 3].flatMap((n) => [`TB-SKU-${n}`, `PDD-SKU-${n}`, `JD-SKU-${n}`]),
     ];
-    await publish(producer, ctx.serde, ctx.namespace, 'stockMovements', skus.map((sku) => ({
-      key: sku, value: { movementId: `count-${sku}`, kind: 'COUNT' as const, sku, warehouse: WH, quantity: STOCK, occurredAt: NOW - 60 * MIN },
-    })));
+    await publish(
+      producer,
+      ctx.serde,
+      ctx.namespace,
+      'stockMovements',
+      skus.map((sku) => ({
+        key: sku,
+        value: { movementId: `count-${sku}`, kind: 'COUNT' as const, sku, warehouse: WH, quantity: STOCK, occurredAt: NOW - 60 * MIN },
+      })),
+    );
     // Unpaid timeout 0 (= never, per README): load orders are stamped up to 30 minutes ago, and
     // a hub-side expiry would add CANCELLED facts no channel reported. Nightly reconcile off.
-    pipeline = await startPipeline({ ...ctx.config, OMNISTREAM_HTTP_PORT: 0, OMNISTREAM_UNPAID_TIMEOUT_MINUTES: 0, OMNISTREAM_RECONCILE_CRON: 'off' }, ctx.log, { shops: new ShopDirectory(shops), parts: { gateway: true, inventory: true, sink: true } });
+    pipeline = await startPipeline(
+      { ...ctx.config, OMNISTREAM_HTTP_PORT: 0, OMNISTREAM_UNPAID_TIMEOUT_MINUTES: 0, OMNISTREAM_RECONCILE_CRON: 'off' },
+      ctx.log,
+      { shops: new ShopDirectory(shops), parts: { gateway: true, inventory: true, sink: true } },
+    );
     // The reconciliation's own write path, built like the gateway's (as test/reconciliation.spec.ts).
-    ingestor = new PushIngestor(new PushPublisher(producer, ctx.serde, ctx.namespace), ctx.redis, ctx.namespace);
+    ingestor = new PushIngestor(new PushPublisher(batchWriter(producer, ctx.serde, ctx.namespace)), ctx.redis, ctx.namespace);
   });
   afterAll(async () => {
     await producer?.disconnect();
@@ -184,7 +241,10 @@ describe('all nine channels end to end, on the real stack', () => {
 
   it('stores exactly the expected orders, each in its furthest state, once, with stock to match', async () => {
     const expected = new Map<string, Expected>();
-    const expect1 = (e: Expected) => { expect(expected.has(e.key), `duplicate expectation ${e.key}`).toBe(false); expected.set(e.key, e); };
+    const expect1 = (e: Expected) => {
+      expect(expected.has(e.key), `duplicate expectation ${e.key}`).toBe(false);
+      expected.set(e.key, e);
+    };
     let expectedEvents = 0; // distinct channel facts the hub must store, once each
     const post = async (w: WireRequest) => {
       const res = await fetch(`${pipeline.url}${w.path}`, { method: 'POST', headers: w.headers, body: w.body });
@@ -204,9 +264,18 @@ describe('all nine channels end to end, on the real stack', () => {
     }
     const orderOfPush = steps.map((s) => s.order);
     for (const c of WEBHOOK) {
-      expect(pushes.some((p) => p.channel === c && p.duplicate), `${c}: a duplicate in the plan`).toBe(true);
-      expect(pushes.some((p) => p.channel === c && p.reordered), `${c}: a reordered status in the plan`).toBe(true);
-      expect(pushes.some((p) => p.channel === c && p.stage === 'cancel'), `${c}: a cancellation in the plan`).toBe(true);
+      expect(
+        pushes.some((p) => p.channel === c && p.duplicate),
+        `${c}: a duplicate in the plan`,
+      ).toBe(true);
+      expect(
+        pushes.some((p) => p.channel === c && p.reordered),
+        `${c}: a reordered status in the plan`,
+      ).toBe(true);
+      expect(
+        pushes.some((p) => p.channel === c && p.stage === 'cancel'),
+        `${c}: a cancellation in the plan`,
+      ).toBe(true);
     }
 
     const sent: Record<string, { accepted: number; duplicate: number }> = Object.fromEntries(WEBHOOK.map((c) => [c, { accepted: 0, duplicate: 0 }]));
@@ -214,7 +283,10 @@ describe('all nine channels end to end, on the real stack', () => {
     let droppedPushes = 0;
     for (const [i, p] of pushes.entries()) {
       const order = orderOfPush[i]!;
-      if (dropped(p, order)) { droppedPushes += 1; continue; }
+      if (dropped(p, order)) {
+        droppedPushes += 1;
+        continue;
+      }
       await post(p);
       const fact = `${keyOf(order)}|${p.stage}`;
       // A duplicate is the same signed push again: the hub must answer it as a repeat.
@@ -238,9 +310,13 @@ describe('all nine channels end to end, on the real stack', () => {
       const shop = shops.find((s) => s.channel === c)!;
       const t = NOW - 5 * MIN + n * 1000;
       const order: SimOrder = {
-        channel: c, shopId: shop.shopId, orderId: orderIdFor(c, 777_777, n + 1),
-        times: { create: t, pay: t + 20_000, cancel: t + 50_000 }, paidBeforeCancel: false,
-        lines: [{ sku: `LG-SKU-0${10 + n}`, quantity: 2, priceFen: 1990 }], province: { name: '浙江省', code: 'ZJ', city: '杭州市' },
+        channel: c,
+        shopId: shop.shopId,
+        orderId: orderIdFor(c, 777_777, n + 1),
+        times: { create: t, pay: t + 20_000, cancel: t + 50_000 },
+        paidBeforeCancel: false,
+        lines: [{ sku: `LG-SKU-0${10 + n}`, quantity: 2, priceFen: 1990 }],
+        province: { name: '浙江省', code: 'ZJ', city: '杭州市' },
       };
       const sign = { now: Date.now(), nonce: String(9000 + n) };
       const ship = shippedWire(order, shop, t + 60_000, sign.now, String(8000 + n));
@@ -250,7 +326,13 @@ describe('all nine channels end to end, on the real stack', () => {
       sent[c]!.accepted += 3;
       expectedEvents += 3;
       // Shipped (Meituan: completed) ranks above paid/confirmed: the late push changes nothing.
-      expect1({ key: keyOf(order), channel: c, status: ship.expected, detail: STATUS_ONLY_CHANNELS.has(c) ? 'STATUS_ONLY' : 'FULL', lines: STATUS_ONLY_CHANNELS.has(c) ? null : linesOf(order) });
+      expect1({
+        key: keyOf(order),
+        channel: c,
+        status: ship.expected,
+        detail: STATUS_ONLY_CHANNELS.has(c) ? 'STATUS_ONLY' : 'FULL',
+        lines: STATUS_ONLY_CHANNELS.has(c) ? null : linesOf(order),
+      });
     }
 
     // ---------------- Taobao over TMC (WebSocket): fullinfo fetched per message ----------------
@@ -267,7 +349,9 @@ describe('all nine channels end to end, on the real stack', () => {
     const tb1c = tbSim.publish('taobao_trade_TradeBuyerPay', tbTid(1));
     // TB2: already shipped when its notifications arrive; a stale "paid" notification comes after
     // "shipped" (the fetch answers the trade as it is now: shipped).
-    tbSim.upsertOrder(withTaobaoStatus(withTaobaoStatus(tbCreated(2), 'WAIT_SELLER_SEND_GOODS', new Date(NOW - 7 * MIN)), 'WAIT_BUYER_CONFIRM_GOODS', new Date(NOW - 6 * MIN)));
+    tbSim.upsertOrder(
+      withTaobaoStatus(withTaobaoStatus(tbCreated(2), 'WAIT_SELLER_SEND_GOODS', new Date(NOW - 7 * MIN)), 'WAIT_BUYER_CONFIRM_GOODS', new Date(NOW - 6 * MIN)),
+    );
     const tb2a = tbSim.publish('taobao_trade_TradeSellerShip', tbTid(2));
     const tb2b = tbSim.publish('taobao_trade_TradeBuyerPay', tbTid(2));
     // TB3: closed by Taobao before payment.
@@ -304,12 +388,16 @@ describe('all nine channels end to end, on the real stack', () => {
     expect1({ key: `pinduoduo:pdd-all:${pddSn(3)}`, channel: 'pinduoduo', status: 'REFUNDED', detail: 'FULL', lines: { 'PDD-SKU-3': 3 } });
 
     // ---------------- JD: the polling source over enSearch by modified time ----------------
-    const row = async (key: string) => (await ctx.pool.query<{ status: string }>(`select status from ${ctx.namespace}.orders where order_key = $1`, [key])).rows[0]?.status;
+    const row = async (key: string) =>
+      (await ctx.pool.query<{ status: string }>(`select status from ${ctx.namespace}.orders where order_key = $1`, [key])).rows[0]?.status;
     jdSim.upsertOrder(withJdState(jdOrder(1, 'WAIT_SELLER_STOCK_OUT'), 'WAIT_SELLER_STOCK_OUT', new Date(NOW - 5 * MIN)));
     jdSim.upsertOrder(withJdState(jdOrder(2, 'WAIT_SELLER_STOCK_OUT'), 'WAIT_SELLER_STOCK_OUT', new Date(NOW - 5 * MIN)));
     jdSim.upsertOrder(withJdState(jdOrder(3, 'TRADE_CANCELED'), 'TRADE_CANCELED', new Date(NOW - 5 * MIN)));
     // J2 ships once the hub has seen it paid: its modified time moves on, the next poll finds it.
-    await waitFor('J2 polled as PAID', async () => { await pipeline.drain(); return (await row(`jd:jd-all:${jdId(2)}`)) === 'PAID'; });
+    await waitFor('J2 polled as PAID', async () => {
+      await pipeline.drain();
+      return (await row(`jd:jd-all:${jdId(2)}`)) === 'PAID';
+    });
     jdSim.upsertOrder(withJdState(jdOrder(2, 'WAIT_SELLER_STOCK_OUT'), 'WAIT_GOODS_RECEIVE_CONFIRM', new Date(NOW - 2 * MIN)));
     expectedEvents += 1 + 2 + 1;
     expect1({ key: `jd:jd-all:${jdId(1)}`, channel: 'jd', status: 'PAID', detail: 'FULL', lines: { 'JD-SKU-1': 1 } });
@@ -319,7 +407,10 @@ describe('all nine channels end to end, on the real stack', () => {
     // Every WebSocket message stored and acknowledged; JD's shipment polled.
     await waitFor('Taobao messages confirmed', tbConfirmed([tb1a, tb1b, tb1c, tb2a, tb2b, tb3]));
     await waitFor('Pinduoduo messages acked', pddAcked([p1a, p1b, p2a, p2b, p3a, p3b]));
-    await waitFor('J2 polled as SHIPPED', async () => { await pipeline.drain(); return (await row(`jd:jd-all:${jdId(2)}`)) === 'SHIPPED'; });
+    await waitFor('J2 polled as SHIPPED', async () => {
+      await pipeline.drain();
+      return (await row(`jd:jd-all:${jdId(2)}`)) === 'SHIPPED';
+    });
 
     // ---------------- reconcile Youzan's lost window through its query API ----------------
     // The channel's truth: every Youzan order as its last stage left it (the trade the last push
@@ -343,8 +434,14 @@ describe('all nine channels end to end, on the real stack', () => {
     for (const f of yzFinal.values()) yzSim.upsertTrade(f.trade);
     const inWindow = [...yzFinal.entries()].filter(([, f]) => Math.floor(f.at / 1000) * 1000 >= DROP.from && Math.floor(f.at / 1000) * 1000 < DROP.to);
     const want = {
-      missing: inWindow.filter(([, f]) => !f.anyDelivered).map(([k]) => k).sort(),
-      newer: inWindow.filter(([, f]) => f.anyDelivered && !f.finalDelivered).map(([k]) => k).sort(),
+      missing: inWindow
+        .filter(([, f]) => !f.anyDelivered)
+        .map(([k]) => k)
+        .sort(),
+      newer: inWindow
+        .filter(([, f]) => f.anyDelivered && !f.finalDelivered)
+        .map(([k]) => k)
+        .sort(),
       same: inWindow.filter(([, f]) => f.finalDelivered).length,
     };
     expect(want.missing.length + want.newer.length, 'the drop window must lose something').toBeGreaterThan(0);
@@ -352,13 +449,19 @@ describe('all nine channels end to end, on the real stack', () => {
     await pipeline.drain();
     const yzShop = shops.find((s) => s.channel === 'youzan')!;
     const report: ReconcileReport = await reconcile({
-      shops: [yzShop], connectors: CONNECTORS, ingestor, pool: ctx.pool, schema: ctx.namespace,
-      window: { from: new Date(DROP.from), to: new Date(DROP.to) }, log: ctx.log,
+      shops: [yzShop],
+      connectors: CONNECTORS,
+      ingestor,
+      pool: ctx.pool,
+      schema: ctx.namespace,
+      window: { from: new Date(DROP.from), to: new Date(DROP.to) },
+      log: ctx.log,
     });
     const yz = report.shops[0]!;
     expect(report.failed).toBe(0);
     expect(yz).toMatchObject({
-      ok: true, pulled: inWindow.length,
+      ok: true,
+      pulled: inWindow.length,
       orders: { missing: want.missing.length, newer: want.newer.length, same: want.same, older: 0 },
       ingest: { accepted: want.missing.length + want.newer.length, duplicate: want.same, dead_lettered: 0, rejected: 0, unavailable: 0 },
     });
@@ -371,17 +474,19 @@ describe('all nine channels end to end, on the real stack', () => {
     // ================================ assertions ================================
     // 1. Postgres holds exactly the expected orders, each in its furthest state, with its contents.
     const { rows } = await ctx.pool.query<{ order_key: string; channel: string; status: string; detail: string }>(
-      `select order_key, channel, status, detail from ${ctx.namespace}.orders order by order_key`);
-    const lineRows = (await ctx.pool.query<{ order_key: string; sku: string; quantity: number }>(
-      `select order_key, sku, quantity from ${ctx.namespace}.order_lines`)).rows;
+      `select order_key, channel, status, detail from ${ctx.namespace}.orders order by order_key`,
+    );
+    const lineRows = (
+      await ctx.pool.query<{ order_key: string; sku: string; quantity: number }>(`select order_key, sku, quantity from ${ctx.namespace}.order_lines`)
+    ).rows;
     const linesByKey = new Map<string, Record<string, number>>();
     for (const l of lineRows) linesByKey.set(l.order_key, { ...(linesByKey.get(l.order_key) ?? {}), [l.sku]: Number(l.quantity) });
     const want1 = [...expected.values()].sort((a, b) => (a.key < b.key ? -1 : 1));
     expect(rows.map((r) => r.order_key)).toEqual(want1.map((e) => e.key));
-    expect(Object.fromEntries(rows.map((r) => [r.order_key, `${r.status}/${r.detail}`])))
-      .toEqual(Object.fromEntries(want1.map((e) => [e.key, `${e.status}/${e.detail}`])));
-    expect(Object.fromEntries(want1.map((e) => [e.key, linesByKey.get(e.key) ?? null])))
-      .toEqual(Object.fromEntries(want1.map((e) => [e.key, e.lines])));
+    expect(Object.fromEntries(rows.map((r) => [r.order_key, `${r.status}/${r.detail}`]))).toEqual(
+      Object.fromEntries(want1.map((e) => [e.key, `${e.status}/${e.detail}`])),
+    );
+    expect(Object.fromEntries(want1.map((e) => [e.key, linesByKey.get(e.key) ?? null]))).toEqual(Object.fromEntries(want1.map((e) => [e.key, e.lines])));
     expect(new Set(rows.map((r) => r.channel)).size).toBe(9);
 
     // 2. Every fact stored exactly once: no eventId twice on order-events, and exactly as many
@@ -389,11 +494,17 @@ describe('all nine channels end to end, on the real stack', () => {
     const decoder = new WireDecoder(ctx.serde);
     const perEvent = new Map<string, number>();
     const perOrder = new Map<string, number>();
-    await scanTopic(ctx.kafka, ctx.admin, ctx.topic('orderEvents'), async (r) => {
-      const e = await decoder.decodeAsync<OrderEvent>(r.value!);
-      perEvent.set(e.eventId, (perEvent.get(e.eventId) ?? 0) + 1);
-      perOrder.set(e.orderKey, (perOrder.get(e.orderKey) ?? 0) + 1);
-    }, 30_000);
+    await scanTopic(
+      ctx.kafka,
+      ctx.admin,
+      ctx.topic('orderEvents'),
+      async (r) => {
+        const e = await decoder.decodeAsync<OrderEvent>(r.value!);
+        perEvent.set(e.eventId, (perEvent.get(e.eventId) ?? 0) + 1);
+        perOrder.set(e.orderKey, (perOrder.get(e.orderKey) ?? 0) + 1);
+      },
+      30_000,
+    );
     expect([...perEvent.entries()].filter(([, n]) => n > 1)).toEqual([]);
     expect(perEvent.size).toBe(expectedEvents);
     expect([...perOrder.keys()].sort()).toEqual(want1.map((e) => e.key));
@@ -401,16 +512,21 @@ describe('all nine channels end to end, on the real stack', () => {
     expect(await scanTopic(ctx.kafka, ctx.admin, ctx.topic('deadLetter'), () => {}, 30_000)).toBe(0);
     // The gateway counted each webhook duplicate as a duplicate, and each first delivery as accepted.
     const metrics = await (await fetch(`${pipeline.url}/metrics`)).text();
-    const counted = (channel: string, outcome: string) => metrics.split('\n')
-      .filter((l) => l.startsWith('omnistream_webhook_pushes_total{') && l.includes(`channel="${channel}"`) && l.includes(`outcome="${outcome}"`))
-      .reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    const counted = (channel: string, outcome: string) =>
+      metrics
+        .split('\n')
+        .filter((l) => l.startsWith('omnistream_webhook_pushes_total{') && l.includes(`channel="${channel}"`) && l.includes(`outcome="${outcome}"`))
+        .reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
     expect(Object.fromEntries(WEBHOOK.map((c) => [c, { accepted: counted(c, 'accepted'), duplicate: counted(c, 'duplicate') }]))).toEqual(sent);
 
     // 3. Inventory: every order known with lines holds what its furthest state asks for; stock
     //    per SKU is exactly the sum of those holds; status-only orders touched no stock.
     const store = new RedisInventoryStore(pipeline.redis, ctx.namespace);
-    const decisions = (await ctx.pool.query<{ order_key: string | null; kind: string }>(
-      `select order_key, kind from ${ctx.namespace}.inventory_decisions where order_key is not null`)).rows;
+    const decisions = (
+      await ctx.pool.query<{ order_key: string | null; kind: string }>(
+        `select order_key, kind from ${ctx.namespace}.inventory_decisions where order_key is not null`,
+      )
+    ).rows;
     const kindsByOrder = new Map<string, Set<string>>();
     for (const d of decisions) kindsByOrder.set(d.order_key!, (kindsByOrder.get(d.order_key!) ?? new Set()).add(d.kind));
     expect(decisions.filter((d) => d.kind === 'REJECTED')).toEqual([]);

@@ -1,11 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDurableProducer } from '../lib/kafka.js';
-import { startCarrierSimulators, type RunningSimulators } from '../sinks/carriers/sim/all.js';
-import type { SimPush } from '../sinks/carriers/sim/server.js';
-import { ztoDigest } from '../sinks/carriers/zto/signature.js';
-import { registerTrackingRoutes } from '../sinks/waybills/tracking-routes.js';
+import { carrierTracking, registerTrackingRoutes } from '../connectors/carriers/tracking-routes.js';
+import { ztoDigest } from '../connectors/carriers/zto/signature.js';
+import { createDurableProducer, type Producer } from '../lib/kafka.js';
+import { runProcessor } from '../lib/processor/run.js';
+import { publish } from '../lib/publish.js';
+import { type RunningSimulators, startCarrierSimulators } from '../simulators/carriers/index.js';
+import type { SimPush } from '../simulators/carriers/server.js';
 import { createTestContext, type TestContext } from './support/context.js';
 import { readTopic } from './support/read-topic.js';
 
@@ -28,7 +29,7 @@ describe('carrier tracking pushes → fulfilment-events', () => {
     producer = createDurableProducer(ctx.kafka);
     await producer.connect();
     app = Fastify({ logger: false });
-    registerTrackingRoutes(app, { carriers: sims.directory, producer, serde: ctx.serde, namespace: ctx.namespace, log: ctx.log });
+    await runProcessor(carrierTracking, ctx.runtime(producer, { http: app }), { carriers: sims.directory });
     await app.ready();
   });
   afterAll(async () => {
@@ -47,9 +48,15 @@ describe('carrier tracking pushes → fulfilment-events', () => {
     { carrier: 'jd', codes: ['揽收', '妥投'], kinds: ['COLLECTED', 'DELIVERED'], ack: { code: 0, msg: 'success' } },
   ];
 
-  it('turns each carrier\'s signed push into events, then answers the carrier\'s success body', async () => {
+  it("turns each carrier's signed push into events, then answers the carrier's success body", async () => {
     for (const [i, c] of cases.entries()) {
-      const routes = c.codes.map((code, j) => ({ waybillNo: `${c.carrier.toUpperCase()}-W${i}`, orderId: shipmentId(i), code, at: at + j * 60_000, description: `scan ${code}` }));
+      const routes = c.codes.map((code, j) => ({
+        waybillNo: `${c.carrier.toUpperCase()}-W${i}`,
+        orderId: shipmentId(i),
+        code,
+        at: at + j * 60_000,
+        description: `scan ${code}`,
+      }));
       const res = await post(c.carrier, sims.byCarrier[c.carrier]!.trackingPush(routes));
       expect(res.statusCode, res.body).toBe(200);
       expect(JSON.parse(res.body)).toEqual(c.ack);
@@ -61,7 +68,14 @@ describe('carrier tracking pushes → fulfilment-events', () => {
       const mine = events.filter((e) => e.shipmentId === shipmentId(i)).sort((a, b) => a.occurredAt - b.occurredAt);
       expect(mine.map((e) => e.kind)).toEqual(c.kinds);
       for (const e of mine) {
-        expect(e).toMatchObject({ orderKey: `taobao:shop-1:${i}`, channel: 'taobao', warehouse: 'WH-EAST', carrier: c.carrier.toUpperCase(), waybillNo: `${c.carrier.toUpperCase()}-W${i}`, source: `tracking:${c.carrier.toUpperCase()}` });
+        expect(e).toMatchObject({
+          orderKey: `taobao:shop-1:${i}`,
+          channel: 'taobao',
+          warehouse: 'WH-EAST',
+          carrier: c.carrier.toUpperCase(),
+          waybillNo: `${c.carrier.toUpperCase()}-W${i}`,
+          source: `tracking:${c.carrier.toUpperCase()}`,
+        });
       }
       expect(new Set(mine.map((e) => e.eventId)).size).toBe(mine.length);
     }
@@ -95,7 +109,12 @@ describe('carrier tracking pushes → fulfilment-events', () => {
   it('answers 503 while Kafka cannot take the events', async () => {
     const down = createDurableProducer(ctx.kafka); // never connected: every send fails
     const offline = Fastify({ logger: false });
-    registerTrackingRoutes(offline, { carriers: sims.directory, producer: down, serde: ctx.serde, namespace: ctx.namespace, log: ctx.log, publishTimeoutMs: 2000 });
+    registerTrackingRoutes(offline, {
+      carriers: sims.directory,
+      write: (records) => publish(down, ctx.serde, ctx.namespace, 'fulfilmentEvents', records),
+      log: ctx.log,
+      publishTimeoutMs: 2000,
+    });
     await offline.ready();
     const push = sims.byCarrier.sf!.trackingPush([{ waybillNo: 'SF-OFF', orderId: shipmentId(50), code: '50', at }]);
     const res = await offline.inject({ method: 'POST', url: '/carriers/sf/tracking', headers: push.headers, payload: push.body });

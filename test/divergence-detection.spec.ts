@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONNECTORS } from '../connectors/registry.js';
 import { createDurableProducer } from '../lib/kafka.js';
+import { inputsOf } from '../lib/processor/definition.js';
+import { runProcessor } from '../lib/processor/run.js';
 import { uniformDivergenceConfig } from '../processors/divergence/config.js';
 import { factOf } from '../processors/divergence/facts.js';
-import { HISTORY_PATHS, orderHistory, outcomeRecord, type HistoryPlan, type InputRecord } from '../processors/divergence/histories.js';
-import { startDivergenceProcessor, type DivergenceProcessor } from '../processors/divergence/processor.js';
+import { HISTORY_PATHS, type HistoryPlan, type InputRecord, orderHistory, outcomeRecord } from '../processors/divergence/histories.js';
+import { type DivergenceProcessor, divergenceProcessor } from '../processors/divergence/processor.js';
 import { divergenceReport, summarizeDivergences } from '../processors/divergence/report.js';
 import { RedisDivergenceStore } from '../processors/divergence/store.js';
-import { DIVERGENCE_GROUP, DIVERGENCE_INPUTS } from '../processors/divergence/topology.js';
 import { channelCommandTopic, topicName } from '../topics/catalog.js';
 import type { DivergenceEvent } from '../topics/schemas/divergence-event.js';
 import { createTestContext, type TestContext } from './support/context.js';
@@ -39,10 +39,7 @@ describe('divergence detection on the real stack', () => {
   let store: RedisDivergenceStore;
   const published = new Map<string, Set<string>>();
 
-  const start = () => startDivergenceProcessor({
-    kafka: ctx.kafka, serde: ctx.serde, redis: ctx.redis, producer, namespace: ctx.namespace, log: ctx.log,
-    config: uniformDivergenceConfig(G, SETTLE), channels: Object.keys(CONNECTORS), now: () => clock,
-  });
+  const start = () => runProcessor(divergenceProcessor, ctx.runtime(producer), { config: uniformDivergenceConfig(G, SETTLE), now: () => clock });
 
   /** Publishes records and waits until the processor holds every fact they state. */
   async function feed(records: InputRecord[]): Promise<void> {
@@ -66,10 +63,10 @@ describe('divergence detection on the real stack', () => {
     const deadline = Date.now() + 120_000;
     for (;;) {
       let behind = 0;
-      for (const id of DIVERGENCE_INPUTS) {
+      for (const id of inputsOf(divergenceProcessor)) {
         const topic = topicName(ctx.namespace, id);
         const ends = await ctx.admin.fetchTopicOffsets(topic);
-        const [committed] = await ctx.admin.fetchOffsets({ groupId: `${ctx.namespace}.${DIVERGENCE_GROUP}`, topics: [topic] });
+        const [committed] = await ctx.admin.fetchOffsets({ groupId: `${ctx.namespace}.${divergenceProcessor.name}`, topics: [topic] });
         for (const e of ends) {
           const c = committed?.partitions.find((p) => p.partition === e.partition);
           behind += Number(e.high) - Math.max(0, Number(c?.offset ?? 0));
@@ -82,8 +79,14 @@ describe('divergence detection on the real stack', () => {
   }
 
   const of = (key: string) => (d: DivergenceEvent) => d.orderKey === key;
-  const plan = (orderKey: string, i: number, p: Partial<HistoryPlan> = {}): HistoryPlan =>
-    ({ orderKey, start: base(i), path: 'delivered', lags: [800, 2500, 1500], gaps: [4 * 60_000, 25 * 60_000, 90 * 60_000], ...p });
+  const plan = (orderKey: string, i: number, p: Partial<HistoryPlan> = {}): HistoryPlan => ({
+    orderKey,
+    start: base(i),
+    path: 'delivered',
+    lags: [800, 2500, 1500],
+    gaps: [4 * 60_000, 25 * 60_000, 90 * 60_000],
+    ...p,
+  });
 
   beforeAll(async () => {
     ctx = await createTestContext('divergence');
@@ -96,7 +99,7 @@ describe('divergence detection on the real stack', () => {
     channelCommands = await TopicCollector.start(ctx, 'channelCommands', channelCommandTopic(ctx.namespace, 'taobao'));
   });
   afterAll(async () => {
-    await processor?.disconnect();
+    await processor?.stop();
     await Promise.all([divergences?.stop(), warehouseCommands?.stop(), channelCommands?.stop()]);
     await producer?.disconnect();
     await ctx?.close();
@@ -112,21 +115,43 @@ describe('divergence detection on the real stack', () => {
     clock = repair.timestamp - 1000;
     await processor.tick(clock);
     const [opened] = await divergences.waitFor((d) => of(key)(d) && d.state === 'OPENED');
-    expect(opened).toMatchObject({ type: 'SHIPPED_NOT_SYNCED', since: shippedAt, openedAt: shippedAt + G, action: 'SHIP', channelView: 'PAID', warehouseView: 'WH-EAST:SHIPPED', channel: 'taobao' });
+    expect(opened).toMatchObject({
+      type: 'SHIPPED_NOT_SYNCED',
+      since: shippedAt,
+      openedAt: shippedAt + G,
+      action: 'SHIP',
+      channelView: 'PAID',
+      warehouseView: 'WH-EAST:SHIPPED',
+      channel: 'taobao',
+    });
     const [ship] = await channelCommands.waitFor((c) => c.orderKey === key);
-    expect(ship).toMatchObject({ kind: 'SHIP', commandId: `${opened!.divergenceId}:SHIP`, carrier: 'ZTO', waybillNo: 'ZT0000002001', channelOrderId: '2001', shopId: 'shop-d', divergenceId: opened!.divergenceId });
+    expect(ship).toMatchObject({
+      kind: 'SHIP',
+      commandId: `${opened!.divergenceId}:SHIP`,
+      carrier: 'ZTO',
+      waybillNo: 'ZT0000002001',
+      channelOrderId: '2001',
+      shopId: 'shop-d',
+      divergenceId: opened!.divergenceId,
+    });
 
     await feed([repair]);
     clock = occurredAt(repair) + SETTLE;
     await processor.tick(clock);
     const [resolved] = await divergences.waitFor((d) => of(key)(d) && d.state === 'RESOLVED');
-    expect(resolved).toMatchObject({ divergenceId: opened!.divergenceId, durationMs: 2 * G, resolution: 'channel shows SHIPPED', occurredAt: shippedAt + 2 * G });
+    expect(resolved).toMatchObject({
+      divergenceId: opened!.divergenceId,
+      durationMs: 2 * G,
+      resolution: 'channel shows SHIPPED',
+      occurredAt: shippedAt + 2 * G,
+    });
   });
 
   it('CANCELLED_IN_FULFILMENT: intercepts at the warehouse (stock still held is said), resolves on INTERCEPTED', async () => {
     const key = 'taobao:shop-d:2002';
-    const records = orderHistory(plan(key, 2, { path: 'cancelled-picking', anomaly: 'CANCELLED_IN_FULFILMENT', anomalyLag: 2 * G }))
-      .filter((r) => !(r.topic === 'inventoryEvents' && kind(r) === 'RELEASED'));
+    const records = orderHistory(plan(key, 2, { path: 'cancelled-picking', anomaly: 'CANCELLED_IN_FULFILMENT', anomalyLag: 2 * G })).filter(
+      (r) => !(r.topic === 'inventoryEvents' && kind(r) === 'RELEASED'),
+    );
     const repair = records.find((r) => kind(r) === 'INTERCEPTED')!;
     clock = base(2);
     await feed(records.filter((r) => r !== repair));
@@ -136,7 +161,12 @@ describe('divergence detection on the real stack', () => {
     expect(opened).toMatchObject({ type: 'CANCELLED_IN_FULFILMENT', action: 'INTERCEPT', channelView: 'REFUNDING', warehouseView: 'WH-EAST:PICKED' });
     expect(opened!.hubView).toContain('stock still held');
     const [intercept] = await warehouseCommands.waitFor((c) => c.orderKey === key);
-    expect(intercept).toMatchObject({ kind: 'INTERCEPT', warehouse: 'WH-EAST', shipmentId: `${key}#WH-EAST`, commandId: `${opened!.divergenceId}:INTERCEPT:WH-EAST` });
+    expect(intercept).toMatchObject({
+      kind: 'INTERCEPT',
+      warehouse: 'WH-EAST',
+      shipmentId: `${key}#WH-EAST`,
+      commandId: `${opened!.divergenceId}:INTERCEPT:WH-EAST`,
+    });
 
     await feed([repair]);
     clock = occurredAt(repair) + SETTLE;
@@ -194,10 +224,27 @@ describe('divergence detection on the real stack', () => {
     clock = deliveredAt + 2 * G;
     await processor.tick(clock);
     const [opened] = await divergences.waitFor((d) => of(key)(d) && d.state === 'OPENED');
-    expect(opened).toMatchObject({ type: 'DELIVERED_NOT_CONFIRMED', since: deliveredAt, action: 'RECONCILE_ORDER', carrierView: 'DELIVERED', channelView: 'SHIPPED' });
+    expect(opened).toMatchObject({
+      type: 'DELIVERED_NOT_CONFIRMED',
+      since: deliveredAt,
+      action: 'RECONCILE_ORDER',
+      carrierView: 'DELIVERED',
+      channelView: 'SHIPPED',
+    });
     const [pull] = await channelCommands.waitFor((c) => c.orderKey === key);
 
-    await feed([outcomeRecord({ commandId: pull!.commandId, commandKind: 'RECONCILE_ORDER', orderKey: key, channel: 'taobao', divergenceId: opened!.divergenceId, state: 'FAILED', reason: 'API quota exhausted', occurredAt: clock + 1000 })]);
+    await feed([
+      outcomeRecord({
+        commandId: pull!.commandId,
+        commandKind: 'RECONCILE_ORDER',
+        orderKey: key,
+        channel: 'taobao',
+        divergenceId: opened!.divergenceId,
+        state: 'FAILED',
+        reason: 'API quota exhausted',
+        occurredAt: clock + 1000,
+      }),
+    ]);
     const [escalated] = await divergences.waitFor((d) => of(key)(d) && d.state === 'ESCALATED');
     expect(escalated).toMatchObject({ resolution: 'repair failed: API quota exhausted', occurredAt: clock + 1000 });
 
@@ -247,10 +294,28 @@ describe('divergence detection on the real stack', () => {
   it('a restart and a republish of the same records open nothing new and send no second command', async () => {
     await consumed();
     const before = { d: divergences.records.length, w: warehouseCommands.records.length, c: channelCommands.records.length };
-    const again = [1, 2, 3, 5].flatMap((i) => orderHistory(plan(`taobao:shop-d:200${i}`, i, i === 1 ? { anomaly: 'SHIPPED_NOT_SYNCED', anomalyLag: 2 * G } : i === 2 ? { path: 'cancelled-picking', anomaly: 'CANCELLED_IN_FULFILMENT', anomalyLag: 2 * G } : i === 5 ? { anomaly: 'DELIVERED_NOT_CONFIRMED', anomalyLag: 10 * G } : {})));
-    await processor.disconnect();
+    const again = [1, 2, 3, 5].flatMap((i) =>
+      orderHistory(
+        plan(
+          `taobao:shop-d:200${i}`,
+          i,
+          i === 1
+            ? { anomaly: 'SHIPPED_NOT_SYNCED', anomalyLag: 2 * G }
+            : i === 2
+              ? { path: 'cancelled-picking', anomaly: 'CANCELLED_IN_FULFILMENT', anomalyLag: 2 * G }
+              : i === 5
+                ? { anomaly: 'DELIVERED_NOT_CONFIRMED', anomalyLag: 10 * G }
+                : {},
+        ),
+      ),
+    );
+    await processor.stop();
     processor = await start();
-    await publishRecords(ctx, producer, again.filter((r) => !(r.topic === 'inventoryEvents' && kind(r) === 'RESERVED' && r.key.includes('2003'))));
+    await publishRecords(
+      ctx,
+      producer,
+      again.filter((r) => !(r.topic === 'inventoryEvents' && kind(r) === 'RESERVED' && r.key.includes('2003'))),
+    );
     await consumed();
     await processor.tick(clock);
     await new Promise((r) => setTimeout(r, 2000));
@@ -259,11 +324,19 @@ describe('divergence detection on the real stack', () => {
 
   it('2,000 healthy orders, duplicated and written topic by topic in reverse order, open zero divergences; the one real contradiction among them is found', async () => {
     let seed = 42;
-    const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-    const histories = Array.from({ length: 2000 }, (_, n) => orderHistory({
-      orderKey: `taobao:shop-v:${30_000 + n}`, start: base(20) + n * 1000, path: HISTORY_PATHS[Math.floor(rand() * HISTORY_PATHS.length)]!,
-      lags: Array.from({ length: 5 }, () => Math.floor(rand() * 10_000)), gaps: Array.from({ length: 5 }, () => Math.floor(rand() * 3 * 3600_000)),
-    }));
+    const rand = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const histories = Array.from({ length: 2000 }, (_, n) =>
+      orderHistory({
+        orderKey: `taobao:shop-v:${30_000 + n}`,
+        start: base(20) + n * 1000,
+        path: HISTORY_PATHS[Math.floor(rand() * HISTORY_PATHS.length)]!,
+        lags: Array.from({ length: 5 }, () => Math.floor(rand() * 10_000)),
+        gaps: Array.from({ length: 5 }, () => Math.floor(rand() * 3 * 3600_000)),
+      }),
+    );
     // One order whose channel confirmed the delivery two windows late: exactly one divergence.
     const odd = orderHistory(plan('taobao:shop-w:39999', 20, { anomaly: 'DELIVERED_NOT_CONFIRMED', anomalyLag: 2 * G }));
     const all = [...histories.flat(), ...odd];
@@ -282,7 +355,10 @@ describe('divergence detection on the real stack', () => {
     expect(channelCommands.records.filter((c) => mine(c.orderKey))).toEqual([]);
     expect(warehouseCommands.records.filter((c) => mine(c.orderKey))).toEqual([]);
     const found = await divergences.waitFor(of('taobao:shop-w:39999'), 2);
-    expect(found.map((d) => [d.type, d.state, d.durationMs])).toEqual([['DELIVERED_NOT_CONFIRMED', 'OPENED', null], ['DELIVERED_NOT_CONFIRMED', 'RESOLVED', 2 * G]]);
+    expect(found.map((d) => [d.type, d.state, d.durationMs])).toEqual([
+      ['DELIVERED_NOT_CONFIRMED', 'OPENED', null],
+      ['DELIVERED_NOT_CONFIRMED', 'RESOLVED', 2 * G],
+    ]);
     const facts = await ctx.redis.hlen(`${store.prefix}f:taobao:shop-v:30000`);
     expect(facts).toBeGreaterThan(2);
   }, 240_000);
@@ -312,14 +388,11 @@ describe('divergence timer on the wall clock', () => {
     producer = createDurableProducer(ctx.kafka);
     await producer.connect();
     // Two seconds of grace, half a second to settle, the real 1 s timer (with its Redis lease).
-    processor = await startDivergenceProcessor({
-      kafka: ctx.kafka, serde: ctx.serde, redis: ctx.redis, producer, namespace: ctx.namespace, log: ctx.log,
-      config: uniformDivergenceConfig(2000, 500), channels: Object.keys(CONNECTORS),
-    });
+    processor = await runProcessor(divergenceProcessor, ctx.runtime(producer), { config: uniformDivergenceConfig(2000, 500) });
     divergences = await TopicCollector.start(ctx, 'divergences');
   });
   afterAll(async () => {
-    await processor?.disconnect();
+    await processor?.stop();
     await divergences?.stop();
     await producer?.disconnect();
     await ctx?.close();
@@ -327,9 +400,21 @@ describe('divergence timer on the wall clock', () => {
 
   it('opens a shipment the channel was not told about by itself, and resolves it when the channel shows it', async () => {
     const key = 'taobao:shop-c:4001';
-    const records = orderHistory({ orderKey: key, start: Date.now() - 10_000, path: 'delivered', lags: [100], gaps: [0], anomaly: 'SHIPPED_NOT_SYNCED', anomalyLag: 5000 });
+    const records = orderHistory({
+      orderKey: key,
+      start: Date.now() - 10_000,
+      path: 'delivered',
+      lags: [100],
+      gaps: [0],
+      anomaly: 'SHIPPED_NOT_SYNCED',
+      anomalyLag: 5000,
+    });
     const repair = records.find((r) => r.topic === 'orderEvents' && status(r) === 'SHIPPED')!;
-    await publishRecords(ctx, producer, records.filter((r) => r.timestamp < repair.timestamp && r !== repair));
+    await publishRecords(
+      ctx,
+      producer,
+      records.filter((r) => r.timestamp < repair.timestamp && r !== repair),
+    );
     const [opened] = await divergences.waitFor((d) => d.orderKey === key && d.state === 'OPENED');
     expect(opened).toMatchObject({ type: 'SHIPPED_NOT_SYNCED', action: 'SHIP' });
     const now = Date.now();

@@ -1,24 +1,24 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Pipeline, startPipeline } from '../app/pipeline.js';
 import type { ShopConfig } from '../connectors/contract.js';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
-import { makeShopifyOrder, shopifyPush, startShopifySimulator, withStatus, type ShopifySimulator } from '../connectors/shopify/simulator.js';
 import type { ShopifyOrder } from '../connectors/shopify/payload.js';
 import { WmsDirectory } from '../connectors/wms/directory.js';
-import { startWmsSimulator, type WmsSimulator } from '../connectors/wms/simulator.js';
 import { createDurableProducer } from '../lib/kafka.js';
-import { startPipeline, type Pipeline } from '../lib/pipeline.js';
 import { publish } from '../lib/publish.js';
 import { divergenceReport } from '../processors/divergence/report.js';
-import { startCarrierSimulators, type RunningSimulators } from '../sinks/carriers/sim/all.js';
+import { type RunningSimulators, startCarrierSimulators } from '../simulators/carriers/index.js';
+import { makeShopifyOrder, type ShopifySimulator, shopifyPush, startShopifySimulator, withStatus } from '../simulators/shopify/index.js';
+import { startWmsSimulator, type WmsSimulator } from '../simulators/wms/index.js';
 import type { DivergenceEvent } from '../topics/schemas/divergence-event.js';
 import { createTestContext, type TestContext } from './support/context.js';
 import { readAll } from './support/read-topic.js';
 import { scanTopic } from './support/topic-scan.js';
 
 /*
- * The seed's incident, replayed on the real stack: during a promotion one channel's webhook
+ * The incident the divergence processor exists for, replayed on the real stack: during a promotion one channel's webhook
  * pushes fail with 502 at the edge for a window (the hub never sees them; Shopify gives up on
  * them here), while orders keep being created and paid on the channel. Nothing in the hub knows
  * those payments until the incremental reconciliation (every 4 s here, every 2 min by default)
@@ -69,17 +69,29 @@ function startEdge(target: () => string): Promise<{ url: string; outage: { on: b
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
       fetch(`${target()}${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) })
-        .then(async (r) => { answers.push(r.status); res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain' }).end(Buffer.from(await r.arrayBuffer())); })
-        .catch(() => { answers.push(502); res.writeHead(502).end(); });
+        .then(async (r) => {
+          answers.push(r.status);
+          res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain' }).end(Buffer.from(await r.arrayBuffer()));
+        })
+        .catch(() => {
+          answers.push(502);
+          res.writeHead(502).end();
+        });
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, outage, answers,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        outage,
+        answers,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      }),
+    ),
+  );
 }
 
-describe("the seed's incident: a channel's pushes fail with 502 during a promotion", () => {
+describe("the lost-pushes incident: a channel's pushes fail with 502 during a promotion", () => {
   let ctx: TestContext;
   let pipeline: Pipeline;
   let shopify: ShopifySimulator;
@@ -95,22 +107,50 @@ describe("the seed's incident: a channel's pushes fail with 502 during a promoti
     shopify = await startShopifySimulator({ accessToken: TOKEN });
     carriers = await startCarrierSimulators();
     wms = await startWmsSimulator({ warehouses: { 'WH-EAST': WMS_SECRET }, hubUrl: () => pipeline.url });
-    const shop: ShopConfig = { channel: 'shopify', shopId: SHOP_ID, brand: 'Promo', secret: SECRET, endpoint: shopify.url, credentials: { accessToken: TOKEN } };
-    pipeline = await startPipeline({
-      ...ctx.config, OMNISTREAM_HTTP_PORT: 0, OMNISTREAM_RECONCILE_CRON: 'off', OMNISTREAM_UNPAID_TIMEOUT_MINUTES: 0,
-      OMNISTREAM_WAREHOUSES: ['WH-EAST:浙江'],
-      OMNISTREAM_RECONCILE_INCREMENTAL_CRON: '*/4 * * * * *', OMNISTREAM_RECONCILE_INCREMENTAL_LOOKBACK_MINUTES: 10,
-      OMNISTREAM_DIVERGENCE_PAID_NOT_SEEN_GRACE_SECONDS: GRACE_S, OMNISTREAM_DIVERGENCE_SHIPPED_NOT_SYNCED_GRACE_SECONDS: GRACE_S,
-    }, ctx.log, {
-      shops: new ShopDirectory([shop]), carriers: carriers.directory,
-      wms: new WmsDirectory({ 'WH-EAST': { secret: WMS_SECRET, endpoint: wms.endpoint('WH-EAST') } }),
-    });
+    const shop: ShopConfig = {
+      channel: 'shopify',
+      shopId: SHOP_ID,
+      brand: 'Promo',
+      secret: SECRET,
+      endpoint: shopify.url,
+      credentials: { accessToken: TOKEN },
+    };
+    pipeline = await startPipeline(
+      {
+        ...ctx.config,
+        OMNISTREAM_HTTP_PORT: 0,
+        OMNISTREAM_RECONCILE_CRON: 'off',
+        OMNISTREAM_UNPAID_TIMEOUT_MINUTES: 0,
+        OMNISTREAM_WAREHOUSES: ['WH-EAST:浙江'],
+        OMNISTREAM_RECONCILE_INCREMENTAL_CRON: '*/4 * * * * *',
+        OMNISTREAM_RECONCILE_INCREMENTAL_LOOKBACK_MINUTES: 10,
+        OMNISTREAM_DIVERGENCE_PAID_NOT_SEEN_GRACE_SECONDS: GRACE_S,
+        OMNISTREAM_DIVERGENCE_SHIPPED_NOT_SYNCED_GRACE_SECONDS: GRACE_S,
+      },
+      ctx.log,
+      {
+        shops: new ShopDirectory([shop]),
+        carriers: carriers.directory,
+        wms: new WmsDirectory({ 'WH-EAST': { secret: WMS_SECRET, endpoint: wms.endpoint('WH-EAST') } }),
+      },
+    );
     edge = await startEdge(() => pipeline.url);
     const producer = createDurableProducer(ctx.kafka);
     await producer.connect();
-    await publish(producer, ctx.serde, ctx.namespace, 'stockMovements', [{
-      key: SKU, value: { movementId: `count-${SKU}`, kind: 'COUNT' as const, sku: SKU, warehouse: 'WH-EAST', quantity: 1_000, orderKey: null, occurredAt: Date.now() - 60_000 },
-    }]);
+    await publish(producer, ctx.serde, ctx.namespace, 'stockMovements', [
+      {
+        key: SKU,
+        value: {
+          movementId: `count-${SKU}`,
+          kind: 'COUNT' as const,
+          sku: SKU,
+          warehouse: 'WH-EAST',
+          quantity: 1_000,
+          orderKey: null,
+          occurredAt: Date.now() - 60_000,
+        },
+      },
+    ]);
     await producer.disconnect();
   }, 120_000);
 
@@ -125,11 +165,22 @@ describe("the seed's incident: a channel's pushes fail with 502 during a promoti
 
   /** One order of the promotion: created and paid on Shopify, both pushed through the edge. */
   async function sell(id: number): Promise<void> {
-    const created = makeShopifyOrder({ id, lines: [{ sku: SKU, quantity: 1, price: '99.00' }], createdAt: new Date(Date.now() - 1000), province: { name: 'Zhejiang', code: 'ZJ' }, city: 'Hangzhou', countryCode: 'CN', currency: 'CNY' });
+    const created = makeShopifyOrder({
+      id,
+      lines: [{ sku: SKU, quantity: 1, price: '99.00' }],
+      createdAt: new Date(Date.now() - 1000),
+      province: { name: 'Zhejiang', code: 'ZJ' },
+      city: 'Hangzhou',
+      countryCode: 'CN',
+      currency: 'CNY',
+    });
     const paid: ShopifyOrder = withStatus(created, 'paid', null, new Date());
     shopify.upsertOrder(paid); // what the query API answers from now on
     paidAt.set(id, Math.floor(Date.parse(paid.updated_at) / 1000) * 1000);
-    for (const [order, topic] of [[created, 'orders/create'], [paid, 'orders/paid']] as const) {
+    for (const [order, topic] of [
+      [created, 'orders/create'],
+      [paid, 'orders/paid'],
+    ] as const) {
       const push = shopifyPush(order, topic, SECRET, SHOP_ID);
       await fetch(`${edge.url}/webhooks/shopify/${SHOP_ID}`, { method: 'POST', headers: push.headers, body: push.body });
     }
@@ -153,14 +204,18 @@ describe("the seed's incident: a channel's pushes fail with 502 during a promoti
 
     // The incremental reconciliation brings every lost order; the hub reserves its stock.
     const keyOf = (n: number) => `shopify:${SHOP_ID}:${n}`;
-    const reservedAt = await waitFor('every order reserved', async () => {
-      const at = new Map<string, number>();
-      await scanTopic(ctx.kafka, ctx.admin, ctx.topic('inventoryEvents'), async (r) => {
-        const e = await ctx.serde.decode('inventoryEvents', r.value!);
-        if (e.kind === 'RESERVED' && e.orderKey && !at.has(e.orderKey)) at.set(e.orderKey, r.timestamp);
-      });
-      return at.size >= paidAt.size ? at : undefined;
-    }, 90_000);
+    const reservedAt = await waitFor(
+      'every order reserved',
+      async () => {
+        const at = new Map<string, number>();
+        await scanTopic(ctx.kafka, ctx.admin, ctx.topic('inventoryEvents'), async (r) => {
+          const e = await ctx.serde.decode('inventoryEvents', r.value!);
+          if (e.kind === 'RESERVED' && e.orderKey && !at.has(e.orderKey)) at.set(e.orderKey, r.timestamp);
+        });
+        return at.size >= paidAt.size ? at : undefined;
+      },
+      90_000,
+    );
 
     // Expected, from the timeline alone: a divergence for each order the hub acted on more than
     // the grace window after the channel's payment; none for the others.
@@ -206,7 +261,12 @@ describe("the seed's incident: a channel's pushes fail with 502 during a promoti
     for (const s of shipments) {
       if (seen.has(s.shipmentId)) continue;
       seen.add(s.shipmentId);
-      wms.allocate(s.warehouse, { shipmentId: s.shipmentId, orderKey: s.orderKey, lines: s.lines.length > 0 ? s.lines : [{ sku: SKU, quantity: 1 }], waybillNo: s.waybillNo });
+      wms.allocate(s.warehouse, {
+        shipmentId: s.shipmentId,
+        orderKey: s.orderKey,
+        lines: s.lines.length > 0 ? s.lines : [{ sku: SKU, quantity: 1 }],
+        waybillNo: s.waybillNo,
+      });
       for (const type of ['PICKED', 'PACKED', 'SCAN_OUT'] as const) expect((await wms.scan(s.warehouse, s.shipmentId, type)).status).toBe(200);
     }
 
@@ -220,17 +280,23 @@ describe("the seed's incident: a channel's pushes fail with 502 during a promoti
     for (const s of shopify.shipments) expect(s.trackingNumber).toBe(waybillOf.get(`shopify:${SHOP_ID}:${s.orderId}`));
 
     // Every SHIPPED_NOT_SYNCED closes once the channel shows the order shipped; nothing stays open.
-    const resolved = await waitFor('shipment divergences resolved', async () => {
-      const report = await divergenceReport(pipeline.redis, ctx.namespace);
-      const r = report.byType.SHIPPED_NOT_SYNCED;
-      return r.opened > 0 && r.open === 0 ? report : undefined;
-    }, 90_000);
+    const resolved = await waitFor(
+      'shipment divergences resolved',
+      async () => {
+        const report = await divergenceReport(pipeline.redis, ctx.namespace);
+        const r = report.byType.SHIPPED_NOT_SYNCED;
+        return r.opened > 0 && r.open === 0 ? report : undefined;
+      },
+      90_000,
+    );
     expect(resolved.byType.SHIPPED_NOT_SYNCED.opened).toBe(paidAt.size);
     for (const r of Object.values(resolved.byType)) expect(r.open).toBe(0);
     await pipeline.drain(60_000);
     const { rows } = await ctx.pool.query<{ state: string; n: number }>(`select state, count(*)::int n from ${ctx.namespace}.divergences group by state`);
     expect(rows.find((r) => r.state === 'OPENED' || r.state === 'ESCALATED')).toBeUndefined();
-    const { rows: statuses } = await ctx.pool.query<{ status: string; n: number }>(`select status, count(*)::int n from ${ctx.namespace}.orders group by status`);
+    const { rows: statuses } = await ctx.pool.query<{ status: string; n: number }>(
+      `select status, count(*)::int n from ${ctx.namespace}.orders group by status`,
+    );
     expect(statuses).toEqual([{ status: 'SHIPPED', n: paidAt.size }]);
     ctx.log.warn({ report: resolved.byType.SHIPPED_NOT_SYNCED }, 'seed incident: SHIPPED_NOT_SYNCED report');
   }, 180_000);

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WIRE_BUILDERS, type SimOrder } from '../cli/loadgen/channels.js';
+import { type Pipeline, startPipeline } from '../app/pipeline.js';
+import { type SimOrder, WIRE_BUILDERS } from '../cli/loadgen/channels.js';
 import { freshShop } from '../cli/loadgen/shops.js';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
 import { WmsDirectory } from '../connectors/wms/directory.js';
-import { startWmsSimulator, type WmsSimulator } from '../connectors/wms/simulator.js';
 import { createDurableProducer } from '../lib/kafka.js';
-import { startPipeline, type Pipeline } from '../lib/pipeline.js';
 import { publish } from '../lib/publish.js';
-import { startCarrierSimulators, type RunningSimulators } from '../sinks/carriers/sim/all.js';
+import { type RunningSimulators, startCarrierSimulators } from '../simulators/carriers/index.js';
+import { startWmsSimulator, type WmsSimulator } from '../simulators/wms/index.js';
 import { createTestContext, type TestContext } from './support/context.js';
 import { readAll } from './support/read-topic.js';
 
@@ -52,30 +52,65 @@ describe('fulfilment end to end: payment → allocation → routing → wave →
     const shop = shops.find((s) => s.channel === channel)!;
     const created = now - 60_000 + n * 1000;
     return {
-      channel, shopId: shop.shopId, orderId: `${88_000_000 + n}`,
+      channel,
+      shopId: shop.shopId,
+      orderId: `${88_000_000 + n}`,
       times: { create: created, pay: created + 5_000, cancel: created + 9_000 },
       paidBeforeCancel: false,
-      lines: [{ sku: SKUS[n % SKUS.length]!, quantity: 1 + (n % 2), priceFen: 4_900 }, ...(n % 4 === 0 ? [{ sku: SKUS[(n + 1) % SKUS.length]!, quantity: 1, priceFen: 1_900 }] : [])],
+      lines: [
+        { sku: SKUS[n % SKUS.length]!, quantity: 1 + (n % 2), priceFen: 4_900 },
+        ...(n % 4 === 0 ? [{ sku: SKUS[(n + 1) % SKUS.length]!, quantity: 1, priceFen: 1_900 }] : []),
+      ],
       province: PROVINCES[n % PROVINCES.length]!,
     };
   });
   const keyOf = (o: SimOrder) => `${o.channel}:${o.shopId}:${o.channel === 'youzan' ? `E${o.orderId}` : o.orderId}`;
-  const units = (sku: string) => orders.flatMap((o) => o.lines).filter((l) => l.sku === sku).reduce((n, l) => n + l.quantity, 0);
+  const units = (sku: string) =>
+    orders
+      .flatMap((o) => o.lines)
+      .filter((l) => l.sku === sku)
+      .reduce((n, l) => n + l.quantity, 0);
 
   beforeAll(async () => {
     ctx = await createTestContext('fulfilment_e2e');
     carriers = await startCarrierSimulators();
     wms = await startWmsSimulator({ warehouses: WAREHOUSES, hubUrl: () => pipeline.url });
-    const wmsDirectory = new WmsDirectory(Object.fromEntries(Object.entries(WAREHOUSES).map(([code, secret]) => [code, { secret, endpoint: wms.endpoint(code) }])));
+    const wmsDirectory = new WmsDirectory(
+      Object.fromEntries(Object.entries(WAREHOUSES).map(([code, secret]) => [code, { secret, endpoint: wms.endpoint(code) }])),
+    );
     pipeline = await startPipeline(
-      { ...ctx.config, OMNISTREAM_HTTP_PORT: 0, OMNISTREAM_RECONCILE_CRON: 'off', OMNISTREAM_UNPAID_TIMEOUT_MINUTES: 0, OMNISTREAM_WAREHOUSES: ['WH-EAST:浙江', 'WH-SOUTH:广东'] },
-      ctx.log, { shops: new ShopDirectory(shops), carriers: carriers.directory, wms: wmsDirectory },
+      {
+        ...ctx.config,
+        OMNISTREAM_HTTP_PORT: 0,
+        OMNISTREAM_RECONCILE_CRON: 'off',
+        OMNISTREAM_UNPAID_TIMEOUT_MINUTES: 0,
+        OMNISTREAM_WAREHOUSES: ['WH-EAST:浙江', 'WH-SOUTH:广东'],
+      },
+      ctx.log,
+      { shops: new ShopDirectory(shops), carriers: carriers.directory, wms: wmsDirectory },
     );
     const producer = createDurableProducer(ctx.kafka);
     await producer.connect();
-    await publish(producer, ctx.serde, ctx.namespace, 'stockMovements', Object.keys(WAREHOUSES).flatMap((warehouse) => SKUS.map((sku) => ({
-      key: sku, value: { movementId: `count-${sku}-${warehouse}`, kind: 'COUNT' as const, sku, warehouse, quantity: STOCK, orderKey: null, occurredAt: now - 120_000 },
-    }))));
+    await publish(
+      producer,
+      ctx.serde,
+      ctx.namespace,
+      'stockMovements',
+      Object.keys(WAREHOUSES).flatMap((warehouse) =>
+        SKUS.map((sku) => ({
+          key: sku,
+          value: {
+            movementId: `count-${sku}-${warehouse}`,
+            kind: 'COUNT' as const,
+            sku,
+            warehouse,
+            quantity: STOCK,
+            orderKey: null,
+            occurredAt: now - 120_000,
+          },
+        })),
+      ),
+    );
     await producer.disconnect();
   }, 120_000);
 
@@ -134,7 +169,12 @@ describe('fulfilment end to end: payment → allocation → routing → wave →
 
     // 5. The warehouse picks, packs and scans each parcel out (signed WMS pushes to the hub).
     for (const s of shipments) {
-      wms.allocate(s.warehouse, { shipmentId: s.shipmentId, orderKey: s.orderKey, lines: s.lines.map(({ sku, quantity }) => ({ sku, quantity })), waybillNo: jobOf.get(s.shipmentId)!.waybillNo });
+      wms.allocate(s.warehouse, {
+        shipmentId: s.shipmentId,
+        orderKey: s.orderKey,
+        lines: s.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+        waybillNo: jobOf.get(s.shipmentId)!.waybillNo,
+      });
       for (const type of ['PICKED', 'PACKED', 'SCAN_OUT'] as const) {
         const answer = await wms.scan(s.warehouse, s.shipmentId, type);
         expect(answer.status, `${s.shipmentId} ${type}`).toBe(200);
@@ -148,25 +188,40 @@ describe('fulfilment end to end: payment → allocation → routing → wave →
     expect(statuses).toHaveLength(orders.length);
     for (const r of statuses) expect(r.status, r.order_key).toBe('SHIPPED');
     const { rows: timeline } = await ctx.pool.query<{ order_key: string; steps: string[] }>(
-      `select order_key, array_agg(distinct status) steps from ${schema}.order_timeline group by order_key`);
+      `select order_key, array_agg(distinct status) steps from ${schema}.order_timeline group by order_key`,
+    );
     for (const t of timeline) {
       // Meituan pushes an order only once paid (its "created" push is already PAID, then ALLOCATED).
       const channelSteps = t.order_key.startsWith('meituan:') ? ['PAID', 'ALLOCATED'] : ['CREATED', 'PAID'];
-      for (const step of [...channelSteps, 'LOCKED', 'RESERVED', 'ROUTED', 'WAVED', 'WAYBILL_ISSUED', 'PICKED', 'PACKED', 'SHIPPED']) expect(t.steps, `${t.order_key} timeline`).toContain(step);
+      for (const step of [...channelSteps, 'LOCKED', 'RESERVED', 'ROUTED', 'WAVED', 'WAYBILL_ISSUED', 'PICKED', 'PACKED', 'SHIPPED'])
+        expect(t.steps, `${t.order_key} timeline`).toContain(step);
     }
-    const { rows: [counts] } = await ctx.pool.query<{ shipments: number; waybills: number; waves: number }>(
-      `select (select count(*)::int from ${schema}.shipments) shipments, (select count(*)::int from ${schema}.waybills) waybills, (select count(*)::int from ${schema}.waves) waves`);
+    const {
+      rows: [counts],
+    } = await ctx.pool.query<{ shipments: number; waybills: number; waves: number }>(
+      `select (select count(*)::int from ${schema}.shipments) shipments, (select count(*)::int from ${schema}.waybills) waybills, (select count(*)::int from ${schema}.waves) waves`,
+    );
     expect(counts!.shipments).toBe(orders.length);
     expect(counts!.waybills).toBe(orders.length);
     expect(counts!.waves).toBeGreaterThan(0);
 
     // 7. Stock reconciles: what left is gone from physical, nothing is left locked or reserved,
     //    and physical = available + locked + reserved + safety everywhere.
-    const { rows: stock } = await ctx.pool.query<{ sku: string; warehouse: string; physical: string; locked: string; reserved: string; safety: string; available: string }>(
-      `select sku, warehouse, physical, locked, reserved, safety, available from ${schema}.stock_levels`);
+    const { rows: stock } = await ctx.pool.query<{
+      sku: string;
+      warehouse: string;
+      physical: string;
+      locked: string;
+      reserved: string;
+      safety: string;
+      available: string;
+    }>(`select sku, warehouse, physical, locked, reserved, safety, available from ${schema}.stock_levels`);
     for (const sku of SKUS) {
       const rows = stock.filter((r) => r.sku === sku);
-      expect(rows.reduce((n, r) => n + Number(r.physical), 0), sku).toBe(2 * STOCK - units(sku));
+      expect(
+        rows.reduce((n, r) => n + Number(r.physical), 0),
+        sku,
+      ).toBe(2 * STOCK - units(sku));
     }
     for (const r of stock) {
       expect(Number(r.locked) + Number(r.reserved), `${r.sku}@${r.warehouse}`).toBe(0);

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Producer } from 'kafkajs';
-import { createDurableProducer } from '../lib/kafka.js';
+import { createDurableProducer, type Producer } from '../lib/kafka.js';
+import { type Running, runProcessor } from '../lib/processor/run.js';
 import { publish } from '../lib/publish.js';
-import { startInventoryProcessor, type InventoryProcessor } from '../processors/inventory/processor.js';
+import { type InventoryProcessor, inventoryProcessor } from '../processors/inventory/processor.js';
 import { RedisInventoryStore } from '../processors/inventory/store.js';
-import { startRoutingProcessor } from '../processors/routing/processor.js';
+import { routingProcessor } from '../processors/routing/processor.js';
 import { loadRoutingRules } from '../processors/routing/rules.js';
 import type { Shipment } from '../topics/schemas/shipment.js';
 import { createTestContext, type TestContext } from './support/context.js';
 import { readTopic } from './support/read-topic.js';
-import { scanTopic } from './support/topic-scan.js';
 import { orderEventOf, orderKeyOf, type TestOrder } from './support/routing-orders.js';
+import { scanTopic } from './support/topic-scan.js';
 
 /**
  * Paid orders become parcels: the inventory processor reserves each line at a warehouse, the router
@@ -26,13 +26,31 @@ describe('fulfilment routing on the real stack', () => {
   let ctx: TestContext;
   let producer: Producer;
   let inventory: InventoryProcessor;
-  let router: { disconnect(): Promise<void> };
-  const startRouter = () => startRoutingProcessor({ kafka: ctx.kafka, serde: ctx.serde, redis: ctx.redis, producer, namespace: ctx.namespace, log: ctx.log, rules, warehouses: WAREHOUSES, now: () => NOW });
+  let router: Running<object>;
+  const startRouter = () => runProcessor(routingProcessor, ctx.runtime(producer), { rules, warehouses: WAREHOUSES, now: () => NOW });
 
   const ORDERS = {
-    basket: { channel: 'shopify', shopId: 'brand-x.myshopify.com', id: '1001', lines: [['APP-1', 2], ['BTY-1', 1]], province: '浙江' },
+    basket: {
+      channel: 'shopify',
+      shopId: 'brand-x.myshopify.com',
+      id: '1001',
+      lines: [
+        ['APP-1', 2],
+        ['BTY-1', 1],
+      ],
+      province: '浙江',
+    },
     gadget: { channel: 'douyin', shopId: 'dy-77', id: '2002', lines: [['ELC-1', 1]], province: '广东省' },
-    split: { channel: 'taobao', shopId: 'tb-9', id: '3003', lines: [['APP-2', 1], ['BTY-2', 1]], province: 'Shanghai' },
+    split: {
+      channel: 'taobao',
+      shopId: 'tb-9',
+      id: '3003',
+      lines: [
+        ['APP-2', 1],
+        ['BTY-2', 1],
+      ],
+      province: 'Shanghai',
+    },
     cancelled: { channel: 'pinduoduo', shopId: 'pdd-1', id: '4004', lines: [['APP-1', 1]], province: '江苏' },
     abroad: { channel: 'shopify', shopId: 'brand-x.myshopify.com', id: '5005', lines: [['APP-1', 1]], country: 'JP', province: 'Tokyo' },
     fresh: { channel: 'youzan', shopId: 'yz-3', id: '6006', lines: [['FRS-1', 2]], province: '浙江' },
@@ -42,12 +60,26 @@ describe('fulfilment routing on the real stack', () => {
     ctx = await createTestContext('routing');
     producer = createDurableProducer(ctx.kafka);
     await producer.connect();
-    inventory = await startInventoryProcessor({ kafka: ctx.kafka, serde: ctx.serde, redis: ctx.redis, producer, namespace: ctx.namespace, log: ctx.log, warehouses: WAREHOUSES, split: 'by-line' });
+    inventory = await runProcessor(inventoryProcessor, ctx.runtime(producer), { warehouses: WAREHOUSES, split: 'by-line' });
     router = await startRouter();
-    const stock: [string, string, number][] = [['APP-1', 'WH-EAST', 10], ['BTY-1', 'WH-EAST', 10], ['FRS-1', 'WH-EAST', 10], ['BTY-2', 'WH-EAST', 5], ['ELC-1', 'WH-SOUTH', 10], ['APP-2', 'WH-SOUTH', 5]];
-    await publish(producer, ctx.serde, ctx.namespace, 'stockMovements', stock.map(([sku, warehouse, quantity]) => ({
-      key: sku, value: { movementId: `receipt-${sku}-${warehouse}`, kind: 'RECEIPT', sku, warehouse, quantity, orderKey: null, occurredAt: at('08:00') },
-    })));
+    const stock: [string, string, number][] = [
+      ['APP-1', 'WH-EAST', 10],
+      ['BTY-1', 'WH-EAST', 10],
+      ['FRS-1', 'WH-EAST', 10],
+      ['BTY-2', 'WH-EAST', 5],
+      ['ELC-1', 'WH-SOUTH', 10],
+      ['APP-2', 'WH-SOUTH', 5],
+    ];
+    await publish(
+      producer,
+      ctx.serde,
+      ctx.namespace,
+      'stockMovements',
+      stock.map(([sku, warehouse, quantity]) => ({
+        key: sku,
+        value: { movementId: `receipt-${sku}-${warehouse}`, kind: 'RECEIPT', sku, warehouse, quantity, orderKey: null, occurredAt: at('08:00') },
+      })),
+    );
     const store = new RedisInventoryStore(ctx.redis, ctx.namespace);
     const deadline = Date.now() + 30_000;
     for (const [sku, wh, q] of stock) {
@@ -58,8 +90,8 @@ describe('fulfilment routing on the real stack', () => {
     }
   });
   afterAll(async () => {
-    await router?.disconnect();
-    await inventory?.disconnect();
+    await router?.stop();
+    await inventory?.stop();
     await producer?.disconnect();
     await ctx?.close();
   });
@@ -67,7 +99,7 @@ describe('fulfilment routing on the real stack', () => {
   const EXPECTED = 6; // basket, gadget, split ×2, abroad, fresh
   let shipments: Shipment[] = [];
 
-  it('routes each paid order once per warehouse, with the rules\' carrier and cut-off; nothing for a cancelled one', async () => {
+  it("routes each paid order once per warehouse, with the rules' carrier and cut-off; nothing for a cancelled one", async () => {
     const events = [
       ...Object.values(ORDERS).map((o) => orderEventOf(o, 'CREATED', at('09:00'))),
       ...[ORDERS.basket, ORDERS.gadget, ORDERS.split, ORDERS.abroad, ORDERS.fresh].map((o) => orderEventOf(o, 'PAID', at('09:05'))),
@@ -76,28 +108,61 @@ describe('fulfilment routing on the real stack', () => {
       orderEventOf(ORDERS.basket, 'PAID', at('09:05')),
       orderEventOf(ORDERS.gadget, 'CREATED', at('09:00')),
     ];
-    await publish(producer, ctx.serde, ctx.namespace, 'orderEvents', events.map((e) => ({ key: e.orderKey, value: e })));
+    await publish(
+      producer,
+      ctx.serde,
+      ctx.namespace,
+      'orderEvents',
+      events.map((e) => ({ key: e.orderKey, value: e })),
+    );
 
     shipments = (await readTopic(ctx, 'warehouseOrders', EXPECTED, 45_000)).map((r) => r.value);
     const byId = new Map(shipments.map((s) => [s.shipmentId, s]));
     const id = (o: TestOrder, wh: string) => `${orderKeyOf(o)}#${wh}`;
-    expect([...byId.keys()].sort()).toEqual([
-      id(ORDERS.basket, 'WH-EAST'), id(ORDERS.gadget, 'WH-SOUTH'), id(ORDERS.split, 'WH-EAST'), id(ORDERS.split, 'WH-SOUTH'),
-      id(ORDERS.abroad, 'WH-EAST'), id(ORDERS.fresh, 'WH-EAST'),
-    ].sort());
+    expect([...byId.keys()].sort()).toEqual(
+      [
+        id(ORDERS.basket, 'WH-EAST'),
+        id(ORDERS.gadget, 'WH-SOUTH'),
+        id(ORDERS.split, 'WH-EAST'),
+        id(ORDERS.split, 'WH-SOUTH'),
+        id(ORDERS.abroad, 'WH-EAST'),
+        id(ORDERS.fresh, 'WH-EAST'),
+      ].sort(),
+    );
 
     // East, 1 kg: ZTO and YTO cost the same; ZTO's 16:00 cut-off comes first.
     expect(byId.get(id(ORDERS.basket, 'WH-EAST'))).toMatchObject({
-      carrier: 'ZTO', service: 'standard', cutoffAt: at('16:00'), weightGrams: 1000, flagged: false, routedAt: NOW, paidAt: at('09:05'),
-      lines: [{ sku: 'APP-1', quantity: 2, category: 'apparel' }, { sku: 'BTY-1', quantity: 1, category: 'beauty' }],
+      carrier: 'ZTO',
+      service: 'standard',
+      cutoffAt: at('16:00'),
+      weightGrams: 1000,
+      flagged: false,
+      routedAt: NOW,
+      paidAt: at('09:05'),
+      lines: [
+        { sku: 'APP-1', quantity: 2, category: 'apparel' },
+        { sku: 'BTY-1', quantity: 1, category: 'beauty' },
+      ],
     });
     expect(byId.get(id(ORDERS.gadget, 'WH-SOUTH'))).toMatchObject({ carrier: 'ZTO', cutoffAt: at('15:30'), channel: 'douyin', flagged: false });
     // Split by line: one parcel per warehouse, each with its own carrier and cut-off.
-    expect(byId.get(id(ORDERS.split, 'WH-EAST'))).toMatchObject({ lines: [{ sku: 'BTY-2', quantity: 1, category: 'beauty' }], carrier: 'ZTO', cutoffAt: at('16:00') });
-    expect(byId.get(id(ORDERS.split, 'WH-SOUTH'))).toMatchObject({ lines: [{ sku: 'APP-2', quantity: 1, category: 'apparel' }], carrier: 'ZTO', cutoffAt: at('15:30') });
+    expect(byId.get(id(ORDERS.split, 'WH-EAST'))).toMatchObject({
+      lines: [{ sku: 'BTY-2', quantity: 1, category: 'beauty' }],
+      carrier: 'ZTO',
+      cutoffAt: at('16:00'),
+    });
+    expect(byId.get(id(ORDERS.split, 'WH-SOUTH'))).toMatchObject({
+      lines: [{ sku: 'APP-2', quantity: 1, category: 'apparel' }],
+      carrier: 'ZTO',
+      cutoffAt: at('15:30'),
+    });
     expect(byId.get(id(ORDERS.fresh, 'WH-EAST'))).toMatchObject({ carrier: 'SF', service: 'cold-chain', cutoffAt: at('18:00'), flagged: false });
     // No carrier rule serves Japan: the catch-all, flagged, saying why.
-    expect(byId.get(id(ORDERS.abroad, 'WH-EAST'))).toMatchObject({ carrier: 'SF', flagged: true, reason: expect.stringMatching(/no carrier rule for destination JP/) });
+    expect(byId.get(id(ORDERS.abroad, 'WH-EAST'))).toMatchObject({
+      carrier: 'SF',
+      flagged: true,
+      reason: expect.stringMatching(/no carrier rule for destination JP/),
+    });
     // Keyed by warehouse code.
     const keyed = await readKeys(ctx, EXPECTED);
     for (const [key, s] of keyed) expect(key).toBe(s);
@@ -113,7 +178,7 @@ describe('fulfilment routing on the real stack', () => {
   });
 
   it('a full redelivery of its inputs routes nothing twice: the routing inputs re-emit identical records', async () => {
-    await router.disconnect();
+    await router.stop();
     // Forget the router's offsets: every input is delivered again, as after a crash before any commit.
     await ctx.admin.deleteGroups([`${ctx.namespace}.routing`]);
     router = await startRouter();

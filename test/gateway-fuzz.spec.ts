@@ -1,23 +1,23 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ShopConfig } from '../connectors/contract.js';
-import { signDouyinPush } from '../connectors/douyin/signature.js';
-import { ShopDirectory } from '../connectors/gateway/shops.js';
-import { decryptPush } from '../connectors/kuaishou/signature.js';
-import { kuaishouPush } from '../connectors/kuaishou/simulator.js';
-import { pushFields } from '../connectors/meituan/form.js';
-import { meituanPush } from '../connectors/meituan/simulator.js';
-import { CONNECTORS } from '../connectors/registry.js';
-import { HMAC_HEADER, signShopifyBody } from '../connectors/shopify/signature.js';
-import { openEnvelope, sha1Sorted } from '../connectors/wechat/signature.js';
-import { wechatPush } from '../connectors/wechat/simulator.js';
-import { signYouzanBody } from '../connectors/youzan/signature.js';
-import { formUrlEncode } from '../connectors/youzan/simulator.js';
+import { type Pipeline, startPipeline } from '../app/pipeline.js';
 import { ingestOffline, type OfflineVerdict } from '../cli/loadgen/offline.js';
 import { buildLoad, type Push } from '../cli/loadgen/plan.js';
 import { classify, GatewayClient } from '../cli/loadgen/send.js';
 import { freshShops, WEBHOOK_CHANNELS } from '../cli/loadgen/shops.js';
-import { startPipeline, type Pipeline } from '../lib/pipeline.js';
+import type { ShopConfig } from '../connectors/contract.js';
+import { signDouyinPush } from '../connectors/douyin/signature.js';
+import { ShopDirectory } from '../connectors/gateway/shops.js';
+import { decryptPush } from '../connectors/kuaishou/signature.js';
+import { pushFields } from '../connectors/meituan/form.js';
+import { CONNECTORS } from '../connectors/registry.js';
+import { HMAC_HEADER, signShopifyBody } from '../connectors/shopify/signature.js';
+import { openEnvelope, sha1Sorted } from '../connectors/wechat/signature.js';
+import { signYouzanBody } from '../connectors/youzan/signature.js';
+import { kuaishouPush } from '../simulators/kuaishou/index.js';
+import { meituanPush } from '../simulators/meituan/index.js';
+import { wechatPush } from '../simulators/wechat/index.js';
+import { formUrlEncode } from '../simulators/youzan/index.js';
 import { createTestContext, type TestContext } from './support/context.js';
 import { readTopic } from './support/read-topic.js';
 
@@ -47,8 +47,41 @@ const sample = <T>(arb: fc.Arbitrary<T>, n: number, salt: number) => fc.sample(a
 
 /** Values that break money, ids, times and types. */
 const nasty: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, -0.01, 1e308, 2 ** 53 + 1, '', ' ', '12.345', '1e3', '-0.01', '１２.００', '¥12.00',
-    '12,00', '0x1F', 'NaN', 'Infinity', '9'.repeat(40), '00012', '12.', '.5', '+5', '\u0000', '\ud800', '\u202e12.00', '٣٤.٥', [], {}, [1, 2], { amount: '1.00' }),
+  fc.constantFrom<unknown>(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    -0.01,
+    1e308,
+    2 ** 53 + 1,
+    '',
+    ' ',
+    '12.345',
+    '1e3',
+    '-0.01',
+    '１２.００',
+    '¥12.00',
+    '12,00',
+    '0x1F',
+    'NaN',
+    'Infinity',
+    '9'.repeat(40),
+    '00012',
+    '12.',
+    '.5',
+    '+5',
+    '\u0000',
+    '\ud800',
+    '\u202e12.00',
+    '٣٤.٥',
+    [],
+    {},
+    [1, 2],
+    { amount: '1.00' },
+  ),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.jsonValue({ maxDepth: 2 }),
   fc.integer(),
@@ -60,8 +93,11 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 /** Every path to a value inside `v` (objects and arrays included). */
 function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   if (prefix.length > 0) out.push(prefix);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      paths(x, [...prefix, i], out);
+    });
+  } else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
   return out;
 }
 
@@ -106,7 +142,8 @@ const withQuery = (path: string, name: string, value: string | undefined) => {
   else url.searchParams.set(name, value);
   return `${url.pathname}${url.search}`;
 };
-const hex = (n: number, salt: number) => sample(fc.uint8Array({ minLength: n, maxLength: n }), 1, salt)[0]!.reduce((s, b) => s + b.toString(16).padStart(2, '0'), '');
+const hex = (n: number, salt: number) =>
+  sample(fc.uint8Array({ minLength: n, maxLength: n }), 1, salt)[0]!.reduce((s, b) => s + b.toString(16).padStart(2, '0'), '');
 const parseMaybe = (s: unknown): Json => {
   if (typeof s !== 'string') return s as Json;
   try {
@@ -127,7 +164,12 @@ function fixtures(shops: ShopConfig[], valid: Push[]): Record<string, Fixture> {
   const kuaishou = shopOf('kuaishou');
   const wechat = shopOf('wechat');
   const meituan = shopOf('meituan');
-  const wechatSecrets = (s: ShopConfig) => ({ token: s.secret, encodingAESKey: s.credentials!.encodingAESKey!, appId: s.credentials!.appId!, userName: s.credentials!.userName });
+  const wechatSecrets = (s: ShopConfig) => ({
+    token: s.secret,
+    encodingAESKey: s.credentials!.encodingAESKey!,
+    appId: s.credentials!.appId!,
+    userName: s.credentials!.userName,
+  });
   const nowSecs = () => Math.floor(Date.now() / 1000);
   const wechatWrap = (text: string, base: Push, secrets = wechatSecrets(wechat)) => {
     const w = wechatPush(text, secrets, { timestamp: nowSecs(), nonce: '42' });
@@ -139,7 +181,7 @@ function fixtures(shops: ShopConfig[], valid: Push[]): Record<string, Fixture> {
     if (fields !== null && typeof fields === 'object' && !Array.isArray(fields)) {
       // Form encoding cannot carry lone surrogates (encodeURIComponent throws): made well-formed; raw bytes are covered by random-bytes.
       const wf = (t: string) => (t as string & { toWellFormed(): string }).toWellFormed();
-      for (const [k, v] of Object.entries(fields)) obj[wf(k)] = wf(typeof v === 'string' ? v : JSON.stringify(v) ?? 'null');
+      for (const [k, v] of Object.entries(fields)) obj[wf(k)] = wf(typeof v === 'string' ? v : (JSON.stringify(v) ?? 'null'));
     }
     const w = meituanPush(obj as never, meituanSigning(s));
     return { path: `${new URL(base.path, 'http://x').pathname}?${new URLSearchParams(w.query)}`, headers: w.headers, body: w.body };
@@ -147,44 +189,79 @@ function fixtures(shops: ShopConfig[], valid: Push[]): Record<string, Fixture> {
 
   return {
     shopify: {
-      shop: shopify, valid: validOf('shopify'),
+      shop: shopify,
+      valid: validOf('shopify'),
       inner: (p) => JSON.parse(p.body) as Json,
-      wrap: (inner, base) => ({ path: base.path, headers: withHeader(base.headers, HMAC_HEADER, signShopifyBody(JSON.stringify(inner), shopify.secret)), body: JSON.stringify(inner) }),
+      wrap: (inner, base) => ({
+        path: base.path,
+        headers: withHeader(base.headers, HMAC_HEADER, signShopifyBody(JSON.stringify(inner), shopify.secret)),
+        body: JSON.stringify(inner),
+      }),
       signText: (text, base) => ({ path: base.path, headers: withHeader(base.headers, HMAC_HEADER, signShopifyBody(text, shopify.secret)), body: text }),
       unsigned: (base) => ({ ...plain(base), headers: withHeader(base.headers, HMAC_HEADER, undefined) }),
-      forged: (base, salt) => ({ ...plain(base), headers: withHeader(base.headers, HMAC_HEADER, salt % 2 ? signShopifyBody(base.body, 'not-the-secret') : Buffer.from(hex(32, salt), 'hex').toString('base64')) }),
+      forged: (base, salt) => ({
+        ...plain(base),
+        headers: withHeader(
+          base.headers,
+          HMAC_HEADER,
+          salt % 2 ? signShopifyBody(base.body, 'not-the-secret') : Buffer.from(hex(32, salt), 'hex').toString('base64'),
+        ),
+      }),
     },
     douyin: {
-      shop: douyin, valid: validOf('douyin'),
+      shop: douyin,
+      valid: validOf('douyin'),
       inner: (p) => (JSON.parse(p.body) as { data: string }[]).map((e) => ({ ...e, data: parseMaybe(e.data) })) as Json,
       wrap: (inner, base) => {
-        const events = Array.isArray(inner) ? inner.map((e) => (e !== null && typeof e === 'object' && !Array.isArray(e) ? { ...e, data: stringifyIfObject(e.data ?? null) } : e)) : inner;
+        const events = Array.isArray(inner)
+          ? inner.map((e) => (e !== null && typeof e === 'object' && !Array.isArray(e) ? { ...e, data: stringifyIfObject(e.data ?? null) } : e))
+          : inner;
         const body = JSON.stringify(events);
         return { path: base.path, headers: withHeader(base.headers, 'event-sign', signDouyinPush(body, douyin.credentials!.appKey!, douyin.secret)), body };
       },
-      signText: (text, base) => ({ path: base.path, headers: withHeader(base.headers, 'event-sign', signDouyinPush(text, douyin.credentials!.appKey!, douyin.secret)), body: text }),
+      signText: (text, base) => ({
+        path: base.path,
+        headers: withHeader(base.headers, 'event-sign', signDouyinPush(text, douyin.credentials!.appKey!, douyin.secret)),
+        body: text,
+      }),
       unsigned: (base) => ({ ...plain(base), headers: withHeader(base.headers, 'event-sign', undefined) }),
-      forged: (base, salt) => ({ ...plain(base), headers: salt % 3 === 0 ? withHeader(base.headers, 'app-id', '1234567890') : withHeader(base.headers, 'event-sign', salt % 2 ? signDouyinPush(base.body, douyin.credentials!.appKey!, 'wrong') : hex(16, salt)) }),
+      forged: (base, salt) => ({
+        ...plain(base),
+        headers:
+          salt % 3 === 0
+            ? withHeader(base.headers, 'app-id', '1234567890')
+            : withHeader(base.headers, 'event-sign', salt % 2 ? signDouyinPush(base.body, douyin.credentials!.appKey!, 'wrong') : hex(16, salt)),
+      }),
     },
     youzan: {
-      shop: youzan, valid: validOf('youzan'),
+      shop: youzan,
+      valid: validOf('youzan'),
       inner: (p) => {
         const env = JSON.parse(p.body) as { msg: string };
         return { ...env, msg: parseMaybe(decodeURIComponent(env.msg.replace(/\+/g, '%20'))) } as Json;
       },
       wrap: (inner, base) => {
-        const env = inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-          ? { ...inner, msg: typeof inner.msg === 'object' && inner.msg !== null ? formUrlEncode(JSON.stringify(inner.msg)) : inner.msg ?? null }
-          : inner;
+        const env =
+          inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+            ? { ...inner, msg: typeof inner.msg === 'object' && inner.msg !== null ? formUrlEncode(JSON.stringify(inner.msg)) : (inner.msg ?? null) }
+            : inner;
         const body = JSON.stringify(env);
         return { path: base.path, headers: withHeader(base.headers, 'Event-Sign', signYouzanBody(body, youzan.credentials!.clientId!, youzan.secret)), body };
       },
-      signText: (text, base) => ({ path: base.path, headers: withHeader(base.headers, 'Event-Sign', signYouzanBody(text, youzan.credentials!.clientId!, youzan.secret)), body: text }),
+      signText: (text, base) => ({
+        path: base.path,
+        headers: withHeader(base.headers, 'Event-Sign', signYouzanBody(text, youzan.credentials!.clientId!, youzan.secret)),
+        body: text,
+      }),
       unsigned: (base) => ({ ...plain(base), headers: withHeader(base.headers, 'Event-Sign', undefined) }),
-      forged: (base, salt) => ({ ...plain(base), headers: withHeader(base.headers, 'Event-Sign', salt % 2 ? signYouzanBody(base.body, youzan.credentials!.clientId!, 'wrong') : hex(16, salt)) }),
+      forged: (base, salt) => ({
+        ...plain(base),
+        headers: withHeader(base.headers, 'Event-Sign', salt % 2 ? signYouzanBody(base.body, youzan.credentials!.clientId!, 'wrong') : hex(16, salt)),
+      }),
     },
     kuaishou: {
-      shop: kuaishou, valid: validOf('kuaishou'),
+      shop: kuaishou,
+      valid: validOf('kuaishou'),
       inner: (p) => {
         const text = decryptPush({ headers: {}, rawBody: Buffer.from(p.body), receivedAt: 0 }, kuaishou);
         if (!text.ok) throw new Error(text.reason);
@@ -207,7 +284,8 @@ function fixtures(shops: ShopConfig[], valid: Push[]): Record<string, Fixture> {
       },
     },
     wechat: {
-      shop: wechat, valid: validOf('wechat'),
+      shop: wechat,
+      valid: validOf('wechat'),
       inner: (p) => {
         const opened = openEnvelope((JSON.parse(p.body) as { Encrypt: string }).Encrypt, wechat);
         if (!opened.ok) throw new Error(opened.reason);
@@ -216,12 +294,14 @@ function fixtures(shops: ShopConfig[], valid: Push[]): Record<string, Fixture> {
       wrap: (inner, base) => wechatWrap(JSON.stringify(inner), base),
       signText: (text, base) => wechatWrap(text, base),
       unsigned: (base) => ({ ...plain(base), path: withQuery(withQuery(base.path, 'msg_signature', undefined), 'signature', undefined) }),
-      forged: (base, salt) => (salt % 2
-        ? { ...plain(base), path: withQuery(base.path, 'msg_signature', hex(20, salt)) }
-        : wechatWrap('{"Event":"channels_ec_order_new"}', base, { ...wechatSecrets(wechat), token: 'attacker-token' })),
+      forged: (base, salt) =>
+        salt % 2
+          ? { ...plain(base), path: withQuery(base.path, 'msg_signature', hex(20, salt)) }
+          : wechatWrap('{"Event":"channels_ec_order_new"}', base, { ...wechatSecrets(wechat), token: 'attacker-token' }),
     },
     meituan: {
-      shop: meituan, valid: validOf('meituan'),
+      shop: meituan,
+      valid: validOf('meituan'),
       inner: (p) => {
         const url = new URL(p.path, 'http://x');
         const fields = pushFields({ headers: {}, query: Object.fromEntries(url.searchParams), rawBody: Buffer.from(p.body), receivedAt: 0 });
@@ -231,7 +311,10 @@ function fixtures(shops: ShopConfig[], valid: Push[]): Record<string, Fixture> {
       },
       wrap: (inner, base) => meituanWrap(inner, base),
       unsigned: (base) => ({ ...plain(base), path: withQuery(base.path, 'sig', undefined) }),
-      forged: (base, salt) => (salt % 2 ? { ...plain(base), path: withQuery(base.path, 'sig', hex(16, salt)) } : { ...plain(base), path: withQuery(base.path, 'timestamp', String(Math.floor(Date.now() / 1000) - 3600)) }),
+      forged: (base, salt) =>
+        salt % 2
+          ? { ...plain(base), path: withQuery(base.path, 'sig', hex(16, salt)) }
+          : { ...plain(base), path: withQuery(base.path, 'timestamp', String(Math.floor(Date.now() / 1000) - 3600)) },
     },
   };
 }
@@ -244,14 +327,16 @@ function casesFor(channel: string, fx: Fixture, salt: number): Case[] {
   const base = (i: number) => fx.valid[i % fx.valid.length]!;
 
   // Controls: valid pushes must be acknowledged.
-  fx.valid.slice(0, 6).forEach((p) => add('valid', { path: p.path, headers: p.headers, body: p.body }, 200));
+  for (const p of fx.valid.slice(0, 6)) add('valid', { path: p.path, headers: p.headers, body: p.body }, 200);
   // Content types the platform might send on a valid body: ignored (signatures cover bytes).
-  ['text/plain', 'application/octet-stream', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x'].forEach((ct, i) =>
-    add('content-type', { path: base(i).path, headers: withHeader(base(i).headers, 'content-type', ct), body: base(i).body }, 200));
+  ['text/plain', 'application/octet-stream', 'application/json; charset=utf-16', 'multipart/form-data; boundary=x'].forEach((ct, i) => {
+    add('content-type', { path: base(i).path, headers: withHeader(base(i).headers, 'content-type', ct), body: base(i).body }, 200);
+  });
 
   // Random bytes with the channel's headers (and query): nothing verifies.
-  sample(fc.uint8Array({ maxLength: 2048 }), 40, salt + 1).forEach((bytes, i) =>
-    add('random-bytes', { path: base(i).path, headers: base(i).headers, body: Buffer.from(bytes) }, 401));
+  sample(fc.uint8Array({ maxLength: 2048 }), 40, salt + 1).forEach((bytes, i) => {
+    add('random-bytes', { path: base(i).path, headers: base(i).headers, body: Buffer.from(bytes) }, 401);
+  });
   // Truncated JSON under the original signature: the signature no longer matches.
   sample(fc.double({ min: 0, max: 0.999, noNaN: true }), 30, salt + 2).forEach((f, i) => {
     const p = base(i);
@@ -291,7 +376,9 @@ function casesFor(channel: string, fx: Fixture, salt: number): Case[] {
       fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v) ?? 'null'),
       fc.string({ unit: 'grapheme', maxLength: 200 }).map((s) => `{"a":"${s}`),
     );
-    sample(garbage, 50, salt + 4).forEach((text, i) => add('signed-garbage', fx.signText!(text, base(i))));
+    sample(garbage, 50, salt + 4).forEach((text, i) => {
+      add('signed-garbage', fx.signText!(text, base(i)));
+    });
     sample(fc.double({ min: 0, max: 0.999, noNaN: true }), 20, salt + 5).forEach((f, i) => {
       const p = base(i);
       const text = JSON.stringify(fx.inner(p));
@@ -304,30 +391,54 @@ function casesFor(channel: string, fx: Fixture, salt: number): Case[] {
   } else {
     // Meituan signs form fields: random fields, validly signed.
     const fields = fc.dictionary(fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 60 }), { maxKeys: 12 });
-    sample(fields, 70, salt + 4).forEach((f, i) => add('signed-garbage-fields', fx.wrap(f as Json, base(i))));
-    [100, 10_000].forEach((depth, i) => add('deep-field', fx.wrap({ ...(fx.inner(base(i)) as Record<string, Json>), detail: `${'['.repeat(depth)}${']'.repeat(depth)}` }, base(i))));
+    sample(fields, 70, salt + 4).forEach((f, i) => {
+      add('signed-garbage-fields', fx.wrap(f as Json, base(i)));
+    });
+    [100, 10_000].forEach((depth, i) => {
+      add('deep-field', fx.wrap({ ...(fx.inner(base(i)) as Record<string, Json>), detail: `${'['.repeat(depth)}${']'.repeat(depth)}` }, base(i)));
+    });
   }
 
   // Encrypted channels: garbage ciphertext.
   if (channel === 'kuaishou') {
-    sample(fc.uint8Array({ minLength: 1, maxLength: 512 }), 15, salt + 6).forEach((b, i) =>
-      add('garbage-ciphertext', { path: base(i).path, headers: base(i).headers, body: Buffer.from(b).toString('base64') }, 401));
-    sample(fc.integer({ min: 1, max: 32 }), 10, salt + 7).forEach((blocks, i) =>
-      add('garbage-ciphertext-blocks', { path: base(i).path, headers: base(i).headers, body: Buffer.from(hex(16 * blocks, salt + i), 'hex').toString('base64') }, 401));
+    sample(fc.uint8Array({ minLength: 1, maxLength: 512 }), 15, salt + 6).forEach((b, i) => {
+      add('garbage-ciphertext', { path: base(i).path, headers: base(i).headers, body: Buffer.from(b).toString('base64') }, 401);
+    });
+    sample(fc.integer({ min: 1, max: 32 }), 10, salt + 7).forEach((blocks, i) => {
+      add(
+        'garbage-ciphertext-blocks',
+        { path: base(i).path, headers: base(i).headers, body: Buffer.from(hex(16 * blocks, salt + i), 'hex').toString('base64') },
+        401,
+      );
+    });
   }
   if (channel === 'wechat') {
     const token = fx.shop.secret;
     sample(fc.uint8Array({ minLength: 1, maxLength: 512 }), 25, salt + 6).forEach((b, i) => {
       const encrypt = Buffer.from(b).toString('base64');
       const ts = String(Math.floor(Date.now() / 1000));
-      const q = new URLSearchParams({ signature: sha1Sorted([token, ts, '7']), timestamp: ts, nonce: '7', encrypt_type: 'aes', msg_signature: sha1Sorted([token, ts, '7', encrypt]) });
+      const q = new URLSearchParams({
+        signature: sha1Sorted([token, ts, '7']),
+        timestamp: ts,
+        nonce: '7',
+        encrypt_type: 'aes',
+        msg_signature: sha1Sorted([token, ts, '7', encrypt]),
+      });
       // msg_signature is right, so only decryption can refuse it.
-      add('garbage-ciphertext', { path: `${new URL(base(i).path, 'http://x').pathname}?${q}`, headers: base(i).headers, body: JSON.stringify({ ToUserName: fx.shop.credentials?.userName, Encrypt: encrypt }) }, 401);
+      add(
+        'garbage-ciphertext',
+        {
+          path: `${new URL(base(i).path, 'http://x').pathname}?${q}`,
+          headers: base(i).headers,
+          body: JSON.stringify({ ToUserName: fx.shop.credentials?.userName, Encrypt: encrypt }),
+        },
+        401,
+      );
     });
   }
 
   // Huge bodies: over the 1 MiB limit → 413, before any parsing.
-  const huge = Buffer.alloc(1024 * 1024 + 1 + salt % 7, 0x61);
+  const huge = Buffer.alloc(1024 * 1024 + 1 + (salt % 7), 0x61);
   add('huge', { path: base(0).path, headers: base(0).headers, body: huge }, 413);
   add('huge-json', { path: base(1).path, headers: base(1).headers, body: `{"x":"${'9'.repeat(1_200_000)}"}` }, 413);
   if (fx.signText) add('huge-signed', fx.signText(`[${'1,'.repeat(600_000)}1]`, base(2)), 413);
@@ -354,7 +465,10 @@ describe('gateway fuzz: every webhook connector, malformed input', () => {
   beforeAll(async () => {
     ctx = await createTestContext('fuzz');
     shops = freshShops(WEBHOOK_CHANNELS, 1);
-    pipeline = await startPipeline({ ...ctx.config, OMNISTREAM_HTTP_PORT: 0 }, ctx.log, { shops: new ShopDirectory(shops), parts: { gateway: true, inventory: false, sink: false } });
+    pipeline = await startPipeline({ ...ctx.config, OMNISTREAM_HTTP_PORT: 0 }, ctx.log, {
+      shops: new ShopDirectory(shops),
+      parts: { gateway: true, inventory: false, sink: false },
+    });
     client = new GatewayClient(pipeline.url, 16);
   });
   afterAll(async () => {
@@ -364,7 +478,10 @@ describe('gateway fuzz: every webhook connector, malformed input', () => {
   });
 
   it('never answers 5xx, explains every 4xx, acknowledges only what the connector accepts, and keeps serving', async () => {
-    const webhook = Object.values(CONNECTORS).filter((c) => c.transport === 'webhook').map((c) => c.channel).sort();
+    const webhook = Object.values(CONNECTORS)
+      .filter((c) => c.transport === 'webhook')
+      .map((c) => c.channel)
+      .sort();
     expect(webhook).toEqual([...WEBHOOK_CHANNELS]);
     const valid = buildLoad({ orders: 60, channels: WEBHOOK_CHANNELS, shops, seed: SEED, duplicates: 0, reorder: 0, cancel: 0.3 });
     const fx = fixtures(shops, valid);
@@ -377,7 +494,14 @@ describe('gateway fuzz: every webhook connector, malformed input', () => {
     // The oracle first: what the connector itself makes of each request. Requests it would accept
     // are sent one at a time: two deliveries of the same event in flight at once are answered 503
     // by design ("being stored by another delivery"), and this test allows no 5xx at all.
-    const planned = cases.map((c, i) => ({ c, i, verdict: c.must === 413 || c.must === 404 ? undefined : ingestOffline({ channel: c.channel, shopId: c.shopId, path: c.path, headers: c.headers, body: c.body }, shops) }));
+    const planned = cases.map((c, i) => ({
+      c,
+      i,
+      verdict:
+        c.must === 413 || c.must === 404
+          ? undefined
+          : ingestOffline({ channel: c.channel, shopId: c.shopId, path: c.path, headers: c.headers, body: c.body }, shops),
+    }));
     const acceptable = planned.filter((p) => p.verdict?.stage === 'normalized');
     const refused = planned.filter((p) => p.verdict?.stage !== 'normalized');
     expect(acceptable.length).toBeGreaterThan(WEBHOOK_CHANNELS.length * 10);
@@ -408,7 +532,9 @@ describe('gateway fuzz: every webhook connector, malformed input', () => {
       // Everything the route handled: the gateway's answer must be what the connector deserves.
       const due = owed(verdict);
       if (res.status !== due.status) {
-        problems.push(`${where}: gateway ${res.status} ${answer.outcome}, connector says ${due.status} (${verdict.stage}${'reason' in verdict ? `: ${verdict.reason.slice(0, 100)}` : ''})`);
+        problems.push(
+          `${where}: gateway ${res.status} ${answer.outcome}, connector says ${due.status} (${verdict.stage}${'reason' in verdict ? `: ${verdict.reason.slice(0, 100)}` : ''})`,
+        );
       }
       if (res.status < 300) expectedDeadLetters += due.deadLetters;
     };
@@ -426,7 +552,13 @@ describe('gateway fuzz: every webhook connector, malformed input', () => {
     // The fuzz reached every stage on every channel: refused signatures, refused payloads, acknowledged pushes, oversize.
     for (const channel of WEBHOOK_CHANNELS) {
       const of = (status: number) => [...statuses].filter(([k]) => k.startsWith(`${channel} `) && k.endsWith(` ${status}`)).reduce((s, [, n]) => s + n, 0);
-      expect({ channel, s200: of(200) > 0, s401: of(401) > 0, s400: of(400) > 0, s413: of(413) > 0 }).toEqual({ channel, s200: true, s401: true, s400: true, s413: true });
+      expect({ channel, s200: of(200) > 0, s401: of(401) > 0, s400: of(400) > 0, s413: of(413) > 0 }).toEqual({
+        channel,
+        s200: true,
+        s401: true,
+        s400: true,
+        s413: true,
+      });
     }
     // Whatever was acknowledged without an event is in the dead-letter topic, each with its reason.
     if (expectedDeadLetters > 0) {
@@ -439,6 +571,12 @@ describe('gateway fuzz: every webhook connector, malformed input', () => {
     const after = await client.request('POST', valid[0]!.path, valid[0]!.headers, valid[0]!.body);
     expect(after.status).toBe(200); // still ingesting (a repeat of a control: answered as a duplicate)
     process.stdout.write(`gateway fuzz: ${cases.length} requests, ${expectedDeadLetters} dead letters expected\n`);
-    if (process.env.FUZZ_VERBOSE) process.stdout.write(`${[...statuses].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `  ${k} × ${n}`).join('\n')}\n`);
+    if (process.env.FUZZ_VERBOSE)
+      process.stdout.write(
+        `${[...statuses]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, n]) => `  ${k} × ${n}`)
+          .join('\n')}\n`,
+      );
   }, 120_000);
 });

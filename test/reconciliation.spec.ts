@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Pipeline, startPipeline } from '../app/pipeline.js';
 import type { ShopConfig } from '../connectors/contract.js';
-import { makeDouyinOrder, douyinOrderMessage, douyinPush, startDouyinSimulator, withDouyinStatus, type DouyinSimulator } from '../connectors/douyin/simulator.js';
 import { PushIngestor } from '../connectors/gateway/ingest.js';
 import { PushPublisher } from '../connectors/gateway/publisher.js';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
-import { makeJdOrder, startJdSimulator, withState, type JdSimulator } from '../connectors/jd/simulator.js';
-import { makePddOrder, startPddSimulator, type PddSimulator } from '../connectors/pinduoduo/simulator.js';
-import { reconcile, type ReconcileReport, type ShopReport } from '../connectors/reconcile/reconciler.js';
+import { type ReconcileReport, reconcile, type ShopReport } from '../connectors/reconcile/reconciler.js';
 import { startReconcileSchedule } from '../connectors/reconcile/schedule.js';
 import { CONNECTORS } from '../connectors/registry.js';
-import { makeYouzanTrade, startYouzanSimulator, withYouzanStatus, youzanEnvelope, youzanPush, type YouzanSimulator } from '../connectors/youzan/simulator.js';
 import type { YouzanTrade } from '../connectors/youzan/payload.js';
 import { createDurableProducer } from '../lib/kafka.js';
-import { startPipeline, type Pipeline } from '../lib/pipeline.js';
+import { batchWriter } from '../lib/publish.js';
+import { type DouyinSimulator, douyinOrderMessage, douyinPush, makeDouyinOrder, startDouyinSimulator, withDouyinStatus } from '../simulators/douyin/index.js';
+import { type JdSimulator, makeJdOrder, startJdSimulator, withState } from '../simulators/jd/index.js';
+import { makePddOrder, type PddSimulator, startPddSimulator } from '../simulators/pinduoduo/index.js';
+import { makeYouzanTrade, startYouzanSimulator, withYouzanStatus, type YouzanSimulator, youzanEnvelope, youzanPush } from '../simulators/youzan/index.js';
 import { createTestContext, type TestContext } from './support/context.js';
 
 /*
@@ -46,7 +47,11 @@ describe('reconciliation after lost pushes, on the real stack', () => {
   const DROP = { from: 2 * MIN, to: 4 * MIN };
   const yzTid = (n: number) => `E2025111100000${5_100_000_000 + n}`;
   const yzPaid = (n: number, paidAt: number): YouzanTrade =>
-    withYouzanStatus(makeYouzanTrade({ tid: yzTid(n), lines: [{ outerSkuId: `YZ-SKU-${n}`, quantity: n, priceFen: 1000 }], createdAt: at(paidAt - 5_000) }), 'WAIT_SELLER_SEND_GOODS', at(paidAt));
+    withYouzanStatus(
+      makeYouzanTrade({ tid: yzTid(n), lines: [{ outerSkuId: `YZ-SKU-${n}`, quantity: n, priceFen: 1000 }], createdAt: at(paidAt - 5_000) }),
+      'WAIT_SELLER_SEND_GOODS',
+      at(paidAt),
+    );
   // y1, y2 paid before the outage; y3 paid before it and shipped during it; y4, y5 paid during it;
   // y6 paid after it. Channel state (what the query API answers) is the last of each.
   const y1 = yzPaid(1, 10_000);
@@ -66,18 +71,40 @@ describe('reconciliation after lost pushes, on the real stack', () => {
     { trade: y6, type: 'trade_TradeBuyerPay', atMs: 5 * MIN },
   ];
 
-  const dyOrders = [1, 2].map((n) => withDouyinStatus(
-    makeDouyinOrder({ orderId: `692012345678901${3000 + n}`, skus: [{ skuId: `17890123456789${10000 + n}`, outSkuId: `DY-SKU-${n}`, quantity: 1, priceFen: 5000 }], createdAt: at(n * MIN) }),
-    2, at(n * MIN + 15_000)));
+  const dyOrders = [1, 2].map((n) =>
+    withDouyinStatus(
+      makeDouyinOrder({
+        orderId: `692012345678901${3000 + n}`,
+        skus: [{ skuId: `17890123456789${10000 + n}`, outSkuId: `DY-SKU-${n}`, quantity: 1, priceFen: 5000 }],
+        createdAt: at(n * MIN),
+      }),
+      2,
+      at(n * MIN + 15_000),
+    ),
+  );
   const jdOrders = [
-    withState(makeJdOrder({ orderId: '300000000101', createdAt: at(MIN), lines: [{ skuId: '9001', outerSkuId: 'JD-SKU-1', quantity: 2, price: '30.00' }] }), 'WAIT_SELLER_STOCK_OUT', at(MIN + 5_000)),
-    withState(makeJdOrder({ orderId: '300000000102', createdAt: at(2 * MIN), lines: [{ skuId: '9002', outerSkuId: 'JD-SKU-2', quantity: 1, price: '40.00' }] }), 'WAIT_GOODS_RECEIVE_CONFIRM', at(3 * MIN + 30_000)),
+    withState(
+      makeJdOrder({ orderId: '300000000101', createdAt: at(MIN), lines: [{ skuId: '9001', outerSkuId: 'JD-SKU-1', quantity: 2, price: '30.00' }] }),
+      'WAIT_SELLER_STOCK_OUT',
+      at(MIN + 5_000),
+    ),
+    withState(
+      makeJdOrder({ orderId: '300000000102', createdAt: at(2 * MIN), lines: [{ skuId: '9002', outerSkuId: 'JD-SKU-2', quantity: 1, price: '40.00' }] }),
+      'WAIT_GOODS_RECEIVE_CONFIRM',
+      at(3 * MIN + 30_000),
+    ),
   ];
-  const pddOrders = [1, 2].map((n) => makePddOrder({ orderSn: `251124-00000000000${7100 + n}`, items: [{ outerId: `PDD-SKU-${n}`, count: n, price: '19.90' }], createdAt: at(n * MIN + 40_000) }));
+  const pddOrders = [1, 2].map((n) =>
+    makePddOrder({ orderSn: `251124-00000000000${7100 + n}`, items: [{ outerId: `PDD-SKU-${n}`, count: n, price: '19.90' }], createdAt: at(n * MIN + 40_000) }),
+  );
 
-  const rows = async () => (await ctx.pool.query<{ order_key: string; status: string; detail: string; total_minor: string; lines: string }>(
-    `select o.order_key, o.status, o.detail, o.total_minor, (select count(*) from ${ctx.namespace}.order_lines l where l.order_key = o.order_key)::text as lines
-       from ${ctx.namespace}.orders o order by o.order_key`)).rows;
+  const rows = async () =>
+    (
+      await ctx.pool.query<{ order_key: string; status: string; detail: string; total_minor: string; lines: string }>(
+        `select o.order_key, o.status, o.detail, o.total_minor, (select count(*) from ${ctx.namespace}.order_lines l where l.order_key = o.order_key)::text as lines
+       from ${ctx.namespace}.orders o order by o.order_key`,
+      )
+    ).rows;
   const byKey = (r: ReconcileReport, channel: string, shopId: string) => r.shops.find((s) => s.channel === channel && s.shopId === shopId) as ShopReport;
   const window = () => ({ from: at(-MIN), to: new Date() });
   const run = () => reconcile({ shops, connectors: CONNECTORS, ingestor, pool: ctx.pool, schema: ctx.namespace, window: window(), log: ctx.log });
@@ -92,15 +119,39 @@ describe('reconciliation after lost pushes, on the real stack', () => {
     ]);
     shops = [
       { channel: 'youzan', shopId: 'yz-main', brand: 'Omni', secret: YZ.secret, endpoint: yzSim.url, credentials: { clientId: YZ.clientId, kdtId: YZ.kdtId } },
-      { channel: 'douyin', shopId: 'dy-flagship', brand: 'Omni', secret: DY.secret, endpoint: dySim.url, credentials: { appKey: DY.appKey, accessToken: DY.token } },
-      { channel: 'jd', shopId: 'jd-pop', brand: 'Omni', secret: JD.secret, endpoint: jdSim.url, credentials: { appKey: JD.appKey, accessToken: JD.token, pollIntervalMs: '300', lookbackMs: '3600000' } },
-      { channel: 'pinduoduo', shopId: 'pdd-mall', brand: 'Omni', secret: PDD.secret, endpoint: pddSim.url, credentials: { clientId: PDD.clientId, accessToken: PDD.token, mallId: String(PDD.mall) } },
+      {
+        channel: 'douyin',
+        shopId: 'dy-flagship',
+        brand: 'Omni',
+        secret: DY.secret,
+        endpoint: dySim.url,
+        credentials: { appKey: DY.appKey, accessToken: DY.token },
+      },
+      {
+        channel: 'jd',
+        shopId: 'jd-pop',
+        brand: 'Omni',
+        secret: JD.secret,
+        endpoint: jdSim.url,
+        credentials: { appKey: JD.appKey, accessToken: JD.token, pollIntervalMs: '300', lookbackMs: '3600000' },
+      },
+      {
+        channel: 'pinduoduo',
+        shopId: 'pdd-mall',
+        brand: 'Omni',
+        secret: PDD.secret,
+        endpoint: pddSim.url,
+        credentials: { clientId: PDD.clientId, accessToken: PDD.token, mallId: String(PDD.mall) },
+      },
     ];
-    pipeline = await startPipeline({ ...ctx.config, OMNISTREAM_HTTP_PORT: 0 }, ctx.log, { shops: new ShopDirectory(shops), parts: { gateway: true, inventory: true, sink: true } });
-    // The reconciliation's own write path, built like the gateway's (lib/pipeline.ts).
+    pipeline = await startPipeline({ ...ctx.config, OMNISTREAM_HTTP_PORT: 0 }, ctx.log, {
+      shops: new ShopDirectory(shops),
+      parts: { gateway: true, inventory: true, sink: true },
+    });
+    // The reconciliation's own write path, built like the gateway's (connectors/gateway).
     producer = createDurableProducer(ctx.kafka);
     await producer.connect();
-    ingestor = new PushIngestor(new PushPublisher(producer, ctx.serde, ctx.namespace), ctx.redis, ctx.namespace);
+    ingestor = new PushIngestor(new PushPublisher(batchWriter(producer, ctx.serde, ctx.namespace)), ctx.redis, ctx.namespace);
   });
   afterAll(async () => {
     await producer?.disconnect();
@@ -123,7 +174,10 @@ describe('reconciliation after lost pushes, on the real stack', () => {
     };
     let dropped = 0;
     for (const p of yzPushes) {
-      if (p.atMs >= DROP.from && p.atMs < DROP.to) { dropped += 1; continue; }
+      if (p.atMs >= DROP.from && p.atMs < DROP.to) {
+        dropped += 1;
+        continue;
+      }
       await post('youzan', 'yz-main', youzanPush(youzanEnvelope(p.trade, p.type, { clientId: YZ.clientId, kdtId: Number(YZ.kdtId) }), YZ.secret));
     }
     expect(dropped).toBe(3);
@@ -148,8 +202,16 @@ describe('reconciliation after lost pushes, on the real stack', () => {
     const status = (list: typeof before) => Object.fromEntries(list.map((r) => [r.order_key, r.status]));
     // The lost orders are not in the hub; y3 is stuck at PAID; Douyin known from status pushes only.
     expect(status(before)).toEqual({
-      [yzKey(1)]: 'PAID', [yzKey(2)]: 'PAID', [yzKey(3)]: 'PAID', [yzKey(6)]: 'PAID',
-      [dyKeys[0]!]: 'PAID', [dyKeys[1]!]: 'PAID', [jdKeys[0]!]: 'PAID', [jdKeys[1]!]: 'SHIPPED', [pddKeys[0]!]: 'PAID', [pddKeys[1]!]: 'PAID',
+      [yzKey(1)]: 'PAID',
+      [yzKey(2)]: 'PAID',
+      [yzKey(3)]: 'PAID',
+      [yzKey(6)]: 'PAID',
+      [dyKeys[0]!]: 'PAID',
+      [dyKeys[1]!]: 'PAID',
+      [jdKeys[0]!]: 'PAID',
+      [jdKeys[1]!]: 'SHIPPED',
+      [pddKeys[0]!]: 'PAID',
+      [pddKeys[1]!]: 'PAID',
     });
     expect(before.filter((r) => r.order_key.startsWith('douyin:')).map((r) => r.detail)).toEqual(['STATUS_ONLY', 'STATUS_ONLY']);
 
@@ -157,7 +219,14 @@ describe('reconciliation after lost pushes, on the real stack', () => {
     const healthy = shops;
     shops = [
       ...healthy,
-      { channel: 'youzan', shopId: 'yz-broken', brand: 'Omni', secret: 'not-the-client-secret', endpoint: yzSim.url, credentials: { clientId: YZ.clientId, kdtId: YZ.kdtId } },
+      {
+        channel: 'youzan',
+        shopId: 'yz-broken',
+        brand: 'Omni',
+        secret: 'not-the-client-secret',
+        endpoint: yzSim.url,
+        credentials: { clientId: YZ.clientId, kdtId: YZ.kdtId },
+      },
       { channel: 'shopify', shopId: 'brand-a.myshopify.com', brand: 'Omni', secret: 'shopify-secret-1' },
     ];
     const first = await run();
@@ -168,17 +237,41 @@ describe('reconciliation after lost pushes, on the real stack', () => {
     expect(byKey(first, 'shopify', 'brand-a.myshopify.com')).toMatchObject({ ok: false, error: expect.stringContaining('credentials.accessToken'), pulled: 0 });
     expect(first.skipped).toEqual([]);
     const yz = byKey(first, 'youzan', 'yz-main');
-    expect(yz).toMatchObject({ ok: true, pulled: 6, orders: { missing: 2, newer: 1, same: 3, older: 0 }, ingest: { accepted: 3, duplicate: 3, dead_lettered: 0, rejected: 0, unavailable: 0 } });
+    expect(yz).toMatchObject({
+      ok: true,
+      pulled: 6,
+      orders: { missing: 2, newer: 1, same: 3, older: 0 },
+      ingest: { accepted: 3, duplicate: 3, dead_lettered: 0, rejected: 0, unavailable: 0 },
+    });
     expect(yz.missingKeys.sort()).toEqual([yzKey(4), yzKey(5)]);
     expect(yz.newerKeys).toEqual([yzKey(3)]);
     // Douyin: same states, but the hub only had status pushes; the full orders are new facts.
-    expect(byKey(first, 'douyin', 'dy-flagship')).toMatchObject({ ok: true, pulled: 2, orders: { missing: 0, newer: 0, same: 2 }, incomplete: 2, ingest: { accepted: 2, duplicate: 0 } });
-    expect(byKey(first, 'jd', 'jd-pop')).toMatchObject({ ok: true, pulled: 2, orders: { missing: 0, newer: 0, same: 2 }, ingest: { accepted: 0, duplicate: 2 } });
-    expect(byKey(first, 'pinduoduo', 'pdd-mall')).toMatchObject({ ok: true, pulled: 2, orders: { missing: 0, newer: 0, same: 2 }, ingest: { accepted: 0, duplicate: 2 } });
+    expect(byKey(first, 'douyin', 'dy-flagship')).toMatchObject({
+      ok: true,
+      pulled: 2,
+      orders: { missing: 0, newer: 0, same: 2 },
+      incomplete: 2,
+      ingest: { accepted: 2, duplicate: 0 },
+    });
+    expect(byKey(first, 'jd', 'jd-pop')).toMatchObject({
+      ok: true,
+      pulled: 2,
+      orders: { missing: 0, newer: 0, same: 2 },
+      ingest: { accepted: 0, duplicate: 2 },
+    });
+    expect(byKey(first, 'pinduoduo', 'pdd-mall')).toMatchObject({
+      ok: true,
+      pulled: 2,
+      orders: { missing: 0, newer: 0, same: 2 },
+      ingest: { accepted: 0, duplicate: 2 },
+    });
 
     const after = await rows();
     expect(status(after)).toEqual({
-      ...status(before), [yzKey(3)]: 'SHIPPED', [yzKey(4)]: 'PAID', [yzKey(5)]: 'PAID',
+      ...status(before),
+      [yzKey(3)]: 'SHIPPED',
+      [yzKey(4)]: 'PAID',
+      [yzKey(5)]: 'PAID',
     });
     expect(after.every((r) => r.detail === 'FULL' && Number(r.lines) > 0)).toBe(true);
     expect(after.find((r) => r.order_key === yzKey(5))).toMatchObject({ total_minor: '5000', lines: '1' });
@@ -204,7 +297,12 @@ describe('the nightly schedule', () => {
     let clock = Date.parse('2025-11-11T03:00:00+08:00');
     const log = { info: () => {}, warn: () => {} };
     const schedule = startReconcileSchedule({
-      shops: [], connectors: CONNECTORS, ingestor: { ingest: async () => ({ status: 200, outcome: 'duplicate' }) }, pool: undefined as never, schema: 'x', log,
+      shops: [],
+      connectors: CONNECTORS,
+      ingestor: { ingest: async () => ({ status: 200, outcome: 'duplicate' }) },
+      pool: undefined as never,
+      schema: 'x',
+      log,
       now: () => clock,
       run: async (o) => {
         windows.push({ from: o.window.from.getTime(), to: o.window.to.getTime() });

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Pipeline, startPipeline } from '../app/pipeline.js';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
-import { makeShopifyOrder, shopifyPush, withCancellation, withStatus } from '../connectors/shopify/simulator.js';
 import type { ShopifyOrder } from '../connectors/shopify/payload.js';
 import { createDurableProducer } from '../lib/kafka.js';
-import { startPipeline, type Pipeline } from '../lib/pipeline.js';
 import { publish } from '../lib/publish.js';
-import { compareSchemas, replayProjections, tableDigests, type ReplayResult } from '../sinks/postgres/replay.js';
-import { SINK_INPUTS } from '../sinks/postgres/topology.js';
+import { makeShopifyOrder, shopifyPush, withCancellation, withStatus } from '../simulators/shopify/index.js';
+import { compareSchemas, type ReplayResult, replayProjections, tableDigests } from '../sinks/postgres/replay.js';
+import { SINK_INPUTS } from '../sinks/postgres/sink.js';
 import type { OrderEvent } from '../topics/schemas/order-event.js';
 import { createTestContext, type TestContext } from './support/context.js';
 
@@ -21,7 +21,18 @@ const SECRET = randomBytes(16).toString('hex');
 const T0 = Math.floor(Date.now() / 1000) * 1000 - 120_000;
 /** Tables this history fills (Shopify orders and stock only); the fulfilment and divergence tables are compared too, see fulfilment-projection.spec.ts. */
 const TABLES = ['inventory_decisions', 'order_lines', 'order_timeline', 'orders', 'stock_levels'];
-const ALL_TABLES = [...TABLES, 'command_outcomes', 'commands', 'divergence_events', 'divergences', 'order_hub_status', 'shipments', 'waves', 'waybill_failures', 'waybills'].sort();
+const ALL_TABLES = [
+  ...TABLES,
+  'command_outcomes',
+  'commands',
+  'divergence_events',
+  'divergences',
+  'order_hub_status',
+  'shipments',
+  'waves',
+  'waybill_failures',
+  'waybills',
+].sort();
 
 describe('replay: rebuild the projections from the log', () => {
   let ctx: TestContext;
@@ -33,23 +44,56 @@ describe('replay: rebuild the projections from the log', () => {
   let phase3Records = 0;
   let totalRecords = 0;
 
-  const replica = (name: string) => { const s = `${ctx.namespace}_${name}`; replicas.push(s); return s; };
+  const replica = (name: string) => {
+    const s = `${ctx.namespace}_${name}`;
+    replicas.push(s);
+    return s;
+  };
   const replay = (targetSchema: string, extra: Partial<Parameters<typeof replayProjections>[0]> = {}) =>
-    replayProjections({ kafka: ctx.kafka, serde: ctx.serde, pool: ctx.pool, namespace: ctx.namespace, targetSchema, log: ctx.log, protectedSchemas: [live], ...extra });
+    replayProjections({
+      kafka: ctx.kafka,
+      serde: ctx.serde,
+      pool: ctx.pool,
+      namespace: ctx.namespace,
+      targetSchema,
+      log: ctx.log,
+      protectedSchemas: [live],
+      ...extra,
+    });
   const post = async (order: ShopifyOrder, topic: Parameters<typeof shopifyPush>[1]) => {
     const push = shopifyPush(order, topic, SECRET, SHOP);
     const res = await fetch(`${pipeline.url}/webhooks/shopify/${SHOP}`, { method: 'POST', headers: push.headers, body: push.body });
     expect(res.status).toBe(200);
   };
-  const order = (id: number, lines: [string, number][]) => makeShopifyOrder({
-    id, lines: lines.map(([sku, quantity]) => ({ sku, quantity, price: '19.90' })), createdAt: new Date(T0 + id),
-    province: { name: 'Zhejiang', code: 'ZJ' }, city: 'Hangzhou', countryCode: 'CN', currency: 'CNY',
-  });
+  const order = (id: number, lines: [string, number][]) =>
+    makeShopifyOrder({
+      id,
+      lines: lines.map(([sku, quantity]) => ({ sku, quantity, price: '19.90' })),
+      createdAt: new Date(T0 + id),
+      province: { name: 'Zhejiang', code: 'ZJ' },
+      city: 'Hangzhou',
+      countryCode: 'CN',
+      currency: 'CNY',
+    });
   const statusOnly = (n: number, status: OrderEvent['status'], at: number, detail: 'FULL' | 'STATUS_ONLY'): OrderEvent => ({
-    eventId: `dy:${n}:${status}:${detail}`, orderKey: `douyin:dy-shop:${n}`, channel: 'douyin', shopId: 'dy-shop', brand: 'Brand D', channelOrderId: String(n),
-    status, channelStatus: `s-${status}`, occurredAt: at, receivedAt: Date.now(), currency: 'CNY',
-    totalMinor: detail === 'FULL' ? 3980 : 0, lines: detail === 'FULL' ? [{ sku: 'COLD', quantity: 2, unitPriceMinor: 1990 }] : [],
-    buyerCountry: 'CN', buyerProvince: detail === 'FULL' ? 'GD' : null, buyerCity: null, presale: false, detail,
+    eventId: `dy:${n}:${status}:${detail}`,
+    orderKey: `douyin:dy-shop:${n}`,
+    channel: 'douyin',
+    shopId: 'dy-shop',
+    brand: 'Brand D',
+    channelOrderId: String(n),
+    status,
+    channelStatus: `s-${status}`,
+    occurredAt: at,
+    receivedAt: Date.now(),
+    currency: 'CNY',
+    totalMinor: detail === 'FULL' ? 3980 : 0,
+    lines: detail === 'FULL' ? [{ sku: 'COLD', quantity: 2, unitPriceMinor: 1990 }] : [],
+    buyerCountry: 'CN',
+    buyerProvince: detail === 'FULL' ? 'GD' : null,
+    buyerCity: null,
+    presale: false,
+    detail,
   });
   const endOffsets = async () => {
     let n = 0;
@@ -75,19 +119,42 @@ describe('replay: rebuild the projections from the log', () => {
       await pipeline.drain();
       // Phase 1: twelve new orders at once (some over-asking HOT, so some are rejected), a status-only
       // fact that runs ahead of its order's contents, and more stock arriving.
-      const orders = Array.from({ length: 12 }, (_, i) => order(3000 + i, i % 3 === 0 ? [['HOT', 2], ['COLD', 1]] : i % 3 === 1 ? [['WARM', 3]] : [['HOT', 1], ['WARM', 1], ['COLD', 2]]));
+      const orders = Array.from({ length: 12 }, (_, i) =>
+        order(
+          3000 + i,
+          i % 3 === 0
+            ? [
+                ['HOT', 2],
+                ['COLD', 1],
+              ]
+            : i % 3 === 1
+              ? [['WARM', 3]]
+              : [
+                  ['HOT', 1],
+                  ['WARM', 1],
+                  ['COLD', 2],
+                ],
+        ),
+      );
       await Promise.all([
         ...orders.map((o, i) => (i % 4 === 3 ? post(withStatus(o, 'paid', null, new Date(T0 + 10_000)), 'orders/paid') : post(o, 'orders/create'))),
         publish(producer, ctx.serde, ctx.namespace, 'orderEvents', [{ key: 'douyin:dy-shop:7', value: statusOnly(7, 'PAID', T0 + 5000, 'STATUS_ONLY') }]),
-        publish(producer, ctx.serde, ctx.namespace, 'stockMovements', [{ key: 'WARM', value: { movementId: 'rcpt-warm', kind: 'RECEIPT', sku: 'WARM', warehouse: 'WH-EAST', quantity: 5, occurredAt: T0 + 1000 } }]),
+        publish(producer, ctx.serde, ctx.namespace, 'stockMovements', [
+          { key: 'WARM', value: { movementId: 'rcpt-warm', kind: 'RECEIPT', sku: 'WARM', warehouse: 'WH-EAST', quantity: 5, occurredAt: T0 + 1000 } },
+        ]),
       ]);
       await pipeline.drain();
       // Phase 2: payments, cancellations, the status-only order's contents, and a redelivered webhook.
       await Promise.all([
-        ...orders.map((o, i) => (i % 4 === 0 ? post(withStatus(o, 'paid', null, new Date(T0 + 20_000)), 'orders/paid')
-          : i % 4 === 1 ? post(withCancellation(o, new Date(T0 + 21_000)), 'orders/cancelled')
-            : i % 4 === 2 ? post(o, 'orders/create') // redelivery: the gateway answers "duplicate"
-              : post(withStatus(o, 'paid', 'fulfilled', new Date(T0 + 22_000)), 'orders/fulfilled'))),
+        ...orders.map((o, i) =>
+          i % 4 === 0
+            ? post(withStatus(o, 'paid', null, new Date(T0 + 20_000)), 'orders/paid')
+            : i % 4 === 1
+              ? post(withCancellation(o, new Date(T0 + 21_000)), 'orders/cancelled')
+              : i % 4 === 2
+                ? post(o, 'orders/create') // redelivery: the gateway answers "duplicate"
+                : post(withStatus(o, 'paid', 'fulfilled', new Date(T0 + 22_000)), 'orders/fulfilled'),
+        ),
         // …and the same event id written twice with different words (a rewritten redelivery): the
         // first copy wins in the live sink, and must in the replay too (whose bulk COPY refuses it).
         publish(producer, ctx.serde, ctx.namespace, 'orderEvents', [
@@ -100,9 +167,15 @@ describe('replay: rebuild the projections from the log', () => {
       const before = await endOffsets();
       phase3From = Date.now();
       await new Promise((r) => setTimeout(r, 5));
-      await Promise.all(orders.map((o, i) => (i % 4 === 0 ? post(withStatus(o, 'paid', 'fulfilled', new Date(T0 + 30_000)), 'orders/fulfilled')
-        : i % 4 === 3 ? post(withCancellation(withStatus(o, 'paid', 'fulfilled', new Date(T0 + 22_000)), new Date(T0 + 31_000), 'refunded'), 'orders/cancelled')
-          : Promise.resolve())));
+      await Promise.all(
+        orders.map((o, i) =>
+          i % 4 === 0
+            ? post(withStatus(o, 'paid', 'fulfilled', new Date(T0 + 30_000)), 'orders/fulfilled')
+            : i % 4 === 3
+              ? post(withCancellation(withStatus(o, 'paid', 'fulfilled', new Date(T0 + 22_000)), new Date(T0 + 31_000), 'refunded'), 'orders/cancelled')
+              : Promise.resolve(),
+        ),
+      );
       await pipeline.drain();
       totalRecords = await endOffsets();
       phase3Records = totalRecords - before;
@@ -174,12 +247,24 @@ describe('replay: rebuild the projections from the log', () => {
   it('finds a difference when there is one (negative control)', async () => {
     const target = replicas[2]!;
     await ctx.pool.query(`update ${target}.stock_levels set available = available + 1 where sku = 'WARM'`);
-    const [gone] = (await ctx.pool.query<{ event_id: string }>(`delete from ${target}.order_timeline where event_id = (select min(event_id) from ${target}.order_timeline) returning event_id`)).rows;
-    await ctx.pool.query(`insert into ${target}.inventory_decisions (event_id, kind, order_key, sku, warehouse, quantity, reason, occurred_at) values ('bogus', 'ADJUSTED', null, 'HOT', 'WH-EAST', 1, null, now())`);
+    const [gone] = (
+      await ctx.pool.query<{ event_id: string }>(
+        `delete from ${target}.order_timeline where event_id = (select min(event_id) from ${target}.order_timeline) returning event_id`,
+      )
+    ).rows;
+    await ctx.pool.query(
+      `insert into ${target}.inventory_decisions (event_id, kind, order_key, sku, warehouse, quantity, reason, occurred_at) values ('bogus', 'ADJUSTED', null, 'HOT', 'WH-EAST', 1, null, now())`,
+    );
     const c = await compareSchemas(ctx.pool, live, target);
     expect(c.identical).toBe(false);
     const by = Object.fromEntries(c.tables.map((t) => [t.table, t]));
-    expect(by.stock_levels).toMatchObject({ missing: 0, extra: 0, differing: 1, differingColumns: { available: 1 }, samples: { differing: ['WARM | WH-EAST'] } });
+    expect(by.stock_levels).toMatchObject({
+      missing: 0,
+      extra: 0,
+      differing: 1,
+      differingColumns: { available: 1 },
+      samples: { differing: ['WARM | WH-EAST'] },
+    });
     expect(by.order_timeline).toMatchObject({ missing: 1, extra: 0, differing: 0, samples: { missing: [gone!.event_id] } });
     expect(by.inventory_decisions).toMatchObject({ missing: 0, extra: 1, differing: 0, samples: { extra: ['bogus'] } });
     expect(by.orders).toMatchObject({ missing: 0, extra: 0, differing: 0 });

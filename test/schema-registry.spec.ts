@@ -1,8 +1,8 @@
 import { SchemaType } from '@kafkajs/confluent-schema-registry';
-import avro from 'avsc';
+import type avro from 'avsc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topicName } from '../topics/catalog.js';
-import { orderEventSchema, type OrderEvent } from '../topics/schemas/order-event.js';
+import { type OrderEvent, orderEventSchema } from '../topics/schemas/order-event.js';
 import { createTestContext, type TestContext } from './support/context.js';
 
 /**
@@ -11,17 +11,36 @@ import { createTestContext, type TestContext } from './support/context.js';
  * would break readers is refused by the registry (BACKWARD).
  */
 const event: OrderEvent = {
-  eventId: 'e1', orderKey: 'shopify:s:1', channel: 'shopify', shopId: 's', brand: 'B', channelOrderId: '1', status: 'PAID',
-  channelStatus: 'paid/unfulfilled', occurredAt: 1_700_000_000_000, receivedAt: 1_700_000_000_100, currency: 'CNY', totalMinor: 1999,
-  lines: [{ sku: 'A', quantity: 2, unitPriceMinor: 999 }], buyerCountry: 'CN', buyerProvince: 'ZJ', buyerCity: 'Hangzhou', presale: false, detail: 'FULL',
+  eventId: 'e1',
+  orderKey: 'shopify:s:1',
+  channel: 'shopify',
+  shopId: 's',
+  brand: 'B',
+  channelOrderId: '1',
+  status: 'PAID',
+  channelStatus: 'paid/unfulfilled',
+  occurredAt: 1_700_000_000_000,
+  receivedAt: 1_700_000_000_100,
+  currency: 'CNY',
+  totalMinor: 1999,
+  lines: [{ sku: 'A', quantity: 2, unitPriceMinor: 999 }],
+  buyerCountry: 'CN',
+  buyerProvince: 'ZJ',
+  buyerCity: 'Hangzhou',
+  presale: false,
+  detail: 'FULL',
 };
 
 const base = orderEventSchema as avro.schema.RecordType;
 
 describe('schema registry contract', () => {
   let ctx: TestContext;
-  beforeAll(async () => { ctx = await createTestContext('schema'); });
-  afterAll(async () => { await ctx?.close(); });
+  beforeAll(async () => {
+    ctx = await createTestContext('schema');
+  });
+  afterAll(async () => {
+    await ctx?.close();
+  });
 
   it('writes the Confluent wire format that the stock client decodes, and reads it back', async () => {
     const bytes = await ctx.serde.encode('orderEvents', event);
@@ -30,7 +49,7 @@ describe('schema registry contract', () => {
     expect({ ...(await ctx.serde.decode('orderEvents', bytes)) }).toEqual(event);
   });
 
-  it('reads a record from an older writer (no detail, no buyerCountry) into today\'s shape with defaults', async () => {
+  it("reads a record from an older writer (no detail, no buyerCountry) into today's shape with defaults", async () => {
     const old = { ...base, fields: base.fields.filter((f) => f.name !== 'detail' && f.name !== 'buyerCountry') };
     const subject = `${ctx.topic('orderEvents')}-old-writer`;
     const { id } = await ctx.serde.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(old) }, { subject });
@@ -40,7 +59,9 @@ describe('schema registry contract', () => {
   });
 
   it('refuses a value that does not fit the schema, naming the field', async () => {
-    await expect(ctx.serde.encode('orderEvents', { ...event, totalMinor: 'lots' as unknown as number })).rejects.toThrow('invalid orderEvents value at totalMinor');
+    await expect(ctx.serde.encode('orderEvents', { ...event, totalMinor: 'lots' as unknown as number })).rejects.toThrow(
+      'invalid orderEvents value at totalMinor',
+    );
   });
 
   it('the registry refuses an incompatible change to a topic schema (BACKWARD)', async () => {
@@ -50,6 +71,8 @@ describe('schema registry contract', () => {
     await expect(ctx.serde.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(breaking) }, { subject })).rejects.toThrow(/incompatible/i);
     // The same field with a default is a compatible evolution.
     const compatible = { ...base, fields: [...base.fields, { name: 'warehouse', type: 'string', default: '' }] };
-    await expect(ctx.serde.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(compatible) }, { subject })).resolves.toMatchObject({ id: expect.any(Number) });
+    await expect(ctx.serde.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(compatible) }, { subject })).resolves.toMatchObject({
+      id: expect.any(Number),
+    });
   });
 });

@@ -1,23 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelConnector, ShopConfig } from '../connectors/contract.js';
-import { makeDouyinOrder, startDouyinSimulator, withDouyinStatus, type DouyinSimulator } from '../connectors/douyin/simulator.js';
-import { PushIngestor } from '../connectors/gateway/ingest.js';
-import { PushPublisher } from '../connectors/gateway/publisher.js';
+import type { AnyChannelConnector, ShopConfig } from '../connectors/contract.js';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
-import { makeJdOrder, startJdSimulator, withState, type JdSimulator } from '../connectors/jd/simulator.js';
-import { makePddOrder, startPddSimulator, withPddStatus, type PddSimulator } from '../connectors/pinduoduo/simulator.js';
 import { CONNECTORS } from '../connectors/registry.js';
-import { makeShopifyOrder, startShopifySimulator, withStatus as withShopifyStatus, type ShopifySimulator } from '../connectors/shopify/simulator.js';
-import { startSyncBackExecutor } from '../connectors/sync-back/processor.js';
-import { SYNC_BACK_GROUP } from '../connectors/sync-back/topology.js';
-import { makeTaobaoTrade, startTaobaoSimulator, withStatus as withTaobaoStatus, type TaobaoSimulator } from '../connectors/taobao/simulator.js';
 import { createDurableProducer } from '../lib/kafka.js';
+import { type Running, runProcessor } from '../lib/processor/run.js';
+import { type DouyinSimulator, makeDouyinOrder, startDouyinSimulator, withDouyinStatus } from '../simulators/douyin/index.js';
+import { type JdSimulator, makeJdOrder, startJdSimulator, withState } from '../simulators/jd/index.js';
+import { makePddOrder, type PddSimulator, startPddSimulator, withPddStatus } from '../simulators/pinduoduo/index.js';
+import { makeShopifyOrder, type ShopifySimulator, startShopifySimulator, withStatus as withShopifyStatus } from '../simulators/shopify/index.js';
+import { makeTaobaoTrade, startTaobaoSimulator, type TaobaoSimulator, withStatus as withTaobaoStatus } from '../simulators/taobao/index.js';
+import { syncBack } from '../sinks/sync-back/processor.js';
 import { channelCommandTopic } from '../topics/catalog.js';
 import type { ChannelCommand } from '../topics/schemas/channel-command.js';
 import type { CommandOutcome } from '../topics/schemas/command-outcome.js';
+import type { OrderEvent } from '../topics/schemas/order-event.js';
 import { createTestContext, type TestContext } from './support/context.js';
 import { collectTopic, type TopicCollector } from './support/sync-back-collector.js';
-import type { OrderEvent } from '../topics/schemas/order-event.js';
 
 /*
  * Sync-back on the real stack: channel commands on their per-channel Kafka topics, executed against
@@ -45,10 +43,10 @@ describe('sync-back: executing channel commands on the real stack', () => {
   let pdd: PddSimulator;
   let dy: DouyinSimulator;
   let producer: ReturnType<typeof createDurableProducer>;
-  let executor: { disconnect(): Promise<void> } | undefined;
+  let executor: Running<object> | undefined;
   let outcomes: TopicCollector<CommandOutcome>;
   let events: TopicCollector<OrderEvent>;
-  const connectors: Record<string, ChannelConnector<any>> = Object.fromEntries(CHANNELS.map((c) => [c, CONNECTORS[c]!]));
+  const connectors: Record<string, AnyChannelConnector> = Object.fromEntries(CHANNELS.map((c) => [c, CONNECTORS[c]!]));
 
   /** A paid order, awaiting shipment, in the channel's simulator; returns its channel order id. */
   const seedPaidOrder = (channel: Channel, n: number, opts: { cancelled?: boolean } = {}): string => {
@@ -56,17 +54,31 @@ describe('sync-back: executing channel commands on the real stack', () => {
     switch (channel) {
       case 'shopify': {
         const id = 5_950_000_000_000 + n;
-        sp.upsertOrder(withShopifyStatus(makeShopifyOrder({ id, lines: [{ sku: `SP-${n}`, quantity: 1, price: '19.99' }], createdAt: CREATED_AT }), 'paid', null, paid));
+        sp.upsertOrder(
+          withShopifyStatus(makeShopifyOrder({ id, lines: [{ sku: `SP-${n}`, quantity: 1, price: '19.99' }], createdAt: CREATED_AT }), 'paid', null, paid),
+        );
         return String(id);
       }
       case 'taobao': {
         const tid = String(4_200_000_000_000_000_000n + BigInt(n));
-        tb.upsertOrder(withTaobaoStatus(makeTaobaoTrade({ tid, lines: [{ outerSkuId: `TB-${n}`, num: 1, price: '9.90' }], createdAt: CREATED_AT }), 'WAIT_SELLER_SEND_GOODS', paid));
+        tb.upsertOrder(
+          withTaobaoStatus(
+            makeTaobaoTrade({ tid, lines: [{ outerSkuId: `TB-${n}`, num: 1, price: '9.90' }], createdAt: CREATED_AT }),
+            'WAIT_SELLER_SEND_GOODS',
+            paid,
+          ),
+        );
         return tid;
       }
       case 'jd': {
         const orderId = String(310_000_000_000 + n);
-        jd.upsertOrder(withState(makeJdOrder({ orderId, createdAt: CREATED_AT, lines: [{ skuId: String(8000 + n), outerSkuId: `JD-${n}`, quantity: 1, price: '30.00' }] }), 'WAIT_SELLER_STOCK_OUT', paid));
+        jd.upsertOrder(
+          withState(
+            makeJdOrder({ orderId, createdAt: CREATED_AT, lines: [{ skuId: String(8000 + n), outerSkuId: `JD-${n}`, quantity: 1, price: '30.00' }] }),
+            'WAIT_SELLER_STOCK_OUT',
+            paid,
+          ),
+        );
         return orderId;
       }
       case 'pinduoduo': {
@@ -76,7 +88,17 @@ describe('sync-back: executing channel commands on the real stack', () => {
       }
       case 'douyin': {
         const orderId = String(6_920_000_000_000_000_000n + BigInt(n));
-        dy.upsertOrder(withDouyinStatus(makeDouyinOrder({ orderId, skus: [{ skuId: String(1_789_000_000_000_000 + n), outSkuId: `DY-${n}`, quantity: 1, priceFen: 5000 }], createdAt: CREATED_AT }), opts.cancelled ? 4 : 2, paid));
+        dy.upsertOrder(
+          withDouyinStatus(
+            makeDouyinOrder({
+              orderId,
+              skus: [{ skuId: String(1_789_000_000_000_000 + n), outSkuId: `DY-${n}`, quantity: 1, priceFen: 5000 }],
+              createdAt: CREATED_AT,
+            }),
+            opts.cancelled ? 4 : 2,
+            paid,
+          ),
+        );
         return orderId;
       }
     }
@@ -85,27 +107,41 @@ describe('sync-back: executing channel commands on the real stack', () => {
   const commandFor = (kind: ChannelCommand['kind'], channel: Channel, channelOrderId: string, over: Partial<ChannelCommand> = {}): ChannelCommand => {
     const shopId = over.shopId ?? SHOP[channel];
     return {
-      commandId: `${kind.toLowerCase()}-${channel}-${channelOrderId}`, kind, orderKey: `${channel}:${shopId}:${channelOrderId}`, channel, shopId, channelOrderId,
-      carrier: kind === 'SHIP' ? 'SF' : null, waybillNo: kind === 'SHIP' ? `SF${channelOrderId.slice(-10)}` : null,
-      divergenceId: null, reason: kind === 'SHIP' ? 'warehouse scanned the parcel out' : 'PAID push missing', since: PAID_AT, issuedAt: Date.now(), ...over,
+      commandId: `${kind.toLowerCase()}-${channel}-${channelOrderId}`,
+      kind,
+      orderKey: `${channel}:${shopId}:${channelOrderId}`,
+      channel,
+      shopId,
+      channelOrderId,
+      carrier: kind === 'SHIP' ? 'SF' : null,
+      waybillNo: kind === 'SHIP' ? `SF${channelOrderId.slice(-10)}` : null,
+      divergenceId: null,
+      reason: kind === 'SHIP' ? 'warehouse scanned the parcel out' : 'PAID push missing',
+      since: PAID_AT,
+      issuedAt: Date.now(),
+      ...over,
     };
   };
 
   const send = async (...commands: ChannelCommand[]) => {
     for (const c of commands) {
-      await producer.send({ topic: channelCommandTopic(ctx.namespace, c.channel), acks: -1, messages: [{ key: c.orderKey, value: await ctx.serde.encode('channelCommands', c) }] });
+      await producer.send({
+        topic: channelCommandTopic(ctx.namespace, c.channel),
+        acks: -1,
+        messages: [{ key: c.orderKey, value: await ctx.serde.encode('channelCommands', c) }],
+      });
     }
   };
   const outcomesOf = (commandId: string) => outcomes.records.filter((o) => o.commandId === commandId);
   const finalOf = (commandId: string) => outcomesOf(commandId).find((o) => o.state !== 'RETRYING');
-  const waitFinal = (commandIds: string[]) =>
-    outcomes.waitFor(() => commandIds.every((id) => finalOf(id)), `final outcomes of ${commandIds.join(', ')}`);
-  const shipmentsOf = (channel: Channel) => ({ shopify: sp.shipments, taobao: tb.shipments, jd: jd.shipments, pinduoduo: pdd.shipments, douyin: dy.shipments })[channel].length;
+  const waitFinal = (commandIds: string[]) => outcomes.waitFor(() => commandIds.every((id) => finalOf(id)), `final outcomes of ${commandIds.join(', ')}`);
+  const shipmentsOf = (channel: Channel) =>
+    ({ shopify: sp.shipments, taobao: tb.shipments, jd: jd.shipments, pinduoduo: pdd.shipments, douyin: dy.shipments })[channel].length;
 
   const start = async () => {
-    executor = await startSyncBackExecutor({
-      kafka: ctx.kafka, serde: ctx.serde, redis: ctx.redis, producer, namespace: ctx.namespace, log: ctx.log, connectors,
-      shops: new ShopDirectory(shops()), ingestor: new PushIngestor(new PushPublisher(producer, ctx.serde, ctx.namespace), ctx.redis, ctx.namespace),
+    executor = await runProcessor(syncBack, ctx.runtime(producer), {
+      connectors,
+      shops: new ShopDirectory(shops()),
       // Short waits keep the test quick; the schedule itself is unit-tested (backoff.test.ts).
       retry: { attempts: 5, baseMs: 100, maxMs: 1_000 },
     });
@@ -114,7 +150,14 @@ describe('sync-back: executing channel commands on the real stack', () => {
     { channel: 'shopify', shopId: SHOP.shopify, brand: 'Omni', secret: SP.secret, endpoint: sp.url, credentials: { accessToken: SP.token } },
     { channel: 'taobao', shopId: SHOP.taobao, brand: 'Omni', secret: TB.secret, endpoint: tb.url, credentials: { appKey: TB.appKey, sessionKey: TB.session } },
     { channel: 'jd', shopId: SHOP.jd, brand: 'Omni', secret: JD.secret, endpoint: jd.url, credentials: { appKey: JD.appKey, accessToken: JD.token } },
-    { channel: 'pinduoduo', shopId: SHOP.pinduoduo, brand: 'Omni', secret: PDD.secret, endpoint: pdd.url, credentials: { clientId: PDD.clientId, accessToken: PDD.token } },
+    {
+      channel: 'pinduoduo',
+      shopId: SHOP.pinduoduo,
+      brand: 'Omni',
+      secret: PDD.secret,
+      endpoint: pdd.url,
+      credentials: { clientId: PDD.clientId, accessToken: PDD.token },
+    },
     { channel: 'douyin', shopId: SHOP.douyin, brand: 'Omni', secret: DY.secret, endpoint: dy.url, credentials: { appKey: DY.appKey, accessToken: DY.token } },
   ];
 
@@ -134,7 +177,7 @@ describe('sync-back: executing channel commands on the real stack', () => {
     await start();
   });
   afterAll(async () => {
-    await executor?.disconnect();
+    await executor?.stop();
     await outcomes?.stop();
     await events?.stop();
     await producer?.disconnect();
@@ -142,18 +185,28 @@ describe('sync-back: executing channel commands on the real stack', () => {
     await ctx?.close();
   });
 
-  it('ships on every channel, and each channel\'s SHIPPED status comes back on order-events', async () => {
+  it("ships on every channel, and each channel's SHIPPED status comes back on order-events", async () => {
     const commands = CHANNELS.map((channel) => commandFor('SHIP', channel, seedPaidOrder(channel, 1)));
     await send(...commands);
     await waitFinal(commands.map((c) => c.commandId));
     for (const c of commands) {
-      expect(outcomesOf(c.commandId), c.channel).toEqual([expect.objectContaining({
-        outcomeId: `${c.commandId}#1`, state: 'SUCCEEDED', attempt: 1, target: `channel:${c.channel}`, orderKey: c.orderKey, commandKind: 'SHIP',
-        reason: 'shipped; the channel\'s order was pulled and ingested',
-      })]);
+      expect(outcomesOf(c.commandId), c.channel).toEqual([
+        expect.objectContaining({
+          outcomeId: `${c.commandId}#1`,
+          state: 'SUCCEEDED',
+          attempt: 1,
+          target: `channel:${c.channel}`,
+          orderKey: c.orderKey,
+          commandKind: 'SHIP',
+          reason: "shipped; the channel's order was pulled and ingested",
+        }),
+      ]);
       expect(shipmentsOf(c.channel as Channel), c.channel).toBe(1);
     }
-    await events.waitFor((rs) => commands.every((c) => rs.some((e) => e.orderKey === c.orderKey && e.status === 'SHIPPED')), 'SHIPPED events of the five orders');
+    await events.waitFor(
+      (rs) => commands.every((c) => rs.some((e) => e.orderKey === c.orderKey && e.status === 'SHIPPED')),
+      'SHIPPED events of the five orders',
+    );
     // The carrier reached each platform in its own code.
     expect(sp.shipments[0]).toMatchObject({ company: 'SF Express', trackingNumber: commands[0]!.waybillNo });
     expect(tb.shipments[0]).toMatchObject({ companyCode: 'SF' });
@@ -169,7 +222,9 @@ describe('sync-back: executing channel commands on the real stack', () => {
     await send(...commands);
     await waitFinal(commands.map((c) => c.commandId));
     expect(outcomesOf(commands[0]!.commandId).map((o) => [o.outcomeId, o.state])).toEqual([
-      [`${commands[0]!.commandId}#1`, 'RETRYING'], [`${commands[0]!.commandId}#2`, 'RETRYING'], [`${commands[0]!.commandId}#3`, 'SUCCEEDED'],
+      [`${commands[0]!.commandId}#1`, 'RETRYING'],
+      [`${commands[0]!.commandId}#2`, 'RETRYING'],
+      [`${commands[0]!.commandId}#3`, 'SUCCEEDED'],
     ]);
     expect(outcomesOf(commands[0]!.commandId)[0]!.reason).toContain('HTTP 502');
     expect(outcomesOf(commands[1]!.commandId).map((o) => o.state)).toEqual(['RETRYING', 'SUCCEEDED']);
@@ -184,7 +239,9 @@ describe('sync-back: executing channel commands on the real stack', () => {
     await send(cancelled, unknownShop);
     await waitFinal([cancelled.commandId, unknownShop.commandId]);
     expect(outcomesOf(cancelled.commandId)).toEqual([expect.objectContaining({ state: 'FAILED', attempt: 1, reason: expect.stringContaining('不允许发货') })]);
-    expect(outcomesOf(unknownShop.commandId)).toEqual([expect.objectContaining({ state: 'FAILED', reason: 'shop jd/jd-unknown is not in the shop directory' })]);
+    expect(outcomesOf(unknownShop.commandId)).toEqual([
+      expect.objectContaining({ state: 'FAILED', reason: 'shop jd/jd-unknown is not in the shop directory' }),
+    ]);
     expect(dy.order(cancelled.channelOrderId)?.order_status).toBe(4);
   });
 
@@ -197,9 +254,9 @@ describe('sync-back: executing channel commands on the real stack', () => {
     await send(command);
     await outcomes.waitFor(() => outcomesOf(command.commandId).length === 2, 'the re-emitted outcome');
     // A crash before the commit: the group starts over from the beginning of every command topic.
-    await executor!.disconnect();
+    await executor!.stop();
     const before = outcomes.records.length;
-    await ctx.admin.resetOffsets({ groupId: `${ctx.namespace}.${SYNC_BACK_GROUP}`, topic: channelCommandTopic(ctx.namespace, 'jd'), earliest: true });
+    await ctx.admin.resetOffsets({ groupId: `${ctx.namespace}.${syncBack.name}`, topic: channelCommandTopic(ctx.namespace, 'jd'), earliest: true });
     await start();
     // (Both deliveries of it come back in one batch, and are announced once.)
     await outcomes.waitFor(() => outcomesOf(command.commandId).length >= 3, 'the outcomes re-emitted after redelivery');

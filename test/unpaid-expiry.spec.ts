@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Pipeline, startPipeline } from '../app/pipeline.js';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
-import { makeShopifyOrder, shopifyPush, withStatus } from '../connectors/shopify/simulator.js';
 import { createDurableProducer } from '../lib/kafka.js';
-import { startPipeline, type Pipeline } from '../lib/pipeline.js';
 import { publish } from '../lib/publish.js';
 import { RedisInventoryStore } from '../processors/inventory/store.js';
+import { makeShopifyOrder, shopifyPush, withStatus } from '../simulators/shopify/index.js';
 import { createTestContext, type TestContext } from './support/context.js';
 
 /**
@@ -72,7 +72,10 @@ describe('unpaid lock expiry on the real stack', () => {
     expect(lines.rows).toEqual([{ sku: 'S', quantity: 3 }]);
     const totals = await ctx.pool.query(`select total_minor, detail from ${ctx.namespace}.orders where order_key = $1`, [`shopify:${SHOP}:501`]);
     expect(totals.rows).toEqual([{ total_minor: '3000', detail: 'FULL' }]);
-    const released = await ctx.pool.query(`select kind, reason, quantity from ${ctx.namespace}.inventory_decisions where order_key = $1 and kind = 'RELEASED'`, [`shopify:${SHOP}:501`]);
+    const released = await ctx.pool.query(
+      `select kind, reason, quantity from ${ctx.namespace}.inventory_decisions where order_key = $1 and kind = 'RELEASED'`,
+      [`shopify:${SHOP}:501`],
+    );
     expect(released.rows).toEqual([{ kind: 'RELEASED', reason: 'unpaid timeout', quantity: 3 }]);
   });
 });

@@ -1,19 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Pipeline, startPipeline } from '../app/pipeline.js';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
 import { signShopifyBody } from '../connectors/shopify/signature.js';
-import { makeShopifyOrder, shopifyPush, SIM_PII, withCancellation, withStatus } from '../connectors/shopify/simulator.js';
 import { createDurableProducer } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
-import { startPipeline, type Pipeline } from '../lib/pipeline.js';
 import { publish } from '../lib/publish.js';
 import { RedisInventoryStore } from '../processors/inventory/store.js';
+import { makeShopifyOrder, SIM_PII, shopifyPush, withCancellation, withStatus } from '../simulators/shopify/index.js';
 import { createTestContext, type TestContext } from './support/context.js';
 import { readTopic } from './support/read-topic.js';
 
 /**
- * Issue 2's end-to-end proof on the real stack: signed Shopify webhooks → gateway → Kafka (Avro,
+ * The hub's end-to-end path on the real stack: signed Shopify webhooks → gateway → Kafka (Avro,
  * registry) → inventory processor (Redis Lua) → Postgres projection. Duplicates change nothing,
  * forgeries and junk are refused with reasons, and no buyer PII reaches the logs.
  */
@@ -31,14 +31,26 @@ describe('walking skeleton: one channel end to end', () => {
     const res = await fetch(`${pipeline.url}/webhooks/shopify/${shop}`, { method: 'POST', headers: push.headers, body: push.body });
     return { status: res.status, body: (await res.json()) as { ok: boolean; outcome?: string; error?: string } };
   };
-  const order = (id: number, sku: string, quantity: number) => makeShopifyOrder({
-    id, lines: [{ sku, quantity, price: '99.00' }], createdAt: new Date(T0 + id), province: { name: 'Zhejiang', code: 'ZJ' }, city: 'Hangzhou', countryCode: 'CN', currency: 'CNY',
-  });
+  const order = (id: number, sku: string, quantity: number) =>
+    makeShopifyOrder({
+      id,
+      lines: [{ sku, quantity, price: '99.00' }],
+      createdAt: new Date(T0 + id),
+      province: { name: 'Zhejiang', code: 'ZJ' },
+      city: 'Hangzhou',
+      countryCode: 'CN',
+      currency: 'CNY',
+    });
   const rows = async <T>(sql: string, params: unknown[] = []) => (await ctx.pool.query(sql, params)).rows as T[];
 
   beforeAll(async () => {
     ctx = await createTestContext('e2e');
-    const sink = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        logLines.push(String(chunk));
+        done();
+      },
+    });
     const log = createLogger('e2e', 'debug', sink);
     pipeline = await startPipeline({ ...ctx.config, OMNISTREAM_HTTP_PORT: 0 }, log, {
       shops: new ShopDirectory([{ channel: 'shopify', shopId: SHOP, brand: 'Brand A', secret: SECRET }]),
@@ -72,7 +84,8 @@ describe('walking skeleton: one channel end to end', () => {
     await pipeline.drain();
 
     const orders = await rows<{ channel_order_id: string; status: string; brand: string; buyer_province: string }>(
-      `select channel_order_id, status, brand, buyer_province from ${ctx.namespace}.orders order by channel_order_id`);
+      `select channel_order_id, status, brand, buyer_province from ${ctx.namespace}.orders order by channel_order_id`,
+    );
     expect(orders).toEqual([
       { channel_order_id: '1001', status: 'CREATED', brand: 'Brand A', buyer_province: 'ZJ' },
       { channel_order_id: '1002', status: 'REFUNDED', brand: 'Brand A', buyer_province: 'ZJ' },
@@ -83,14 +96,20 @@ describe('walking skeleton: one channel end to end', () => {
     const redisStock = await new RedisInventoryStore(pipeline.redis, ctx.namespace).levels('HOT', 'WH-EAST');
     expect(redisStock).toMatchObject({ physical: 5, locked: 2, reserved: 0 });
 
-    const rejected = await rows<{ kind: string; reason: string }>(
-      `select kind, reason from ${ctx.namespace}.inventory_decisions where order_key = $1`, [`shopify:${SHOP}:1003`]);
+    const rejected = await rows<{ kind: string; reason: string }>(`select kind, reason from ${ctx.namespace}.inventory_decisions where order_key = $1`, [
+      `shopify:${SHOP}:1003`,
+    ]);
     expect(rejected).toEqual([{ kind: 'REJECTED', reason: 'insufficient stock at WH-EAST: HOT wants 2, 1 available' }]);
     const timeline = await rows<{ source: string; status: string }>(
-      `select source, status from ${ctx.namespace}.order_timeline where order_key = $1 order by occurred_at, source`, [`shopify:${SHOP}:1002`]);
+      `select source, status from ${ctx.namespace}.order_timeline where order_key = $1 order by occurred_at, source`,
+      [`shopify:${SHOP}:1002`],
+    );
     expect(timeline.map((t) => `${t.source}:${t.status}`)).toEqual([
-      'channel:shopify:PAID', 'processor:inventory:LOCKED', 'processor:inventory:RESERVED',
-      'channel:shopify:REFUNDED', 'processor:inventory:RELEASED',
+      'channel:shopify:PAID',
+      'processor:inventory:LOCKED',
+      'processor:inventory:RESERVED',
+      'channel:shopify:REFUNDED',
+      'processor:inventory:RELEASED',
     ]);
   });
 
@@ -111,7 +130,10 @@ describe('walking skeleton: one channel end to end', () => {
     expect((await post(shopifyPush(order(2002, 'COLD', 1), 'orders/create', 'wrong-secret', SHOP))).status).toBe(401);
 
     const truncated = push.body.slice(0, 40);
-    const bad = await post({ headers: { ...shopifyPush(order(1, 'X', 1), 'orders/create', SECRET, SHOP).headers, 'X-Shopify-Hmac-SHA256': signed(truncated) }, body: truncated });
+    const bad = await post({
+      headers: { ...shopifyPush(order(1, 'X', 1), 'orders/create', SECRET, SHOP).headers, 'X-Shopify-Hmac-SHA256': signed(truncated) },
+      body: truncated,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/^invalid JSON/);
 
@@ -124,7 +146,12 @@ describe('walking skeleton: one channel end to end', () => {
     const dlq = await post({ headers: { ...push.headers, 'X-Shopify-Hmac-SHA256': signed(unknown) }, body: unknown });
     expect(dlq).toEqual({ status: 202, body: { ok: true, outcome: 'dead_lettered' } });
     const [letter] = await readTopic(ctx, 'deadLetter', 1);
-    expect(letter?.value).toMatchObject({ source: 'gateway:shopify', channel: 'shopify', shopId: SHOP, reason: 'unknown Shopify status "teleported/unfulfilled"' });
+    expect(letter?.value).toMatchObject({
+      source: 'gateway:shopify',
+      channel: 'shopify',
+      shopId: SHOP,
+      reason: 'unknown Shopify status "teleported/unfulfilled"',
+    });
     expect(letter?.headers['x-omnistream-reason']).toBe('unknown Shopify status "teleported/unfulfilled"');
 
     expect((await post(push, 'no-such-shop.myshopify.com')).status).toBe(404);

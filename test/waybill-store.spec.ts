@@ -9,8 +9,12 @@ import { createTestContext, type TestContext } from './support/context.js';
  */
 describe('waybill store: first outcome wins, pipelined', () => {
   let ctx: TestContext;
-  beforeAll(async () => { ctx = await createTestContext('wbstore'); });
-  afterAll(async () => { await ctx.close(); });
+  beforeAll(async () => {
+    ctx = await createTestContext('wbstore');
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
 
   const issued = (n: string): WaybillOutcome => ({ kind: 'ISSUED', waybillNo: n, sortCode: null, at: 1_700_000_000_000 });
 
@@ -25,7 +29,12 @@ describe('waybill store: first outcome wins, pipelined', () => {
     // A later instance (after a rebalance) gets the remembered one too, not its own.
     const other = new WaybillStore(ctx.redis, ctx.namespace);
     expect(await other.remember('s-1', issued('C'))).toEqual(issued('A'));
-    expect(await other.getMany(['s-1', 's-2', 's-3'])).toEqual(new Map<string, WaybillOutcome>([['s-1', issued('A')], ['s-2', { kind: 'FAILED', reason: 'refused', at: 1 }]]));
+    expect(await other.getMany(['s-1', 's-2', 's-3'])).toEqual(
+      new Map<string, WaybillOutcome>([
+        ['s-1', issued('A')],
+        ['s-2', { kind: 'FAILED', reason: 'refused', at: 1 }],
+      ]),
+    );
     expect(await ctx.redis.ttl(`${store.prefix}s-1`)).toBeGreaterThan(80 * 24 * 3600);
   });
 

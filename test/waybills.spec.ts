@@ -1,10 +1,10 @@
-import type { Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDurableProducer } from '../lib/kafka.js';
+import { createDurableProducer, type Producer } from '../lib/kafka.js';
+import { type Running, runProcessor } from '../lib/processor/run.js';
 import { publish } from '../lib/publish.js';
+import { type RunningSimulators, startCarrierSimulators } from '../simulators/carriers/index.js';
+import { waybillService } from '../sinks/waybills/processor.js';
 import type { Shipment } from '../topics/schemas/shipment.js';
-import { startCarrierSimulators, type RunningSimulators } from '../sinks/carriers/sim/all.js';
-import { startWaybillService, type WaybillService } from '../sinks/waybills/processor.js';
 import { createTestContext, type TestContext } from './support/context.js';
 import { readTopic } from './support/read-topic.js';
 
@@ -17,19 +17,42 @@ describe('waybills: shipments → carrier → print queue, exactly once', () => 
   let ctx: TestContext;
   let sims: RunningSimulators;
   let producer: Producer;
-  let service: WaybillService | undefined;
-  const start = async () => startWaybillService({
-    kafka: ctx.kafka, serde: ctx.serde, redis: ctx.redis, producer, namespace: ctx.namespace, log: ctx.log, carriers: sims.directory,
-    retry: { attempts: 4, baseDelayMs: 100, maxDelayMs: 800, budgetMs: 6000 },
-  });
+  let service: Running<object> | undefined;
+  const start = async () =>
+    runProcessor(waybillService, ctx.runtime(producer), {
+      carriers: sims.directory,
+      retry: { attempts: 4, baseMs: 100, maxMs: 800, budgetMs: 6000 },
+    });
 
   const shipment = (n: number, carrier: string, province = '浙江省'): Shipment => ({
-    shipmentId: `shopify:brand.myshopify.com:${n}#WH-EAST`, orderKey: `shopify:brand.myshopify.com:${n}`, channel: 'shopify', shopId: 'brand.myshopify.com',
-    warehouse: 'WH-EAST', carrier, service: n % 2 ? 'express' : 'standard', lines: [{ sku: `SKU-${n}`, quantity: 1, category: '' }],
-    buyerCountry: 'CN', buyerProvince: province, buyerCity: '杭州市', presale: false, shipFrom: null, weightGrams: 700,
-    paidAt: Date.now() - 2000, routedAt: Date.now() - 1000, cutoffAt: Date.now() + 3600_000, flagged: false, reason: 'test rule',
+    shipmentId: `shopify:brand.myshopify.com:${n}#WH-EAST`,
+    orderKey: `shopify:brand.myshopify.com:${n}`,
+    channel: 'shopify',
+    shopId: 'brand.myshopify.com',
+    warehouse: 'WH-EAST',
+    carrier,
+    service: n % 2 ? 'express' : 'standard',
+    lines: [{ sku: `SKU-${n}`, quantity: 1, category: '' }],
+    buyerCountry: 'CN',
+    buyerProvince: province,
+    buyerCity: '杭州市',
+    presale: false,
+    shipFrom: null,
+    weightGrams: 700,
+    paidAt: Date.now() - 2000,
+    routedAt: Date.now() - 1000,
+    cutoffAt: Date.now() + 3600_000,
+    flagged: false,
+    reason: 'test rule',
   });
-  const send = (shipments: Shipment[]) => publish(producer, ctx.serde, ctx.namespace, 'warehouseOrders', shipments.map((s) => ({ key: s.warehouse, value: s })));
+  const send = (shipments: Shipment[]) =>
+    publish(
+      producer,
+      ctx.serde,
+      ctx.namespace,
+      'warehouseOrders',
+      shipments.map((s) => ({ key: s.warehouse, value: s })),
+    );
 
   beforeAll(async () => {
     ctx = await createTestContext('waybills');
@@ -39,7 +62,7 @@ describe('waybills: shipments → carrier → print queue, exactly once', () => 
     service = await start();
   });
   afterAll(async () => {
-    await service?.disconnect();
+    await service?.stop();
     await producer?.disconnect();
     await sims?.stop();
     await ctx?.close();
@@ -65,7 +88,9 @@ describe('waybills: shipments → carrier → print queue, exactly once', () => 
       expect(job.waybillNo).toBe(sim.book.issuedFor(s.shipmentId));
       expect(job).toMatchObject({ jobId: `${s.shipmentId}:${job.waybillNo}`, warehouse: 'WH-EAST', carrier: s.carrier, format: 'ZPL' });
       expect(job.label.toString('utf8')).toMatch(new RegExp(`^\\^XA[\\s\\S]*\\^FD${job.waybillNo}\\^FS[\\s\\S]*\\^XZ$`));
-      expect(events.filter((e) => e.shipmentId === s.shipmentId)).toEqual([expect.objectContaining({ kind: 'WAYBILL_ISSUED', waybillNo: job.waybillNo, source: `carrier:${s.carrier}`, orderKey: s.orderKey })]);
+      expect(events.filter((e) => e.shipmentId === s.shipmentId)).toEqual([
+        expect.objectContaining({ kind: 'WAYBILL_ISSUED', waybillNo: job.waybillNo, source: `carrier:${s.carrier}`, orderKey: s.orderKey }),
+      ]);
     }
     // The injected failures were retried: more requests than waybills, still one waybill each.
     const zto = issued.filter((s) => s.carrier === 'ZTO').map((s) => sims.byCarrier.zto!.book.requestsFor(s.shipmentId));
@@ -74,7 +99,9 @@ describe('waybills: shipments → carrier → print queue, exactly once', () => 
     expect(sims.byCarrier.sf!.book.issuedCount).toBe(2);
 
     const failed = events.filter((e) => e.shipmentId === refused.shipmentId);
-    expect(failed).toEqual([expect.objectContaining({ kind: 'WAYBILL_FAILED', waybillNo: null, carrier: 'YTO', reason: expect.stringContaining('收件地址不在服务范围') })]);
+    expect(failed).toEqual([
+      expect.objectContaining({ kind: 'WAYBILL_FAILED', waybillNo: null, carrier: 'YTO', reason: expect.stringContaining('收件地址不在服务范围') }),
+    ]);
     expect(sims.byCarrier.yto!.book.requestsFor(refused.shipmentId)).toBe(1);
   });
 
@@ -83,7 +110,7 @@ describe('waybills: shipments → carrier → print queue, exactly once', () => 
     const firstJobs = (await readTopic(ctx, 'printQueue', issued.length, 30_000)).map((r) => r.value);
 
     // A restart of the service (same group), then the same shipments delivered again.
-    await service!.disconnect();
+    await service!.stop();
     service = await start();
     const again = [issued[0]!, issued[3]!, issued[5]!, issued[6]!, refused];
     await send(again);

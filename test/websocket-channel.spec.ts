@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Pipeline, startPipeline } from '../app/pipeline.js';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
-import { makePddOrder, startPddSimulator, type PddSimulator } from '../connectors/pinduoduo/simulator.js';
 import { createDurableProducer } from '../lib/kafka.js';
-import { startPipeline, type Pipeline } from '../lib/pipeline.js';
 import { publish } from '../lib/publish.js';
 import { RedisInventoryStore } from '../processors/inventory/store.js';
+import { makePddOrder, type PddSimulator, startPddSimulator } from '../simulators/pinduoduo/index.js';
 import { createTestContext, type TestContext } from './support/context.js';
 
 /**
@@ -31,10 +31,16 @@ describe('Pinduoduo over its WebSocket message channel, on the real stack', () =
     ]);
     await producer.disconnect();
     pipeline = await startPipeline({ ...ctx.config, OMNISTREAM_HTTP_PORT: 0 }, ctx.log, {
-      shops: new ShopDirectory([{
-        channel: 'pinduoduo', shopId: 'pdd-mall-1', brand: 'P', secret: SECRET, endpoint: sim.url,
-        credentials: { clientId: CLIENT_ID, accessToken: TOKEN, mallId: String(MALL) },
-      }]),
+      shops: new ShopDirectory([
+        {
+          channel: 'pinduoduo',
+          shopId: 'pdd-mall-1',
+          brand: 'P',
+          secret: SECRET,
+          endpoint: sim.url,
+          credentials: { clientId: CLIENT_ID, accessToken: TOKEN, mallId: String(MALL) },
+        },
+      ]),
       parts: { gateway: true, inventory: true, sink: true },
     });
   });
@@ -46,7 +52,15 @@ describe('Pinduoduo over its WebSocket message channel, on the real stack', () =
 
   it('stores a pushed order, acks the message, reserves its stock and projects it', async () => {
     const orderSn = '251124-000000000000042';
-    sim.upsertOrder(makePddOrder({ orderSn, items: [{ outerId: 'PDD-SKU', count: 3, price: '19.90' }], createdAt: new Date(Date.now() - 60_000), province: '广东省', city: '深圳市' }));
+    sim.upsertOrder(
+      makePddOrder({
+        orderSn,
+        items: [{ outerId: 'PDD-SKU', count: 3, price: '19.90' }],
+        createdAt: new Date(Date.now() - 60_000),
+        province: '广东省',
+        city: '深圳市',
+      }),
+    );
     const id = sim.publish('pdd_trade_TradeConfirmed', orderSn);
     const deadline = Date.now() + 20_000;
     while (!sim.messages().find((m) => m.id === id)?.acked && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -1,15 +1,15 @@
 import type { Schema } from 'avsc';
-import { deadLetterSchema } from './schemas/dead-letter.js';
-import { inventoryEventSchema } from './schemas/inventory-event.js';
-import { orderEventSchema } from './schemas/order-event.js';
-import { rawChannelEventSchema } from './schemas/raw-channel-event.js';
-import { stockMovementSchema } from './schemas/stock-movement.js';
 import { channelCommandSchema } from './schemas/channel-command.js';
 import { commandOutcomeSchema } from './schemas/command-outcome.js';
+import { deadLetterSchema } from './schemas/dead-letter.js';
 import { divergenceEventSchema } from './schemas/divergence-event.js';
 import { fulfilmentEventSchema } from './schemas/fulfilment-event.js';
+import { inventoryEventSchema } from './schemas/inventory-event.js';
+import { orderEventSchema } from './schemas/order-event.js';
 import { printJobSchema } from './schemas/print-job.js';
+import { rawChannelEventSchema } from './schemas/raw-channel-event.js';
 import { shipmentSchema } from './schemas/shipment.js';
+import { stockMovementSchema } from './schemas/stock-movement.js';
 import { warehouseCommandSchema } from './schemas/warehouse-command.js';
 
 export interface TopicDefinition {
@@ -37,63 +37,114 @@ const SEVEN_DAYS = 7 * 24 * 3600 * 1000;
 /** Every topic of the hub. Partition counts are sized for one broker; raise them for more consumers. */
 export const TOPICS = {
   channelRaw: {
-    base: 'channel-raw', key: 'channel:shopId:channelOrderId', partitions: 6, cleanupPolicy: 'delete',
-    retentionMs: THIRTY_DAYS, valueSchema: rawChannelEventSchema,
+    base: 'channel-raw',
+    key: 'channel:shopId:channelOrderId',
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: THIRTY_DAYS,
+    valueSchema: rawChannelEventSchema,
     description: 'Exact bytes each channel pushed, for audit and re-normalization. Contains buyer PII.',
   },
   orderEvents: {
-    base: 'order-events', key: 'orderKey (channel:shopId:channelOrderId)', partitions: 6, cleanupPolicy: 'delete',
-    retentionMs: FOREVER, valueSchema: orderEventSchema,
+    base: 'order-events',
+    key: 'orderKey (channel:shopId:channelOrderId)',
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    valueSchema: orderEventSchema,
     description: 'Canonical order facts from every channel; one order always in one partition.',
   },
   stockMovements: {
-    base: 'stock-movements', key: 'sku', partitions: 6, cleanupPolicy: 'delete',
-    retentionMs: FOREVER, valueSchema: stockMovementSchema,
+    base: 'stock-movements',
+    key: 'sku',
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    valueSchema: stockMovementSchema,
     description: 'Warehouse receipts, returns, cycle counts and safety-stock settings.',
   },
   inventoryEvents: {
-    base: 'inventory-events', key: 'sku@warehouse', partitions: 6, cleanupPolicy: 'delete',
-    retentionMs: FOREVER, valueSchema: inventoryEventSchema,
+    base: 'inventory-events',
+    key: 'sku@warehouse',
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    valueSchema: inventoryEventSchema,
     description: 'Every stock decision (lock, reject, reserve, release, ship) with the levels after it.',
   },
   warehouseOrders: {
-    base: 'warehouse-orders', key: 'warehouse code', partitions: 6, cleanupPolicy: 'delete',
-    retentionMs: FOREVER, valueSchema: shipmentSchema,
-    description: 'Routed parcels (a paid order\'s lines at one warehouse, with carrier and cut-off), keyed by warehouse so each warehouse\'s work stays in order in one partition.',
+    base: 'warehouse-orders',
+    key: 'warehouse code',
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    valueSchema: shipmentSchema,
+    description:
+      "Routed parcels (a paid order's lines at one warehouse, with carrier and cut-off), keyed by warehouse so each warehouse's work stays in order in one partition.",
   },
   fulfilmentEvents: {
-    base: 'fulfilment-events', key: 'orderKey', partitions: 6, cleanupPolicy: 'delete',
-    retentionMs: FOREVER, valueSchema: fulfilmentEventSchema,
-    description: 'Routing, waves, waybills, warehouse scans (picked, packed, shipped), interceptions and carrier tracking, each told by the system that saw it.',
+    base: 'fulfilment-events',
+    key: 'orderKey',
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    valueSchema: fulfilmentEventSchema,
+    description:
+      'Routing, waves, waybills, warehouse scans (picked, packed, shipped), interceptions and carrier tracking, each told by the system that saw it.',
   },
   printQueue: {
-    base: 'print-queue', key: 'warehouse code', partitions: 6, cleanupPolicy: 'delete',
-    retentionMs: SEVEN_DAYS, valueSchema: printJobSchema,
+    base: 'print-queue',
+    key: 'warehouse code',
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: SEVEN_DAYS,
+    valueSchema: printJobSchema,
     description: 'Print-ready shipping labels (ZPL or PDF) per warehouse. The receiver block is privacy-masked; no buyer PII.',
   },
   warehouseCommands: {
-    base: 'warehouse-commands', key: 'warehouse code', partitions: 6, cleanupPolicy: 'delete',
-    retentionMs: FOREVER, valueSchema: warehouseCommandSchema,
+    base: 'warehouse-commands',
+    key: 'warehouse code',
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    valueSchema: warehouseCommandSchema,
     description: 'What the hub asks a warehouse to do (intercept a parcel), keyed by warehouse.',
   },
   channelCommands: {
-    base: 'channel-commands', key: 'orderKey', partitions: 3, cleanupPolicy: 'delete',
-    retentionMs: FOREVER, valueSchema: channelCommandSchema, perChannel: true,
+    base: 'channel-commands',
+    key: 'orderKey',
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    valueSchema: channelCommandSchema,
+    perChannel: true,
     description: 'What the hub asks a channel to do (push a shipment, re-read an order): one topic per channel, channel-commands.<channel>.',
   },
   commandOutcomes: {
-    base: 'command-outcomes', key: 'orderKey', partitions: 6, cleanupPolicy: 'delete',
-    retentionMs: FOREVER, valueSchema: commandOutcomeSchema,
+    base: 'command-outcomes',
+    key: 'orderKey',
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    valueSchema: commandOutcomeSchema,
     description: 'Every attempt at a channel or warehouse command and how it ended; FAILED is final and stays visible.',
   },
   divergences: {
-    base: 'divergences', key: 'orderKey', partitions: 6, cleanupPolicy: 'delete',
-    retentionMs: FOREVER, valueSchema: divergenceEventSchema,
+    base: 'divergences',
+    key: 'orderKey',
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    valueSchema: divergenceEventSchema,
     description: 'Contradicting views of an order (channel, hub, warehouse, carrier) past their grace window: opened, resolved or escalated.',
   },
   deadLetter: {
-    base: 'dead-letter', key: 'the failed record key, if any', partitions: 1, cleanupPolicy: 'delete',
-    retentionMs: THIRTY_DAYS, valueSchema: deadLetterSchema,
+    base: 'dead-letter',
+    key: 'the failed record key, if any',
+    partitions: 1,
+    cleanupPolicy: 'delete',
+    retentionMs: THIRTY_DAYS,
+    valueSchema: deadLetterSchema,
     description: 'Input that could not be used, with the reason (also in the x-omnistream-reason header). Holds the raw push, so buyer PII: restrict readers.',
   },
 } as const satisfies Record<string, TopicDefinition>;
@@ -116,8 +167,6 @@ export function channelCommandTopic(namespace: string, channel: string): string 
 export function allTopicNames(namespace: string, channels: readonly string[]): { id: TopicId; name: string }[] {
   return (Object.keys(TOPICS) as TopicId[]).flatMap((id) => {
     const def: TopicDefinition = TOPICS[id];
-    return def.perChannel
-      ? channels.map((channel) => ({ id, name: `${topicName(namespace, id)}.${channel}` }))
-      : [{ id, name: topicName(namespace, id) }];
+    return def.perChannel ? channels.map((channel) => ({ id, name: `${topicName(namespace, id)}.${channel}` })) : [{ id, name: topicName(namespace, id) }];
   });
 }

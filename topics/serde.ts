@@ -1,17 +1,17 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
-import { TOPICS, topicName, type TopicId } from './catalog.js';
-import type { DeadLetter } from './schemas/dead-letter.js';
-import type { InventoryEvent } from './schemas/inventory-event.js';
-import type { OrderEvent } from './schemas/order-event.js';
-import type { RawChannelEvent } from './schemas/raw-channel-event.js';
-import type { StockMovement } from './schemas/stock-movement.js';
+import { TOPICS, type TopicId, topicName } from './catalog.js';
 import type { ChannelCommand } from './schemas/channel-command.js';
 import type { CommandOutcome } from './schemas/command-outcome.js';
+import type { DeadLetter } from './schemas/dead-letter.js';
 import type { DivergenceEvent } from './schemas/divergence-event.js';
 import type { FulfilmentEvent } from './schemas/fulfilment-event.js';
+import type { InventoryEvent } from './schemas/inventory-event.js';
+import type { OrderEvent } from './schemas/order-event.js';
 import type { PrintJob } from './schemas/print-job.js';
+import type { RawChannelEvent } from './schemas/raw-channel-event.js';
 import type { Shipment } from './schemas/shipment.js';
+import type { StockMovement } from './schemas/stock-movement.js';
 import type { WarehouseCommand } from './schemas/warehouse-command.js';
 
 export interface TopicValues {
@@ -31,14 +31,23 @@ export interface TopicValues {
 
 const MAGIC = 0;
 
+/*
+ * The two ways a record fails to decode. They carry `code` and `retryable` like lib/errors.ts's
+ * OmnistreamError (topics/ imports nothing of ours, so they cannot extend it).
+ */
+
 /** The bytes can never be read as this topic's record: dead-letter them. */
 export class SerdeError extends Error {
   override name = 'SerdeError';
+  readonly code = 'serde';
+  readonly retryable = false;
 }
 
 /** The registry could not be asked right now: retry the batch, never skip the record. */
 export class RegistryUnavailableError extends Error {
   override name = 'RegistryUnavailableError';
+  readonly code = 'registry_unavailable';
+  readonly retryable = true;
 }
 
 /**
@@ -55,7 +64,11 @@ export class TopicSerde {
   private readonly readers = new Map<TopicId, avro.Type>();
   private readonly resolvers = new Map<string, avro.Resolver | null>();
 
-  constructor(readonly registry: SchemaRegistry, readonly registryUrl: string, readonly namespace: string) {
+  constructor(
+    readonly registry: SchemaRegistry,
+    readonly registryUrl: string,
+    readonly namespace: string,
+  ) {
     for (const id of Object.keys(TOPICS) as TopicId[]) this.readers.set(id, avro.Type.forSchema(TOPICS[id].valueSchema));
   }
 
@@ -68,10 +81,7 @@ export class TopicSerde {
     for (const id of Object.keys(TOPICS) as TopicId[]) {
       const subject = `${topicName(this.namespace, id)}-value`;
       await this.setCompatibility(subject, 'BACKWARD');
-      const { id: schemaId } = await this.registry.register(
-        { type: SchemaType.AVRO, schema: JSON.stringify(TOPICS[id].valueSchema) },
-        { subject },
-      );
+      const { id: schemaId } = await this.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(TOPICS[id].valueSchema) }, { subject });
       const header = Buffer.alloc(5);
       header.writeUInt8(MAGIC, 0);
       header.writeInt32BE(schemaId, 1);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import cliProgress from 'cli-progress';
-import { InvalidArgumentError, type Command } from 'commander';
-import { planLoad, PushSigner } from './plan.js';
+import { type Command, InvalidArgumentError } from 'commander';
+import { PushSigner, planLoad } from './plan.js';
 import { counterDelta, formatCounts, runPushes } from './run.js';
 import { GatewayClient, scrapePushCounters } from './send.js';
 import { freshShops, readShopsFile, WEBHOOK_CHANNELS, writeShopsFile } from './shops.js';
@@ -22,9 +22,13 @@ const fraction = (v: string) => {
   return n;
 };
 const channelList = (v: string) => {
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = list.filter((c) => !WEBHOOK_CHANNELS.includes(c));
-  if (list.length === 0 || unknown.length) throw new InvalidArgumentError(`webhook channels are ${WEBHOOK_CHANNELS.join(', ')}${unknown.length ? `; not ${unknown.join(', ')}` : ''}`);
+  if (list.length === 0 || unknown.length)
+    throw new InvalidArgumentError(`webhook channels are ${WEBHOOK_CHANNELS.join(', ')}${unknown.length ? `; not ${unknown.join(', ')}` : ''}`);
   return list;
 };
 
@@ -49,13 +53,18 @@ export interface LoadgenCliOptions {
  * with fresh secrets that the gateway (OMNISTREAM_SHOPS_FILE) and the generator both read.
  */
 export function registerLoadgenCommand(program: Command): Command {
-  const loadgen = program.command('loadgen')
+  const loadgen = program
+    .command('loadgen')
     .description('send signed webhook pushes from the channel simulators to a running gateway and summarize the answers')
     .option('--url <gateway>', 'base URL of the webhook gateway', 'http://127.0.0.1:8080')
     .option('--shops <file>', 'shops file shared with the gateway (default: $OMNISTREAM_SHOPS_FILE)')
     .option('--orders <n>', 'orders to simulate', positiveInt, 1000)
     .option('--rate <r>', 'pushes per second (token bucket); 0: as fast as the concurrency allows', nonNegative, 200)
-    .option('--channels <list>', `comma-separated webhook channels (default: every channel with a shop in the file; known: ${WEBHOOK_CHANNELS.join(',')})`, channelList)
+    .option(
+      '--channels <list>',
+      `comma-separated webhook channels (default: every channel with a shop in the file; known: ${WEBHOOK_CHANNELS.join(',')})`,
+      channelList,
+    )
     .option('--duplicates <f>', 'fraction of pushes delivered again later', fraction, 0.1)
     .option('--reorder <f>', 'fraction of orders whose later status arrives first', fraction, 0.05)
     .option('--cancel <f>', 'fraction of orders cancelled', fraction, 0.1)
@@ -68,7 +77,8 @@ export function registerLoadgenCommand(program: Command): Command {
       if (code !== 0) process.exitCode = code;
     });
 
-  loadgen.command('shops')
+  loadgen
+    .command('shops')
     .description('write a shops file with fresh random secrets for every webhook channel')
     .requiredOption('--out <file>', 'where to write the JSON array (mode 0600)')
     .option('--per-channel <n>', 'shops per channel', positiveInt, 2)
@@ -77,8 +87,10 @@ export function registerLoadgenCommand(program: Command): Command {
     .action((opts: { out: string; perChannel: number; channels?: string[]; pushBase: string }) => {
       const shops = freshShops(opts.channels ?? WEBHOOK_CHANNELS, opts.perChannel, opts.pushBase.replace(/\/+$/, ''));
       writeShopsFile(opts.out, shops);
-      process.stdout.write(`wrote ${shops.length} shops (${[...new Set(shops.map((s) => s.channel))].join(', ')}) to ${opts.out}\n`
-        + `run the gateway with OMNISTREAM_SHOPS_FILE=${opts.out}, then: loadgen --shops ${opts.out}\n`);
+      process.stdout.write(
+        `wrote ${shops.length} shops (${[...new Set(shops.map((s) => s.channel))].join(', ')}) to ${opts.out}\n` +
+          `run the gateway with OMNISTREAM_SHOPS_FILE=${opts.out}, then: loadgen --shops ${opts.out}\n`,
+      );
     });
   return loadgen;
 }
@@ -94,20 +106,39 @@ export async function runLoadgen(opts: LoadgenCliOptions, out: NodeJS.WritableSt
     const health = await client.request('GET', '/healthz');
     if (health.status !== 200) throw new Error(`loadgen: ${opts.url}/healthz answered ${health.status || health.text}; is the gateway running?`);
 
-    const steps = planLoad({ orders: opts.orders, channels, shops, seed, duplicates: opts.duplicates, reorder: opts.reorder, cancel: opts.cancel, duplicateGap: Math.max(256, opts.concurrency * 8) });
+    const steps = planLoad({
+      orders: opts.orders,
+      channels,
+      shops,
+      seed,
+      duplicates: opts.duplicates,
+      reorder: opts.reorder,
+      cancel: opts.cancel,
+      duplicateGap: Math.max(256, opts.concurrency * 8),
+    });
     const signer = new PushSigner(shops, seed);
-    out.write(`loadgen: ${opts.orders} orders → ${steps.length} pushes (${steps.filter((s) => s.duplicate).length} duplicates, ${steps.filter((s) => s.reordered).length} reordered) `
-      + `over ${channels.join(', ')}; seed ${seed}; ${opts.rate > 0 ? `${opts.rate}/s` : 'unpaced'}, ${opts.concurrency} in flight → ${opts.url}\n`);
+    out.write(
+      `loadgen: ${opts.orders} orders → ${steps.length} pushes (${steps.filter((s) => s.duplicate).length} duplicates, ${steps.filter((s) => s.reordered).length} reordered) ` +
+        `over ${channels.join(', ')}; seed ${seed}; ${opts.rate > 0 ? `${opts.rate}/s` : 'unpaced'}, ${opts.concurrency} in flight → ${opts.url}\n`,
+    );
 
     const before = await scrapePushCounters(client);
     const bar = opts.progress
-      ? new cliProgress.SingleBar({ format: ' {bar} {percentage}% | {value}/{total} pushes | {speed}/s | non-2xx {bad}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          { format: ' {bar} {percentage}% | {value}/{total} pushes | {speed}/s | non-2xx {bad}', stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
       : undefined;
     bar?.start(steps.length, 0, { speed: '0', bad: 0 });
     let bad = 0;
     const t0 = performance.now();
     const result = await runPushes({
-      client, items: steps, toPush: (step) => signer.sign(step), concurrency: opts.concurrency, rate: opts.rate, retries503: opts.retries,
+      client,
+      items: steps,
+      toPush: (step) => signer.sign(step),
+      concurrency: opts.concurrency,
+      rate: opts.rate,
+      retries503: opts.retries,
       onAnswer: (done, answer) => {
         if (answer.status < 200 || answer.status >= 300) bad++;
         if (bar && (done % 25 === 0 || done === steps.length)) bar.update(done, { speed: (done / ((performance.now() - t0) / 1000)).toFixed(0), bad });
@@ -129,7 +160,9 @@ export async function runLoadgen(opts: LoadgenCliOptions, out: NodeJS.WritableSt
         ? `gateway counted: ${formatCounts(gatewayCounted)}  (its /metrics, everything it received meanwhile)`
         : 'gateway counted: (no /metrics answer)',
       `unexpected:      ${result.unexpectedCount}${result.unexpectedCount ? ' (valid pushes not acknowledged, or a first delivery taken for a duplicate)' : ''}`,
-      ...result.unexpected.slice(0, 5).map((u) => `  #${u.push.seq} ${u.push.channel} ${u.push.stage} (expected ${u.push.expect}): ${u.status} ${u.outcome} ${u.reason ?? ''}`),
+      ...result.unexpected
+        .slice(0, 5)
+        .map((u) => `  #${u.push.seq} ${u.push.channel} ${u.push.stage} (expected ${u.push.expect}): ${u.status} ${u.outcome} ${u.reason ?? ''}`),
       `seed:            ${seed}`,
     ];
     out.write(`${lines.join('\n')}\n`);

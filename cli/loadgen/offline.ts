@@ -1,4 +1,4 @@
-import { withDetailMarked, type InboundPush, type ShopConfig } from '../../connectors/contract.js';
+import { type InboundPush, type ShopConfig, withDetailMarked } from '../../connectors/contract.js';
 import { CONNECTORS } from '../../connectors/registry.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
 

@@ -17,7 +17,8 @@ function ingestOk(push: Parameters<typeof ingestOffline>[0]) {
 
 describe('loadgen buildLoad', () => {
   it('is deterministic from the seed', () => {
-    const strip = (p: ReturnType<typeof buildLoad>[number]) => (p.channel === 'wechat' ? { ...p, body: '', path: p.path.replace(/msg_signature=[^&]+/, '') } : p);
+    const strip = (p: ReturnType<typeof buildLoad>[number]) =>
+      p.channel === 'wechat' ? { ...p, body: '', path: p.path.replace(/msg_signature=[^&]+/, '') } : p;
     const a = buildLoad(opts).map(strip);
     const b = buildLoad(opts).map(strip);
     expect(a).toEqual(b);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ShopConfig } from '../../connectors/contract.js';
-import { orderIdFor, WIRE_BUILDERS, type SimLine, type SimOrder, type Stage } from './channels.js';
+import { orderIdFor, type SimLine, type SimOrder, type Stage, WIRE_BUILDERS } from './channels.js';
 import { Rng } from './rng.js';
 
 export interface LoadOptions {
@@ -57,14 +57,21 @@ export interface Push {
 const SKUS = Array.from({ length: 40 }, (_, i) => `LG-SKU-${String(i + 1).padStart(3, '0')}`);
 const HOT = 'LG-HOT-001';
 const PROVINCES = [
-  { name: '浙江省', code: 'ZJ', city: '杭州市' }, { name: '广东省', code: 'GD', city: '深圳市' },
-  { name: '北京市', code: 'BJ', city: '北京市' }, { name: '上海市', code: 'SH', city: '上海市' }, { name: '四川省', code: 'SC', city: '成都市' },
+  { name: '浙江省', code: 'ZJ', city: '杭州市' },
+  { name: '广东省', code: 'GD', city: '深圳市' },
+  { name: '北京市', code: 'BJ', city: '北京市' },
+  { name: '上海市', code: 'SH', city: '上海市' },
+  { name: '四川省', code: 'SC', city: '成都市' },
 ];
 const MAX_ORDERS = 9_999_999;
 
 function check(o: LoadOptions): void {
   if (!Number.isInteger(o.orders) || o.orders < 0 || o.orders > MAX_ORDERS) throw new Error(`orders must be a whole number in [0, ${MAX_ORDERS}]`);
-  for (const [name, v] of [['duplicates', o.duplicates], ['reorder', o.reorder], ['cancel', o.cancel]] as const) {
+  for (const [name, v] of [
+    ['duplicates', o.duplicates],
+    ['reorder', o.reorder],
+    ['cancel', o.cancel],
+  ] as const) {
     if (v !== undefined && !(v >= 0 && v <= 1)) throw new Error(`${name} must be a fraction in [0, 1]`);
   }
   if (o.channels.length === 0) throw new Error('no channels');
@@ -107,9 +114,13 @@ export function planLoad(o: LoadOptions): LoadStep[] {
     const cancelled = rng.chance(o.cancel ?? 0);
     const paidBeforeCancel = cancelled && rng.chance(0.5);
     const order: SimOrder = {
-      channel, shopId: shop.shopId, orderId: orderIdFor(channel, prefix, n),
+      channel,
+      shopId: shop.shopId,
+      orderId: orderIdFor(channel, prefix, n),
       times: { create: created, pay: created + 20_000 + rng.int(0, 9_000), cancel: created + 45_000 + rng.int(0, 9_000) },
-      paidBeforeCancel, lines: merged, province: rng.pick(PROVINCES),
+      paidBeforeCancel,
+      lines: merged,
+      province: rng.pick(PROVINCES),
     };
     const stages: Stage[] = cancelled ? (paidBeforeCancel ? ['create', 'pay', 'cancel'] : ['create', 'cancel']) : ['create', 'pay'];
     // Positions in the stream: the order starts at n, each later stage a little after the previous.
@@ -150,11 +161,24 @@ export function stepKey(step: LoadStep): string {
 
 /** Signs one step with the channel simulator. The WeChat nonce is derived from the seed and the step. */
 export function signStep(step: LoadStep, shops: readonly ShopConfig[], seed: string | number, now: number): Push {
-  const nonce = String(createHash('sha256').update(`${seed}|${stepKey(step)}`).digest().readUInt32BE(0));
+  const nonce = String(
+    createHash('sha256')
+      .update(`${seed}|${stepKey(step)}`)
+      .digest()
+      .readUInt32BE(0),
+  );
   const wire = WIRE_BUILDERS[step.order.channel]!(step.order, step.stage, shopOf(shops, step), { now, nonce });
   return {
-    seq: step.seq, channel: step.order.channel, shopId: step.order.shopId, orderId: step.order.orderId, stage: step.stage,
-    duplicate: step.duplicate, reordered: step.reordered, expect: step.expect, ...wire, signedAt: now,
+    seq: step.seq,
+    channel: step.order.channel,
+    shopId: step.order.shopId,
+    orderId: step.order.orderId,
+    stage: step.stage,
+    duplicate: step.duplicate,
+    reordered: step.reordered,
+    expect: step.expect,
+    ...wire,
+    signedAt: now,
   };
 }
 
@@ -166,7 +190,11 @@ export function signStep(step: LoadStep, shops: readonly ShopConfig[], seed: str
 export class PushSigner {
   private readonly cache = new Map<string, Push>();
 
-  constructor(private readonly shops: readonly ShopConfig[], private readonly seed: string | number, private readonly maxAgeMs = 120_000) {}
+  constructor(
+    private readonly shops: readonly ShopConfig[],
+    private readonly seed: string | number,
+    private readonly maxAgeMs = 120_000,
+  ) {}
 
   sign(step: LoadStep, now = Date.now()): Push {
     const key = stepKey(step);

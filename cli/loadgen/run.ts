@@ -1,5 +1,5 @@
 import type { Push } from './plan.js';
-import { GatewayClient, percentile, TokenBucket, type Answer } from './send.js';
+import { type Answer, type GatewayClient, percentile, TokenBucket } from './send.js';
 
 export interface RunOptions<T> {
   client: GatewayClient;
@@ -48,41 +48,62 @@ export async function runPushes<T>(o: RunOptions<T>): Promise<RunResult> {
   let retries = 0;
   const started = performance.now();
 
-  await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= o.items.length) return;
-      await bucket.take();
-      let push = o.toPush(o.items[i]!);
-      let answer = await o.client.post(push.path, push.headers, push.body);
-      latencies.push(answer.ms);
-      for (let attempt = 1; answer.status === 503 && attempt <= (o.retries503 ?? 3); attempt++) {
-        retries++;
-        await new Promise((r) => setTimeout(r, (o.retryDelayMs ?? 250) * attempt));
-        push = o.toPush(o.items[i]!);
-        answer = await o.client.post(push.path, push.headers, push.body);
+  await Promise.all(
+    Array.from({ length: Math.max(1, o.concurrency) }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= o.items.length) return;
+        await bucket.take();
+        let push = o.toPush(o.items[i]!);
+        let answer = await o.client.post(push.path, push.headers, push.body);
         latencies.push(answer.ms);
+        for (let attempt = 1; answer.status === 503 && attempt <= (o.retries503 ?? 3); attempt++) {
+          retries++;
+          await new Promise((r) => setTimeout(r, (o.retryDelayMs ?? 250) * attempt));
+          push = o.toPush(o.items[i]!);
+          answer = await o.client.post(push.path, push.headers, push.body);
+          latencies.push(answer.ms);
+        }
+        const key = `${answer.status} ${answer.outcome}`;
+        byAnswer.set(key, (byAnswer.get(key) ?? 0) + 1);
+        if (!answerFits(push, answer)) {
+          unexpectedCount++;
+          if (unexpected.length < 20)
+            unexpected.push({
+              push: { seq: push.seq, channel: push.channel, stage: push.stage, expect: push.expect },
+              status: answer.status,
+              outcome: answer.outcome,
+              reason: answer.reason,
+            });
+        }
+        done++;
+        o.onAnswer?.(done, answer);
       }
-      const key = `${answer.status} ${answer.outcome}`;
-      byAnswer.set(key, (byAnswer.get(key) ?? 0) + 1);
-      if (!answerFits(push, answer)) {
-        unexpectedCount++;
-        if (unexpected.length < 20) unexpected.push({ push: { seq: push.seq, channel: push.channel, stage: push.stage, expect: push.expect }, status: answer.status, outcome: answer.outcome, reason: answer.reason });
-      }
-      done++;
-      o.onAnswer?.(done, answer);
-    }
-  }));
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   const sorted = Float64Array.from(latencies).sort();
   return {
-    pushes: o.items.length, requests: latencies.length, retries, seconds, byAnswer, latencies: sorted,
-    p50: percentile(sorted, 50), p99: percentile(sorted, 99), unexpected, unexpectedCount,
+    pushes: o.items.length,
+    requests: latencies.length,
+    retries,
+    seconds,
+    byAnswer,
+    latencies: sorted,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    unexpected,
+    unexpectedCount,
   };
 }
 
 export function formatCounts(m: ReadonlyMap<string, number>): string {
-  return [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} × ${n}`).join(', ') || '(none)';
+  return (
+    [...m.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, n]) => `${k} × ${n}`)
+      .join(', ') || '(none)'
+  );
 }
 
 /** Difference of two counter snapshots, zero entries dropped. */

@@ -19,27 +19,42 @@ export class GatewayClient {
   private readonly agent: http.Agent;
   private readonly mod: typeof http | typeof https;
 
-  constructor(baseUrl: string, maxSockets: number, private readonly timeoutMs = 30_000) {
+  constructor(
+    baseUrl: string,
+    maxSockets: number,
+    private readonly timeoutMs = 30_000,
+  ) {
     this.base = new URL(baseUrl);
     this.mod = this.base.protocol === 'https:' ? https : http;
     this.agent = new this.mod.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
 
-  request(method: 'GET' | 'POST', path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<{ status: number; text: string; ms: number }> {
+  request(
+    method: 'GET' | 'POST',
+    path: string,
+    headers: Record<string, string> = {},
+    body?: string | Buffer,
+  ): Promise<{ status: number; text: string; ms: number }> {
     const started = performance.now();
     const url = new URL(path, this.base);
     return new Promise((resolve) => {
       const done = (status: number, text: string) => resolve({ status, text, ms: performance.now() - started });
       const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-      const req = this.mod.request(url, {
-        method, agent: this.agent, timeout: this.timeoutMs,
-        headers: { ...headers, ...(payload ? { 'content-length': String(payload.length) } : {}) },
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
-        res.on('error', (err) => done(0, `response error: ${err.message}`));
-      });
+      const req = this.mod.request(
+        url,
+        {
+          method,
+          agent: this.agent,
+          timeout: this.timeoutMs,
+          headers: { ...headers, ...(payload ? { 'content-length': String(payload.length) } : {}) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
+          res.on('error', (err) => done(0, `response error: ${err.message}`));
+        },
+      );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
       req.on('error', (err) => done(0, err.message));
       req.end(payload);
@@ -80,7 +95,10 @@ export class TokenBucket {
   private last = performance.now();
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly rate: number, private readonly burst = Math.max(1, Math.min(rate / 20, 100))) {
+  constructor(
+    private readonly rate: number,
+    private readonly burst = Math.max(1, Math.min(rate / 20, 100)),
+  ) {
     this.tokens = Math.min(1, this.burst);
   }
 

@@ -36,11 +36,20 @@ export function freshShop(channel: string, index: number, pushBase = 'https://om
       return { channel, shopId: `yz-loadgen-${letter}`, brand, secret: hex(16), credentials: { clientId: hex(8), kdtId: digits(8) } };
     case 'kuaishou':
       // secret: the message secret (base64 AES key); sellerId makes verify() check the seller too.
-      return { channel, shopId: `ks-loadgen-${letter}`, brand, secret: randomBytes(16).toString('base64'), credentials: { appKey: `ks${digits(18)}`, sellerId: digits(10) } };
+      return {
+        channel,
+        shopId: `ks-loadgen-${letter}`,
+        brand,
+        secret: randomBytes(16).toString('base64'),
+        credentials: { appKey: `ks${digits(18)}`, sellerId: digits(10) },
+      };
     case 'wechat':
       // secret: the push Token; encodingAESKey: 43 base64 characters (32 bytes).
       return {
-        channel, shopId: `wx-loadgen-${letter}`, brand, secret: hex(16),
+        channel,
+        shopId: `wx-loadgen-${letter}`,
+        brand,
+        secret: hex(16),
         credentials: { encodingAESKey: randomBytes(32).toString('base64').slice(0, 43), appId: `wx${hex(8)}`, userName: `gh_${hex(6)}` },
       };
     case 'meituan': {

@@ -6,7 +6,7 @@ import type { InboundPush, PushSink, SourceLogger } from '../contract.js';
  * so the platform redelivers it. `what` names the message in the logs ("TMC message").
  */
 export async function deliverThenAck(sink: PushSink, push: InboundPush, ack: () => void, log: SourceLogger, logged: object, what: string): Promise<void> {
-  let result;
+  let result: Awaited<ReturnType<PushSink['ingest']>>;
   try {
     result = await sink.ingest(push);
   } catch (err) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { safeEqual } from './safe-equal.js';
+import { safeEqual } from '../../lib/safe-equal.js';
 
 export { safeEqual };
 

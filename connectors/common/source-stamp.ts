@@ -1,7 +1,8 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import type { InboundPush, Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
+import { safeEqual } from '../../lib/safe-equal.js';
+import type { InboundPush } from '../contract.js';
 import { headerValue } from './headers.js';
-import { safeEqual } from './safe-equal.js';
 
 /*
  * The source stamp (ours), for channels whose messages arrive on a signed connection rather than
@@ -53,7 +54,7 @@ export interface StampCheckOptions {
 
 const defaultGuard = new ReplayGuard();
 
-export function verifySourceStamp(push: InboundPush, secret: string, opts: StampCheckOptions): Outcome<void> {
+export function verifySourceStamp(push: InboundPush, secret: string, opts: StampCheckOptions): Result<void> {
   const ts = headerValue(push.headers, STAMP_HEADERS.timestamp);
   const nonce = headerValue(push.headers, STAMP_HEADERS.nonce);
   const sign = headerValue(push.headers, STAMP_HEADERS.sign);

@@ -1,4 +1,4 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 
 /*
  * Chinese platforms give money as yuan decimal strings ("199.00", "0.10", "38.5"). Floats cannot
@@ -8,7 +8,7 @@ import type { Outcome } from '../contract.js';
  */
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
-export function yuanToFen(amount: string): Outcome<number> {
+export function yuanToFen(amount: string): Result<number> {
   const match = DECIMAL.exec(amount);
   if (!match) return { ok: false, reason: `malformed money amount "${amount}"` };
   const fraction = match[2] ?? '';

@@ -1,6 +1,6 @@
 import type { ChannelConnector, ShopConfig } from '../contract.js';
 import { DOUYIN_CHANNEL, normalizeDouyin } from './normalize.js';
-import { douyinPayloadSchema, type DouyinPayload } from './payload.js';
+import { type DouyinPayload, douyinPayloadSchema } from './payload.js';
 import { pullDouyinOrders } from './pull.js';
 import { shipDouyin } from './ship.js';
 import { verifyDouyinPush } from './signature.js';

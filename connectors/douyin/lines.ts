@@ -1,5 +1,6 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import type { OrderLine } from '../../topics/schemas/order-event.js';
+import { present } from '../common/fields.js';
 import { fenAmount } from './money.js';
 import type { DouyinSkuOrder } from './payload.js';
 
@@ -9,11 +10,10 @@ import type { DouyinSkuOrder } from './payload.js';
  * Unit price: origin_amount (商品现价, fen, before promotions); quantity: item_num as ordered.
  */
 export function skuOf(line: DouyinSkuOrder): string {
-  const own = line.out_sku_id?.trim();
-  return own ? own : `sku-${String(line.sku_id)}`;
+  return present(line.out_sku_id) ?? `sku-${String(line.sku_id)}`;
 }
 
-export function toOrderLines(items: readonly DouyinSkuOrder[]): Outcome<OrderLine[]> {
+export function toOrderLines(items: readonly DouyinSkuOrder[]): Result<OrderLine[]> {
   const lines: OrderLine[] = [];
   for (const [index, item] of items.entries()) {
     if (!Number.isInteger(item.item_num) || item.item_num <= 0) {

@@ -1,4 +1,4 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 
 /*
  * Douyin amounts are integer fen (分) already (order_amount, pay_amount, origin_amount …, "单位：分"
@@ -6,7 +6,7 @@ import type { Outcome } from '../contract.js';
  * that the value is a non-negative safe integer (the schema checks it too; this keeps normalize
  * honest for payloads built in code).
  */
-export function fenAmount(field: string, value: number | undefined | null): Outcome<number> {
+export function fenAmount(field: string, value: number | undefined | null): Result<number> {
   if (value === undefined || value === null) return { ok: false, reason: `${field} is missing` };
   if (!Number.isSafeInteger(value) || value < 0) return { ok: false, reason: `${field} is not an amount in fen: ${value}` };
   return { ok: true, value };

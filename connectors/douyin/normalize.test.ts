@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { douyinOrderMessage, douyinPush, makeDouyinOrder, SIM_PII, toInboundPush, withDouyinStatus } from '../../simulators/douyin/index.js';
 import { eventIdOf, type InboundPush, type ShopConfig } from '../contract.js';
 import { douyin } from './index.js';
 import { normalizeDouyinOrder, normalizeDouyinPush } from './normalize.js';
 import { douyinPayloadSchema, douyinShopOrderSchema, quoteIdFields } from './payload.js';
-import { douyinOrderMessage, douyinPush, makeDouyinOrder, SIM_PII, toInboundPush, withDouyinStatus } from './simulator.js';
 
-const shop: ShopConfig = { channel: 'douyin', shopId: 'dy-flagship', brand: 'Omni Apparel', secret: 'sim-app-secret-0d2c', credentials: { appKey: '7012345678901234567', douyinShopId: '77001234' } };
+const shop: ShopConfig = {
+  channel: 'douyin',
+  shopId: 'dy-flagship',
+  brand: 'Omni Apparel',
+  secret: 'sim-app-secret-0d2c',
+  credentials: { appKey: '7012345678901234567', douyinShopId: '77001234' },
+};
 const push: InboundPush = { headers: {}, rawBody: Buffer.alloc(0), receivedAt: 1_762_790_500_123 };
 
 // 19-digit ids: above 2^53, as Douyin's are.
@@ -72,7 +78,11 @@ describe('normalizeDouyinOrder (query API order)', () => {
   it('falls back to the masked address for the region, and to null', () => {
     const masked = { ...paid, post_addr: null };
     expect(ok(normalizeDouyinOrder(masked, shop, push))).toMatchObject({ buyerProvince: '广东省', buyerCity: '深圳市' });
-    expect(ok(normalizeDouyinOrder({ ...paid, post_addr: null, mask_post_addr: null }, shop, push))).toMatchObject({ buyerProvince: null, buyerCity: null, buyerCountry: 'CN' });
+    expect(ok(normalizeDouyinOrder({ ...paid, post_addr: null, mask_post_addr: null }, shop, push))).toMatchObject({
+      buyerProvince: null,
+      buyerCity: null,
+      buyerCountry: 'CN',
+    });
   });
 
   it('refuses malformed money, time and quantity with a reason', () => {
@@ -84,7 +94,10 @@ describe('normalizeDouyinOrder (query API order)', () => {
   });
 
   it('refuses an order of another Douyin shop when douyinShopId is configured', () => {
-    expect(normalizeDouyinOrder({ ...paid, shop_id: '99999999' }, shop, push)).toEqual({ ok: false, reason: 'Douyin shop_id 99999999 is not this shop (77001234)' });
+    expect(normalizeDouyinOrder({ ...paid, shop_id: '99999999' }, shop, push)).toEqual({
+      ok: false,
+      reason: 'Douyin shop_id 99999999 is not this shop (77001234)',
+    });
   });
 
   it('the same order version always gets the same eventId', () => {
@@ -110,7 +123,7 @@ describe('normalizeDouyinPush (message batch)', () => {
     expect(first).toMatchObject({ ok: true, value: { channelOrderId: '6920123456789012345' } });
   });
 
-  it('turns each order message into a status event, with the tag\'s own time', () => {
+  it("turns each order message into a status event, with the tag's own time", () => {
     const events = normalizeDouyinPush(batch, shop, push).map(ok);
     expect(events.map((e) => [e.status, e.channelStatus, e.occurredAt])).toEqual([
       ['CREATED', '1', Date.parse('2025-11-10T16:00:05Z')],
@@ -155,7 +168,7 @@ describe('payload schema', () => {
     ['a numeric tag', [{ tag: 100, msg_id: '1', data: '{}' }]],
     ['an order with a numeric order_id', { ...paid, order_id: 6920123456789012 }],
     ['an order with yuan strings', { ...paid, pay_amount: '45.08' }],
-    ['an order id that JSON.parse rounded', { ...paid, shop_id: 6920123456789012345 }],
+    ['an order id that JSON.parse rounded', { ...paid, shop_id: JSON.parse('6920123456789012345') as number }],
     ['a line without item_num', { ...paid, sku_order_list: [{ ...paid.sku_order_list[0]!, item_num: undefined }] }],
   ])('rejects %s', (_name, value) => {
     expect(douyinPayloadSchema.safeParse(value).success).toBe(false);
@@ -166,7 +179,8 @@ describe('payload schema', () => {
   });
 
   it('quoteIdFields touches only integer values of the listed keys', () => {
-    expect(quoteIdFields('{"sku_id":1789012345678901234,"x_sku_id":5,"sku_id2":1,"n":{"sku_id":"7"},"s_ids":[1, 22]}', ['sku_id', 's_ids']))
-      .toBe('{"sku_id":"1789012345678901234","x_sku_id":5,"sku_id2":1,"n":{"sku_id":"7"},"s_ids":["1","22"]}');
+    expect(quoteIdFields('{"sku_id":1789012345678901234,"x_sku_id":5,"sku_id2":1,"n":{"sku_id":"7"},"s_ids":[1, 22]}', ['sku_id', 's_ids'])).toBe(
+      '{"sku_id":"1789012345678901234","x_sku_id":5,"sku_id2":1,"n":{"sku_id":"7"},"s_ids":["1","22"]}',
+    );
   });
 });

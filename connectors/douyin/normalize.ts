@@ -1,11 +1,17 @@
-import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import type { OrderEvent, OrderStatus } from '../../topics/schemas/order-event.js';
-import { buyerRegionOf } from './buyer-region.js';
+import { buyerRegion, present } from '../common/fields.js';
+import { type InboundPush, orderEventOf, type ShopConfig } from '../contract.js';
 import { toOrderLines } from './lines.js';
 import { fenAmount } from './money.js';
 import {
-  douyinOrderMessageSchema, MESSAGE_ID_KEYS, quoteIdFields,
-  type DouyinOrderMessage, type DouyinPayload, type DouyinPushBatch, type DouyinShopOrder,
+  type DouyinOrderMessage,
+  type DouyinPayload,
+  type DouyinPushBatch,
+  type DouyinShopOrder,
+  douyinOrderMessageSchema,
+  MESSAGE_ID_KEYS,
+  quoteIdFields,
 } from './payload.js';
 import { isPresale } from './presale.js';
 import { douyinChannelStatus, douyinStatusKey, lookupStatus, ORDER_MESSAGE_TIME_FIELD } from './status-map.js';
@@ -18,11 +24,11 @@ export const DOUYIN_CHANNEL = 'douyin';
  * receiver names, phones and addresses cannot ride along.
  */
 
-export function normalizeDouyin(payload: DouyinPayload, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent>[] {
+export function normalizeDouyin(payload: DouyinPayload, shop: ShopConfig, push: InboundPush): Result<OrderEvent>[] {
   return Array.isArray(payload) ? normalizeDouyinPush(payload, shop, push) : [normalizeDouyinOrder(payload, shop, push)];
 }
 
-function statusOf(orderStatus: number, mainStatus?: number | null): Outcome<{ status: OrderStatus; channelStatus: string }> {
+function statusOf(orderStatus: number, mainStatus?: number | null): Result<{ status: OrderStatus; channelStatus: string }> {
   const key = douyinStatusKey(orderStatus, mainStatus);
   const status = lookupStatus(key);
   const channelStatus = douyinChannelStatus(orderStatus, mainStatus);
@@ -31,7 +37,7 @@ function statusOf(orderStatus: number, mainStatus?: number | null): Outcome<{ st
 }
 
 /** The shop named in the payload must be this shop, when ShopConfig says which one it is. */
-function checkShop(shopIdInPayload: string | number, shop: ShopConfig): Outcome<void> {
+function checkShop(shopIdInPayload: string | number, shop: ShopConfig): Result<void> {
   const expected = shop.credentials?.douyinShopId;
   if (expected && String(shopIdInPayload) !== expected) {
     return { ok: false, reason: `Douyin shop_id ${String(shopIdInPayload)} is not this shop (${expected})` };
@@ -42,7 +48,7 @@ function checkShop(shopIdInPayload: string | number, shop: ShopConfig): Outcome<
 // ---------------------------------------------------------------------------------------------
 // Full order (query API, pull())
 
-export function normalizeDouyinOrder(order: DouyinShopOrder, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
+export function normalizeDouyinOrder(order: DouyinShopOrder, shop: ShopConfig, push: InboundPush): Result<OrderEvent> {
   const owner = checkShop(order.shop_id, shop);
   if (!owner.ok) return owner;
   const status = statusOf(order.order_status, order.main_status);
@@ -53,6 +59,7 @@ export function normalizeDouyinOrder(order: DouyinShopOrder, shop: ShopConfig, p
   if (!total.ok) return total;
   const lines = toOrderLines(order.sku_order_list);
   if (!lines.ok) return lines;
+  const { post_addr: addr, mask_post_addr: masked } = order;
   return {
     ok: true,
     value: orderEventOf(DOUYIN_CHANNEL, shop, push, {
@@ -63,7 +70,8 @@ export function normalizeDouyinOrder(order: DouyinShopOrder, shop: ShopConfig, p
       currency: 'CNY',
       totalMinor: total.value,
       lines: lines.value,
-      ...buyerRegionOf(order.post_addr, order.mask_post_addr),
+      // Region names come in clear even when the address detail is encrypted; mask_post_addr is the fallback.
+      ...buyerRegion('CN', present(addr?.province?.name) ?? masked?.province?.name, present(addr?.city?.name) ?? masked?.city?.name),
       presale: isPresale(order),
     }),
   };
@@ -73,23 +81,23 @@ export function normalizeDouyinOrder(order: DouyinShopOrder, shop: ShopConfig, p
 // Message push
 
 /** data is a JSON string whose int64 ids must survive JSON.parse: they are quoted first. */
-export function parseMessageData(data: string): Outcome<unknown> {
+export function parseMessageData(data: string): Result<unknown> {
   try {
     return { ok: true, value: JSON.parse(quoteIdFields(data, MESSAGE_ID_KEYS)) };
-  } catch (err) {
+  } catch {
     return { ok: false, reason: 'data is not JSON' }; // the parser's message would quote buyer data
   }
 }
 
-export function normalizeDouyinPush(batch: DouyinPushBatch, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent>[] {
+export function normalizeDouyinPush(batch: DouyinPushBatch, shop: ShopConfig, push: InboundPush): Result<OrderEvent>[] {
   return batch.map((event) => {
     const result = normalizeOrderMessage(event.tag, event.data, shop, push);
     return result.ok ? result : { ok: false, reason: `msg_id ${event.msg_id} (tag ${event.tag}): ${result.reason}` };
   });
 }
 
-function normalizeOrderMessage(tag: string, data: string, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
-  if (!Object.prototype.hasOwnProperty.call(ORDER_MESSAGE_TIME_FIELD, tag)) {
+function normalizeOrderMessage(tag: string, data: string, shop: ShopConfig, push: InboundPush): Result<OrderEvent> {
+  if (!Object.hasOwn(ORDER_MESSAGE_TIME_FIELD, tag)) {
     return { ok: false, reason: `Douyin tag ${tag} is not an order status message` };
   }
   const timeField = ORDER_MESSAGE_TIME_FIELD[tag];
@@ -100,7 +108,13 @@ function normalizeOrderMessage(tag: string, data: string, shop: ShopConfig, push
   if (!json.ok) return json;
   const parsed = douyinOrderMessageSchema.safeParse(json.value);
   if (!parsed.success) {
-    return { ok: false, reason: `data: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };
+    return {
+      ok: false,
+      reason: `data: ${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ')}`,
+    };
   }
   const msg: DouyinOrderMessage = parsed.data;
   const owner = checkShop(msg.shop_id, shop);

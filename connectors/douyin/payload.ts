@@ -155,8 +155,16 @@ export function quoteIdFields(json: string, keys: readonly string[]): string {
   const list = new RegExp(`("(?:${names})"\\s*:\\s*\\[)([\\d\\s,]*)(\\])`, 'g');
   return json
     .replace(scalar, (_m, head: string, digits: string) => `${head}"${digits}"`)
-    .replace(list, (_m, head: string, body: string, tail: string) =>
-      `${head}${body.split(',').map((x) => x.trim()).filter(Boolean).map((x) => `"${x}"`).join(',')}${tail}`);
+    .replace(
+      list,
+      (_m, head: string, body: string, tail: string) =>
+        `${head}${body
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+          .map((x) => `"${x}"`)
+          .join(',')}${tail}`,
+    );
 }
 
 export const MESSAGE_ID_KEYS = ['p_id', 's_ids', 's_id', 'shop_id', 'aftersale_id'] as const;

@@ -1,5 +1,6 @@
+import { ApiError } from '../../lib/errors.js';
 import type { ShopConfig } from '../contract.js';
-import { douyinShopOrderSchema, ORDER_ID_KEYS, quoteIdFields, type DouyinShopOrder } from './payload.js';
+import { type DouyinShopOrder, douyinShopOrderSchema, ORDER_ID_KEYS, quoteIdFields } from './payload.js';
 import { canonicalParamJson, signDouyinApiRequest } from './signature.js';
 
 /*
@@ -18,11 +19,9 @@ export const DEFAULT_ENDPOINT = 'https://openapi-fxg.jinritemai.com';
 export const PAGE_SIZE = 100;
 export const SUCCESS_CODE = 10000;
 
-export class DouyinApiError extends Error {
-  constructor(readonly code: number | string, message: string) {
-    super(message);
-    this.name = 'DouyinApiError';
-  }
+/** Platform-side errors (sub_code isp.*) and flow control pass; the caller's own (isv.*) do not. Codes UNVERIFIED. */
+export function douyinRetryable(subCode: string | undefined): boolean {
+  return (subCode ?? '').startsWith('isp.') || /limit|frequen/i.test(subCode ?? '');
 }
 
 function credential(shop: ShopConfig, name: string): string {
@@ -62,14 +61,20 @@ export async function* pullDouyinOrders(
       headers: { 'content-type': 'application/json', 'x-open-no-old-err-code': '1' },
       body: paramJson,
     });
-    if (!response.ok) throw new DouyinApiError(response.status, `order.searchList: HTTP ${response.status}`);
+    if (!response.ok) throw new ApiError('douyin', `order.searchList: HTTP ${response.status}`, { status: response.status });
     // int64 ids (sku_id, product_id…) are quoted before JSON.parse rounds them.
     const body = JSON.parse(quoteIdFields(await response.text(), ORDER_ID_KEYS)) as {
-      code?: number; msg?: string; sub_code?: string; sub_msg?: string;
+      code?: number;
+      msg?: string;
+      sub_code?: string;
+      sub_msg?: string;
       data?: { total?: number; shop_order_list?: unknown[] };
     };
     if (body.code !== SUCCESS_CODE) {
-      throw new DouyinApiError(body.code ?? 'none', `order.searchList: ${body.code} ${body.msg ?? ''} ${body.sub_code ?? ''} ${body.sub_msg ?? ''}`.trim());
+      throw new ApiError('douyin', `order.searchList: ${body.code} ${body.msg ?? ''} ${body.sub_code ?? ''} ${body.sub_msg ?? ''}`.trim(), {
+        platformCode: body.code ?? 'none',
+        retryable: douyinRetryable(body.sub_code),
+      });
     }
     const list = body.data?.shop_order_list ?? [];
     for (const raw of list) {

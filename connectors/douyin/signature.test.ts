@@ -1,11 +1,15 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { douyinOrderMessage, douyinPush, makeDouyinOrder, toInboundPush } from '../../simulators/douyin/index.js';
 import { canonicalParamJson, checkApiTimestamp, signDouyinApiRequest, signDouyinPush, verifyDouyinPush } from './signature.js';
-import { douyinOrderMessage, douyinPush, makeDouyinOrder, toInboundPush } from './simulator.js';
 
 const APP_KEY = '7012345678901234567';
 const APP_SECRET = 'sim-app-secret-0d2c';
-const order = makeDouyinOrder({ orderId: '6920000000000000101', skus: [{ skuId: '1780000000000000001', quantity: 1, priceFen: 1990 }], createdAt: new Date('2025-11-11T00:00:05+08:00') });
+const order = makeDouyinOrder({
+  orderId: '6920000000000000101',
+  skus: [{ skuId: '1780000000000000001', quantity: 1, priceFen: 1990 }],
+  createdAt: new Date('2025-11-11T00:00:05+08:00'),
+});
 const delivery = () => toInboundPush(douyinPush([douyinOrderMessage('100', order)], APP_KEY, APP_SECRET), 1);
 
 describe('signDouyinPush', () => {
@@ -48,18 +52,25 @@ describe('verifyDouyinPush', () => {
     const push = delivery();
     const { 'event-sign': _s, ...noSign } = push.headers;
     expect(verifyDouyinPush({ ...push, headers: noSign }, APP_KEY, APP_SECRET)).toEqual({ ok: false, reason: 'missing event-sign header' });
-    expect(verifyDouyinPush({ ...push, headers: { ...noSign, 'event-sign': ' ' } }, APP_KEY, APP_SECRET)).toEqual({ ok: false, reason: 'missing event-sign header' });
+    expect(verifyDouyinPush({ ...push, headers: { ...noSign, 'event-sign': ' ' } }, APP_KEY, APP_SECRET)).toEqual({
+      ok: false,
+      reason: 'missing event-sign header',
+    });
     const { 'app-id': _a, ...noApp } = push.headers;
     expect(verifyDouyinPush({ ...push, headers: noApp }, APP_KEY, APP_SECRET)).toEqual({ ok: false, reason: 'missing app-id header' });
   });
 
   it('refuses sign methods no source documents for pushes, and duplicate headers', () => {
     const push = delivery();
-    expect(verifyDouyinPush({ ...push, headers: { ...push.headers, 'sign-method': 'hmac-sha256' } }, APP_KEY, APP_SECRET))
-      .toEqual({ ok: false, reason: 'unsupported sign-method "hmac-sha256"' });
+    expect(verifyDouyinPush({ ...push, headers: { ...push.headers, 'sign-method': 'hmac-sha256' } }, APP_KEY, APP_SECRET)).toEqual({
+      ok: false,
+      reason: 'unsupported sign-method "hmac-sha256"',
+    });
     const sign = push.headers['event-sign'] as string;
-    expect(verifyDouyinPush({ ...push, headers: { ...push.headers, 'event-sign': [sign, sign] } }, APP_KEY, APP_SECRET))
-      .toEqual({ ok: false, reason: 'multiple event-sign headers' });
+    expect(verifyDouyinPush({ ...push, headers: { ...push.headers, 'event-sign': [sign, sign] } }, APP_KEY, APP_SECRET)).toEqual({
+      ok: false,
+      reason: 'multiple event-sign headers',
+    });
   });
 
   it('rejects signatures of the wrong length without throwing', () => {
@@ -83,8 +94,9 @@ describe('open API request signing', () => {
   });
 
   it('param_json is key-sorted at every level, without spaces', () => {
-    expect(canonicalParamJson({ size: 10, page: 0, b: { z: 1, a: [{ y: 2, x: '<&>' }] }, u: undefined }))
-      .toBe('{"b":{"a":[{"x":"<&>","y":2}],"z":1},"page":0,"size":10}');
+    expect(canonicalParamJson({ size: 10, page: 0, b: { z: 1, a: [{ y: 2, x: '<&>' }] }, u: undefined })).toBe(
+      '{"b":{"a":[{"x":"<&>","y":2}],"z":1},"page":0,"size":10}',
+    );
   });
 
   it('timestamp tolerance: ±5 min by default, configurable, stale and future refused', () => {

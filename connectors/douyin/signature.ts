@@ -1,7 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { InboundPush, Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
+import { safeEqual } from '../../lib/safe-equal.js';
 import { headerValue } from '../common/headers.js';
-import { safeEqual } from '../common/safe-equal.js';
+import type { InboundPush } from '../contract.js';
 
 export { headerValue, safeEqual };
 
@@ -36,7 +37,7 @@ export function signDouyinPush(body: Buffer | string, appKey: string, appSecret:
   return md5Hex(Buffer.concat([Buffer.from(appKey, 'utf8'), Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), Buffer.from(appSecret, 'utf8')]));
 }
 
-export function verifyDouyinPush(push: InboundPush, appKey: string, appSecret: string): Outcome<void> {
+export function verifyDouyinPush(push: InboundPush, appKey: string, appSecret: string): Result<void> {
   const appId = headerValue(push.headers, APP_ID_HEADER);
   if (!appId.ok) return appId;
   if (!appId.value?.trim()) return { ok: false, reason: `missing ${APP_ID_HEADER} header` };
@@ -88,15 +89,13 @@ export interface DouyinApiSignInput {
 export function signDouyinApiRequest(input: DouyinApiSignInput): string {
   const pattern = `app_key${input.appKey}method${input.method}param_json${input.paramJson}timestamp${input.timestamp}v2`;
   const wrapped = `${input.appSecret}${pattern}${input.appSecret}`;
-  return (input.signMethod ?? 'hmac-sha256') === 'md5'
-    ? md5Hex(wrapped)
-    : createHmac('sha256', input.appSecret).update(wrapped, 'utf8').digest('hex');
+  return (input.signMethod ?? 'hmac-sha256') === 'md5' ? md5Hex(wrapped) : createHmac('sha256', input.appSecret).update(wrapped, 'utf8').digest('hex');
 }
 
 export const DEFAULT_TOLERANCE_MS = 5 * 60_000;
 
 /** The timestamp check the simulator applies to API requests (±tolerance, default 5 min). */
-export function checkApiTimestamp(timestamp: string, now: number, toleranceMs = DEFAULT_TOLERANCE_MS): Outcome<number> {
+export function checkApiTimestamp(timestamp: string, now: number, toleranceMs = DEFAULT_TOLERANCE_MS): Result<number> {
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: `timestamp "${timestamp}" is not epoch seconds` };
   const ms = Number(timestamp) * 1000;
   if (Math.abs(now - ms) > toleranceMs) return { ok: false, reason: `timestamp ${timestamp} is outside ±${toleranceMs / 1000}s` };

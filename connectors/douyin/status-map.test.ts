@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { ShopConfig } from '../contract.js';
+import { douyinOrderMessage, douyinPush, makeDouyinOrder, toInboundPush, withDouyinStatus } from '../../simulators/douyin/index.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../topics/schemas/order-event.js';
+import type { ShopConfig } from '../contract.js';
 import { normalizeDouyinOrder, normalizeDouyinPush } from './normalize.js';
-import { douyinOrderMessage, douyinPush, makeDouyinOrder, toInboundPush, withDouyinStatus } from './simulator.js';
 import { lookupStatus, statusMap } from './status-map.js';
 
 const shop: ShopConfig = { channel: 'douyin', shopId: 'dy-flagship', brand: 'Omni', secret: 'sim-secret-1234', credentials: { appKey: 'k' } };
-const base = makeDouyinOrder({ orderId: '6920000000000000101', skus: [{ skuId: '1780000000000000001', quantity: 1, priceFen: 1990 }], createdAt: new Date('2025-11-11T00:00:05+08:00') });
+const base = makeDouyinOrder({
+  orderId: '6920000000000000101',
+  skus: [{ skuId: '1780000000000000001', quantity: 1, priceFen: 1990 }],
+  createdAt: new Date('2025-11-11T00:00:05+08:00'),
+});
 const at = new Date('2025-11-11T08:00:00+08:00');
 const push = { headers: {}, rawBody: Buffer.alloc(0), receivedAt: 1 };
 
@@ -29,7 +33,9 @@ const EXPECTED: ReadonlyArray<[orderStatus: number, mainStatus: number | undefin
 
 describe('Douyin statusMap', () => {
   it('holds exactly the documented keys, frozen, canonical values only', () => {
-    expect(Object.keys(statusMap).sort()).toEqual(['1', '101', '105', '2', '3', '4', '5', 'main_status:103', 'main_status:21', 'main_status:22', 'main_status:39'].sort());
+    expect(Object.keys(statusMap).sort()).toEqual(
+      ['1', '101', '105', '2', '3', '4', '5', 'main_status:103', 'main_status:21', 'main_status:22', 'main_status:39'].sort(),
+    );
     expect(Object.isFrozen(statusMap)).toBe(true);
     for (const s of Object.values(statusMap)) expect(ORDER_STATUSES).toContain(s);
   });

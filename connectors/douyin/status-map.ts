@@ -40,7 +40,7 @@ export function douyinChannelStatus(orderStatus: number, mainStatus?: number | n
 }
 
 function hasKey(key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(statusMap, key);
+  return Object.hasOwn(statusMap, key);
 }
 
 export function lookupStatus(key: string): OrderStatus | undefined {
@@ -51,7 +51,9 @@ export function lookupStatus(key: string): OrderStatus | undefined {
  * Push message tags that describe an order (zsmhub/doudian-sdk message/*.go). Each maps to the
  * data field holding the time of the change; tags outside this table are not order messages.
  */
-export const ORDER_MESSAGE_TIME_FIELD: Readonly<Record<string, 'create_time' | 'pay_time' | 'update_time' | 'complete_time' | 'cancel_time' | 'modify_time' | null>> = Object.freeze({
+export const ORDER_MESSAGE_TIME_FIELD: Readonly<
+  Record<string, 'create_time' | 'pay_time' | 'update_time' | 'complete_time' | 'cancel_time' | 'modify_time' | null>
+> = Object.freeze({
   '100': 'create_time', //  doudian_trade_TradeCreate 订单创建
   '101': 'pay_time', //     doudian_trade_TradePaid 订单支付/确认
   '102': 'update_time', //  doudian_trade_TradeSellerShip 卖家发货

@@ -1,4 +1,4 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 
 /*
  * Douyin times are Unix epoch SECONDS (int64) in both the messages and the query API
@@ -7,7 +7,7 @@ import type { Outcome } from '../contract.js';
  */
 const MAX_SECONDS = 4_102_444_800; // 2100-01-01T00:00:00Z
 
-export function epochSecondsToMs(field: string, value: number | undefined | null): Outcome<number> {
+export function epochSecondsToMs(field: string, value: number | undefined | null): Result<number> {
   if (value === undefined || value === null) return { ok: false, reason: `${field} is missing` };
   if (!Number.isInteger(value) || value <= 0 || value >= MAX_SECONDS) {
     return { ok: false, reason: `${field} is not epoch seconds: ${value}` };

@@ -1,52 +1,44 @@
-import type { Message, Producer } from 'kafkajs';
-import { GroupCommitSender } from '../../lib/group-commit.js';
-import { topicName } from '../../topics/catalog.js';
+import { OmnistreamError } from '../../lib/errors.js';
+import type { OutputBatch } from '../../lib/publish.js';
 import type { DeadLetter } from '../../topics/schemas/dead-letter.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import type { RawChannelEvent } from '../../topics/schemas/raw-channel-event.js';
-import type { TopicSerde } from '../../topics/serde.js';
 
-export class KafkaUnavailableError extends Error {
-  override name = 'KafkaUnavailableError';
-}
+const kafkaUnavailable = (message: string) => new OmnistreamError('kafka', message, { retryable: true });
+
+/** The topics one push is written to. */
+export type PushTopics = 'channelRaw' | 'orderEvents' | 'deadLetter';
+
+/** Writes a batch of push records durably (a part's publishBatch, or lib/publish's batchWriter). */
+export type PushWriter = (batch: OutputBatch<PushTopics>) => Promise<void>;
 
 /**
- * Writes one push durably: the raw bytes for audit, its canonical events and its dead letters. Resolves only once Kafka has them (acks=all), within `timeoutMs`.
+ * Writes one push durably: the raw bytes for audit, its canonical events and its dead letters, in
+ * one produce request shared with concurrent pushes. Resolves only once Kafka has them (acks=all),
+ * within `timeoutMs`; else throws an OmnistreamError coded "kafka" (retryable: the platform resends).
  */
 export class PushPublisher {
-  private readonly sender: GroupCommitSender;
-
   constructor(
-    producer: Producer,
-    private readonly serde: TopicSerde,
-    private readonly namespace: string,
+    private readonly write: PushWriter,
     private readonly timeoutMs = 4000,
-  ) {
-    this.sender = new GroupCommitSender(producer);
-  }
+  ) {}
 
   async publish(raw: RawChannelEvent, rawKey: string, events: OrderEvent[], deadLetters: DeadLetter[]): Promise<void> {
-    const encode = this.serde.encode.bind(this.serde);
-    const topicMessages: { topic: string; messages: Message[] }[] = [
-      { topic: topicName(this.namespace, 'channelRaw'), messages: [{ key: rawKey, value: await encode('channelRaw', raw) }] },
-    ];
-    if (events.length > 0) {
-      topicMessages.push({ topic: topicName(this.namespace, 'orderEvents'), messages: await Promise.all(events.map(async (e) => ({ key: e.orderKey, value: await encode('orderEvents', e) }))) });
-    }
-    if (deadLetters.length > 0) {
-      topicMessages.push({
-        topic: topicName(this.namespace, 'deadLetter'),
-        messages: await Promise.all(deadLetters.map(async (d) => ({ key: d.key, value: await encode('deadLetter', d), headers: { 'x-omnistream-reason': d.reason } }))),
-      });
-    }
+    const batch: OutputBatch<PushTopics> = {
+      channelRaw: [{ key: rawKey, value: raw }],
+      orderEvents: events.map((e) => ({ key: e.orderKey, value: e })),
+      deadLetter: deadLetters.map((d) => ({ key: d.key, value: d, headers: { 'x-omnistream-reason': d.reason } })),
+    };
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.sender.send(topicMessages),
-        new Promise((_, reject) => { timer = setTimeout(() => reject(new KafkaUnavailableError(`Kafka did not confirm within ${this.timeoutMs} ms`)), this.timeoutMs); }),
+        this.write(batch),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(kafkaUnavailable(`Kafka did not confirm within ${this.timeoutMs} ms`)), this.timeoutMs);
+        }),
       ]);
     } catch (err) {
-      throw err instanceof KafkaUnavailableError ? err : new KafkaUnavailableError((err as Error).message);
+      throw err instanceof OmnistreamError && err.code === 'kafka' ? err : kafkaUnavailable((err as Error).message);
     } finally {
       clearTimeout(timer);
     }

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { given, type PartInputs } from '../../lib/processor/definition.js';
 import type { ShopConfig } from '../contract.js';
 import { CONNECTORS } from '../registry.js';
 
 const shopSchema = z.object({
   channel: z.string().refine((c) => c in CONNECTORS, { error: `unknown channel (known: ${Object.keys(CONNECTORS).join(', ')})` }),
-  shopId: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ - only'),
+  shopId: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ - only'),
   brand: z.string().min(1),
   secret: z.string().min(8, 'a signing secret of at least 8 characters'),
   credentials: z.record(z.string(), z.string()).optional(),
@@ -34,7 +38,7 @@ export class ShopDirectory {
    */
   static fromEnv(env: NodeJS.ProcessEnv = process.env): ShopDirectory {
     const source = env.OMNISTREAM_SHOPS_FILE ? 'OMNISTREAM_SHOPS_FILE' : 'OMNISTREAM_SHOPS';
-    const text = env.OMNISTREAM_SHOPS_FILE ? readFileSync(env.OMNISTREAM_SHOPS_FILE, 'utf8') : env.OMNISTREAM_SHOPS ?? '[]';
+    const text = env.OMNISTREAM_SHOPS_FILE ? readFileSync(env.OMNISTREAM_SHOPS_FILE, 'utf8') : (env.OMNISTREAM_SHOPS ?? '[]');
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -47,4 +51,19 @@ export class ShopDirectory {
     }
     return new ShopDirectory(parsed.data);
   }
+}
+
+/** The shop settings the parts that talk to shops read (gateway, sources, reconciliation, sync-back). */
+export const shopsEnv = z.object({
+  /** JSON array of {channel, shopId, brand, secret, credentials?, endpoint?}; secrets never go in the repo. */
+  OMNISTREAM_SHOPS: z.string().optional(),
+  /** …or the path of a file holding it. */
+  OMNISTREAM_SHOPS_FILE: z.string().optional(),
+});
+
+/** The shops the caller gave (`shops`), else those of the environment. */
+export function shopsOf(env: z.output<typeof shopsEnv>, inputs: PartInputs): ShopDirectory {
+  return (
+    given(inputs, 'shops', ShopDirectory) ?? ShopDirectory.fromEnv({ OMNISTREAM_SHOPS: env.OMNISTREAM_SHOPS, OMNISTREAM_SHOPS_FILE: env.OMNISTREAM_SHOPS_FILE })
+  );
 }

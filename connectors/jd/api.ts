@@ -1,3 +1,4 @@
+import { ApiError } from '../../lib/errors.js';
 import type { ShopConfig } from '../contract.js';
 import { parseJsonExact } from './json-numbers.js';
 import { jdSign } from './signature.js';
@@ -7,21 +8,16 @@ import { formatChinaTime } from './timestamp.js';
  * A minimal JOS client: every API call is a form POST to shop.endpoint (https://api.jd.com/routerjson)
  * with the system parameters method, app_key, access_token, timestamp, v=2.0, the business
  * parameters as one JSON string (360buy_param_json) and sign (signature.ts). Errors of the router
- * come back as {"error_response":{"code","zh_desc","en_desc"}}.
+ * come back as {"error_response":{"code","zh_desc","en_desc"}}: thrown as ApiError (josError). An HTTP
+ * error comes from the gateway in front of the router (overload): retried, whatever its status.
  */
-export class JdApiError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(`JD API error ${code}: ${message}`);
-    this.name = 'JdApiError';
-  }
-}
 
-/** The platform answered with an HTTP error (gateway, overload): worth retrying. */
-export class JdHttpError extends Error {
-  constructor(readonly status: number, method: string) {
-    super(`jd ${method}: HTTP ${status}`);
-    this.name = 'JdHttpError';
-  }
+/** Router error codes meaning "too many calls" or "platform busy": wait and retry (UNVERIFIED). */
+const RETRYABLE_CODES = new Set(['1', '9', '67']);
+
+/** A JOS error answer, by JD's own code. */
+export function josError(code: string, message: string): ApiError {
+  return new ApiError('jd', `JD API error ${code}: ${message}`, { platformCode: code, retryable: RETRYABLE_CODES.has(code) });
 }
 
 export function josConfig(shop: ShopConfig) {
@@ -34,11 +30,15 @@ export function josConfig(shop: ShopConfig) {
   return { endpoint, appKey, accessToken };
 }
 
-/** One signed call; resolves with the parsed answer (ids kept exact), or throws JdApiError / JdHttpError. */
+/** One signed call; resolves with the parsed answer (ids kept exact), or throws ApiError. */
 export async function callJos(shop: ShopConfig, method: string, business: Record<string, unknown>): Promise<Record<string, unknown>> {
   const { endpoint, appKey, accessToken } = josConfig(shop);
   const params: Record<string, string> = {
-    method, app_key: appKey, access_token: accessToken, timestamp: formatChinaTime(Date.now()), v: '2.0',
+    method,
+    app_key: appKey,
+    access_token: accessToken,
+    timestamp: formatChinaTime(Date.now()),
+    v: '2.0',
     '360buy_param_json': JSON.stringify(business),
   };
   params.sign = jdSign(params, shop.secret);
@@ -48,7 +48,7 @@ export async function callJos(shop: ShopConfig, method: string, business: Record
     body: new URLSearchParams(params).toString(),
   });
   const text = await res.text();
-  if (!res.ok) throw new JdHttpError(res.status, method);
+  if (!res.ok) throw new ApiError('jd', `${method}: HTTP ${res.status}`, { status: res.status, retryable: true });
   let body: Record<string, unknown>;
   try {
     body = parseJsonExact(text) as Record<string, unknown>;
@@ -56,6 +56,6 @@ export async function callJos(shop: ShopConfig, method: string, business: Record
     throw new Error(`jd ${method}: response is not JSON`);
   }
   const error = body.error_response as Record<string, unknown> | undefined;
-  if (error) throw new JdApiError(String(error.code ?? ''), String(error.en_desc ?? error.zh_desc ?? ''));
+  if (error) throw josError(String(error.code ?? ''), String(error.en_desc ?? error.zh_desc ?? ''));
   return body;
 }

@@ -1,6 +1,6 @@
 import type { ChannelConnector } from '../contract.js';
 import { JD_CHANNEL, normalizeJdOrder } from './normalize.js';
-import { jdOrderSchema, type JdOrder } from './payload.js';
+import { type JdOrder, jdOrderSchema } from './payload.js';
 import { pullJdOrders } from './pull.js';
 import { shipJd } from './ship.js';
 import { verifyPolledRecord } from './signature.js';

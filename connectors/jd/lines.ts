@@ -1,5 +1,6 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import type { OrderLine } from '../../topics/schemas/order-event.js';
+import { present } from '../common/fields.js';
 import { yuanToFen } from './money.js';
 import type { JdItem } from './payload.js';
 
@@ -9,11 +10,10 @@ import type { JdItem } from './payload.js';
  * itemTotal; unit price is jdPrice (the SKU's JD price before order discounts).
  */
 export function skuOf(item: JdItem): string {
-  const outer = item.outerSkuId?.trim();
-  return outer ? outer : `jd-${item.skuId}`;
+  return present(item.outerSkuId) ?? `jd-${item.skuId}`;
 }
 
-export function toOrderLines(items: readonly JdItem[]): Outcome<OrderLine[]> {
+export function toOrderLines(items: readonly JdItem[]): Result<OrderLine[]> {
   if (items.length === 0) return { ok: false, reason: 'itemInfoList is empty' };
   const lines: OrderLine[] = [];
   for (const [index, item] of items.entries()) {

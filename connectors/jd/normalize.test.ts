@@ -1,24 +1,28 @@
 import { describe, expect, it } from 'vitest';
+import { makeJdOrder, SIM_PII, withState } from '../../simulators/jd/index.js';
 import { eventIdOf, orderKeyOf, type ShopConfig } from '../contract.js';
 import { jd } from './index.js';
 import type { JdOrder } from './payload.js';
-import { sealPolledRecord, SOURCE_SEAL_HEADER } from './signature.js';
-import { makeJdOrder, SIM_PII, withState } from './simulator.js';
+import { SOURCE_SEAL_HEADER, sealPolledRecord } from './signature.js';
 import { formatChinaTime, parseChinaTime } from './timestamp.js';
 
 const shop: ShopConfig = { channel: 'jd', shopId: 'jd-flagship', brand: 'Omni Home', secret: 'jd-secret' };
-const order = withState(makeJdOrder({
-  orderId: '301234567890',
-  createdAt: new Date('2025-11-11T00:00:05+08:00'),
-  freight: '6.00',
-  discount: '20.00',
-  province: '北京',
-  city: '朝阳区',
-  lines: [
-    { skuId: '100012345678', outerSkuId: 'KETTLE-1.5L-WHT', quantity: 2, price: '199.00' },
-    { skuId: '100087654321', quantity: 1, price: '0.10' },
-  ],
-}), 'WAIT_GOODS_RECEIVE_CONFIRM', new Date('2025-11-12T09:30:00+08:00'));
+const order = withState(
+  makeJdOrder({
+    orderId: '301234567890',
+    createdAt: new Date('2025-11-11T00:00:05+08:00'),
+    freight: '6.00',
+    discount: '20.00',
+    province: '北京',
+    city: '朝阳区',
+    lines: [
+      { skuId: '100012345678', outerSkuId: 'KETTLE-1.5L-WHT', quantity: 2, price: '199.00' },
+      { skuId: '100087654321', quantity: 1, price: '0.10' },
+    ],
+  }),
+  'WAIT_GOODS_RECEIVE_CONFIRM',
+  new Date('2025-11-12T09:30:00+08:00'),
+);
 
 /** As the gateway runs a polled record: verify (seal) → JSON → payloadSchema → normalize. */
 function ingest(o: JdOrder, receivedAt = 1_763_000_000_000) {
@@ -34,32 +38,34 @@ describe('JD normalize', () => {
   it('turns an enSearch order into a canonical event, field by field', () => {
     const occurredAt = Date.parse('2025-11-12T01:30:00Z');
     const orderKey = orderKeyOf('jd', 'jd-flagship', '301234567890');
-    expect(ingest(order)).toEqual([{
-      ok: true,
-      value: {
-        eventId: eventIdOf(orderKey, 'SHIPPED', occurredAt),
-        orderKey: 'jd:jd-flagship:301234567890',
-        channel: 'jd',
-        shopId: 'jd-flagship',
-        brand: 'Omni Home',
-        channelOrderId: '301234567890',
-        status: 'SHIPPED',
-        channelStatus: 'WAIT_GOODS_RECEIVE_CONFIRM',
-        occurredAt,
-        receivedAt: 1_763_000_000_000,
-        currency: 'CNY',
-        // orderPayment = 2 × 199.00 + 0.10 − 20.00 discount + 6.00 freight = 384.10
-        totalMinor: 38410,
-        lines: [
-          { sku: 'KETTLE-1.5L-WHT', quantity: 2, unitPriceMinor: 19900 },
-          { sku: 'jd-100087654321', quantity: 1, unitPriceMinor: 10 },
-        ],
-        buyerCountry: 'CN',
-        buyerProvince: '北京',
-        buyerCity: '朝阳区',
-        presale: false,
+    expect(ingest(order)).toEqual([
+      {
+        ok: true,
+        value: {
+          eventId: eventIdOf(orderKey, 'SHIPPED', occurredAt),
+          orderKey: 'jd:jd-flagship:301234567890',
+          channel: 'jd',
+          shopId: 'jd-flagship',
+          brand: 'Omni Home',
+          channelOrderId: '301234567890',
+          status: 'SHIPPED',
+          channelStatus: 'WAIT_GOODS_RECEIVE_CONFIRM',
+          occurredAt,
+          receivedAt: 1_763_000_000_000,
+          currency: 'CNY',
+          // orderPayment = 2 × 199.00 + 0.10 − 20.00 discount + 6.00 freight = 384.10
+          totalMinor: 38410,
+          lines: [
+            { sku: 'KETTLE-1.5L-WHT', quantity: 2, unitPriceMinor: 19900 },
+            { sku: 'jd-100087654321', quantity: 1, unitPriceMinor: 10 },
+          ],
+          buyerCountry: 'CN',
+          buyerProvince: '北京',
+          buyerCity: '朝阳区',
+          presale: false,
+        },
       },
-    }]);
+    ]);
   });
 
   it('lets no consignee or buyer data through', () => {

@@ -1,6 +1,7 @@
-import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
-import { buyerRegionOf } from './buyer-region.js';
+import { buyerRegion } from '../common/fields.js';
+import { type InboundPush, orderEventOf, type ShopConfig } from '../contract.js';
 import { toOrderLines } from './lines.js';
 import { yuanToFen } from './money.js';
 import type { JdOrder } from './payload.js';
@@ -14,7 +15,7 @@ export const JD_CHANNEL = 'jd';
  * occurredAt is `modified` ("订单更新时间": status or waybill changes), China time; the polling
  * source sees the same version many times (overlapping windows) and always derives the same eventId.
  */
-export function normalizeJdOrder(order: JdOrder, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
+export function normalizeJdOrder(order: JdOrder, shop: ShopConfig, push: InboundPush): Result<OrderEvent> {
   const channelStatus = order.orderState;
   const status = lookupStatus(channelStatus);
   if (status === undefined) return { ok: false, reason: `unknown JD status "${channelStatus}"` };
@@ -27,7 +28,6 @@ export function normalizeJdOrder(order: JdOrder, shop: ShopConfig, push: Inbound
 
   const lines = toOrderLines(order.itemInfoList);
   if (!lines.ok) return lines;
-  const { buyerCountry, buyerProvince, buyerCity } = buyerRegionOf(order.consigneeInfo);
 
   return {
     ok: true,
@@ -39,9 +39,7 @@ export function normalizeJdOrder(order: JdOrder, shop: ShopConfig, push: Inbound
       currency: 'CNY',
       totalMinor: total.value,
       lines: lines.value,
-      buyerCountry,
-      buyerProvince,
-      buyerCity,
+      ...buyerRegion('CN', order.consigneeInfo?.province, order.consigneeInfo?.city),
       // enSearch exposes no presale marker we could verify (README: unverified).
       presale: false,
     }),

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../lib/errors.js';
+import { type JdSimulator, makeJdOrder, startJdSimulator, withState } from '../../simulators/jd/index.js';
 import type { ShopConfig } from '../contract.js';
 import { jd } from './index.js';
-import { JdApiError } from './pull.js';
-import { makeJdOrder, startJdSimulator, withState, type JdSimulator } from './simulator.js';
 
 const creds = { appKey: 'AK-TEST', accessToken: 'TOKEN-TEST' };
 const SECRET = 'jd-pull-secret';
@@ -22,11 +22,17 @@ beforeAll(async () => {
   // 230 orders modified within the last hour: three pages of 100.
   for (let i = 0; i < 230; i += 1) {
     const created = new Date(now - 2 * 3_600_000);
-    sim.upsertOrder(withState(
-      makeJdOrder({ orderId: String(300000000000 + i), createdAt: created, lines: [{ skuId: String(1000 + i), outerSkuId: `SKU-${i}`, quantity: 1, price: '10.00' }] }),
-      i % 2 ? 'WAIT_GOODS_RECEIVE_CONFIRM' : 'WAIT_SELLER_STOCK_OUT',
-      new Date(now - 3_500_000 + i * 10_000),
-    ));
+    sim.upsertOrder(
+      withState(
+        makeJdOrder({
+          orderId: String(300000000000 + i),
+          createdAt: created,
+          lines: [{ skuId: String(1000 + i), outerSkuId: `SKU-${i}`, quantity: 1, price: '10.00' }],
+        }),
+        i % 2 ? 'WAIT_GOODS_RECEIVE_CONFIRM' : 'WAIT_SELLER_STOCK_OUT',
+        new Date(now - 3_500_000 + i * 10_000),
+      ),
+    );
   }
   // Modified three hours ago: outside the window.
   sim.upsertOrder(makeJdOrder({ orderId: '299999999999', createdAt: new Date(now - 3 * 3_600_000), lines: [{ skuId: '1', quantity: 1, price: '1.00' }] }));
@@ -55,8 +61,8 @@ describe('JD pull against the simulator', () => {
 
   it("surfaces JOS's signature error when the secret is wrong", async () => {
     const error = await collect({ ...shop, secret: 'wrong' }, new Date(now - 60_000), new Date(now)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(JdApiError);
-    expect(error).toMatchObject({ code: '19' });
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ api: 'jd', platformCode: '19' });
   });
 
   it('splits windows longer than a month (JOS refuses them)', async () => {

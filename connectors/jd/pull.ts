@@ -1,5 +1,5 @@
 import type { ShopConfig } from '../contract.js';
-import { callJos, JdApiError } from './api.js';
+import { callJos, josError } from './api.js';
 import { QUERY_STATES } from './status-map.js';
 import { formatChinaTime, parseChinaTime } from './timestamp.js';
 
@@ -15,11 +15,22 @@ export const METHOD = 'jingdong.pop.order.enSearch';
 export const PAGE_SIZE = 100;
 const MAX_CHUNK_MS = 28 * 86_400_000;
 export const OPTIONAL_FIELDS = [
-  'orderId', 'venderId', 'orderType', 'orderState', 'orderStateRemark', 'orderTotalPrice', 'orderSellerPrice', 'orderPayment',
-  'freightPrice', 'sellerDiscount', 'orderStartTime', 'paymentConfirmTime', 'modified', 'consigneeInfo', 'itemInfoList',
+  'orderId',
+  'venderId',
+  'orderType',
+  'orderState',
+  'orderStateRemark',
+  'orderTotalPrice',
+  'orderSellerPrice',
+  'orderPayment',
+  'freightPrice',
+  'sellerDiscount',
+  'orderStartTime',
+  'paymentConfirmTime',
+  'modified',
+  'consigneeInfo',
+  'itemInfoList',
 ].join(',');
-
-export { JdApiError };
 
 async function enSearchPage(shop: ShopConfig, business: Record<string, string | number>) {
   const body = await callJos(shop, METHOD, business);
@@ -28,7 +39,7 @@ async function enSearchPage(shop: ShopConfig, business: Record<string, string | 
   if (!result) throw new Error(`jd ${METHOD}: no searchorderinfo_result in the answer`);
   const api = (result.apiResult ?? {}) as Record<string, unknown>;
   if (api.success === false || api.success === 'false') {
-    throw new JdApiError(String(api.englishErrCode ?? api.numberCode ?? ''), String(api.chineseErr ?? 'apiResult.success is false'));
+    throw josError(String(api.englishErrCode ?? api.numberCode ?? ''), String(api.chineseErr ?? 'apiResult.success is false'));
   }
   const list = Array.isArray(result.orderInfoList) ? (result.orderInfoList as unknown[]) : [];
   return { list, total: Number(result.orderTotal ?? list.length) };
@@ -41,8 +52,14 @@ export async function* pullJdOrders(shop: ShopConfig, window: { from: Date; to: 
     const chunkEnd = Math.min(to, chunkStart + MAX_CHUNK_MS);
     for (let page = 1; ; page += 1) {
       const { list, total } = await enSearchPage(shop, {
-        start_date: formatChinaTime(chunkStart), end_date: formatChinaTime(chunkEnd), order_state: QUERY_STATES.join(','),
-        optional_fields: OPTIONAL_FIELDS, page: String(page), page_size: String(PAGE_SIZE), sortType: 0, dateType: 0,
+        start_date: formatChinaTime(chunkStart),
+        end_date: formatChinaTime(chunkEnd),
+        order_state: QUERY_STATES.join(','),
+        optional_fields: OPTIONAL_FIELDS,
+        page: String(page),
+        page_size: String(PAGE_SIZE),
+        sortType: 0,
+        dateType: 0,
       });
       for (const record of list) {
         if (typeof record !== 'object' || record === null) continue;

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../lib/errors.js';
+import { type JdSimulator, makeJdOrder, startJdSimulator, withState } from '../../simulators/jd/index.js';
 import { CARRIERS, type ShipmentNotice, type ShopConfig } from '../contract.js';
-import { JdApiError, JdHttpError } from './api.js';
+import { josError } from './api.js';
 import { jd } from './index.js';
 import { JD_CARRIERS, jdShipError, jdShipResult } from './ship.js';
-import { makeJdOrder, startJdSimulator, withState, type JdSimulator } from './simulator.js';
 
 const creds = { appKey: 'AK-SHIP', accessToken: 'TOKEN-SHIP' };
 const SECRET = 'jd-ship-secret';
@@ -11,9 +12,16 @@ const ORDER_ID = '300000009001';
 let sim: JdSimulator;
 let shop: ShopConfig;
 
-const order = (state = 'WAIT_SELLER_STOCK_OUT') => withState(
-  makeJdOrder({ orderId: ORDER_ID, createdAt: new Date(Date.now() - 3_600_000), lines: [{ skuId: '9001', outerSkuId: 'JD-SKU-1', quantity: 1, price: '30.00' }] }),
-  state, new Date(Date.now() - 600_000));
+const order = (state = 'WAIT_SELLER_STOCK_OUT') =>
+  withState(
+    makeJdOrder({
+      orderId: ORDER_ID,
+      createdAt: new Date(Date.now() - 3_600_000),
+      lines: [{ skuId: '9001', outerSkuId: 'JD-SKU-1', quantity: 1, price: '30.00' }],
+    }),
+    state,
+    new Date(Date.now() - 600_000),
+  );
 const notice: ShipmentNotice = { channelOrderId: ORDER_ID, carrier: 'JD', waybillNo: 'JDVA00012345678', shippedAt: Date.now() };
 
 beforeEach(async () => {
@@ -61,16 +69,21 @@ describe('ship() against the simulated JOS router', () => {
     expect(await jd.ship!(shop, notice)).toMatchObject({ ok: false, retryable: false, reason: expect.stringContaining('订单不存在') });
     sim.upsertOrder(order('TRADE_CANCELED'));
     expect(await jd.ship!(shop, notice)).toMatchObject({ ok: false, retryable: false });
-    expect(await jd.ship!({ ...shop, secret: 'wrong-secret' }, notice)).toMatchObject({ ok: false, retryable: false, reason: expect.stringContaining('Invalid signature') });
+    expect(await jd.ship!({ ...shop, secret: 'wrong-secret' }, notice)).toMatchObject({
+      ok: false,
+      retryable: false,
+      reason: expect.stringContaining('Invalid signature'),
+    });
     expect(sim.shipments).toHaveLength(0);
   });
 });
 
 describe('JD error mapping', () => {
   it('maps router errors, HTTP errors and business answers', () => {
-    expect(jdShipError(new JdApiError('67', 'limit'))).toMatchObject({ ok: false, retryable: true });
-    expect(jdShipError(new JdApiError('19', 'Invalid signature'))).toMatchObject({ ok: false, retryable: false });
-    expect(jdShipError(new JdHttpError(502, 'm'))).toMatchObject({ ok: false, retryable: true });
+    expect(josError('67', 'limit')).toMatchObject({ name: 'ApiError', api: 'jd', platformCode: '67', retryable: true });
+    expect(jdShipError(josError('67', 'limit'))).toMatchObject({ ok: false, retryable: true });
+    expect(jdShipError(josError('19', 'Invalid signature'))).toMatchObject({ ok: false, retryable: false, reason: 'jd: JD API error 19: Invalid signature' });
+    expect(jdShipError(new ApiError('jd', 'm: HTTP 502', { status: 502 }))).toMatchObject({ ok: false, retryable: true });
     expect(jdShipError(new TypeError('fetch failed'))).toMatchObject({ ok: false, retryable: true });
     const answer = (r: object) => ({ jingdong_pop_order_shipment_responce: { sopjosshipment_result: r } });
     expect(jdShipResult(answer({ success: true }))).toEqual({ ok: true });

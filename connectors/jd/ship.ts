@@ -1,5 +1,7 @@
-import type { CallResult, CarrierCode, ShipmentNotice, ShopConfig } from '../contract.js';
-import { callJos, JdApiError, JdHttpError, josConfig } from './api.js';
+import { ApiError, failureOf } from '../../lib/errors.js';
+import { ok, permanent, type Result, transient } from '../../lib/result.js';
+import type { CarrierCode, ShipmentNotice, ShopConfig } from '../contract.js';
+import { callJos, josConfig } from './api.js';
 
 /*
  * Sync-back "ship" (SOP 出库/发货): jingdong.pop.order.shipment with orderId, logiCoprId (JD's
@@ -19,36 +21,32 @@ export const JD_CARRIERS: Readonly<Record<CarrierCode, string>> = Object.freeze(
   JD: '2087',
 });
 
-/** Router error codes meaning "too many calls" or "platform busy": wait and retry (UNVERIFIED). */
-const RETRYABLE_CODES = new Set(['1', '9', '67']);
 const ALREADY_SHIPPED = /已出库|已发货|already (been )?(shipped|out)/i;
 
-export function jdShipError(err: unknown): CallResult {
-  if (err instanceof JdApiError) return { ok: false, reason: err.message, retryable: RETRYABLE_CODES.has(err.code) };
-  if (err instanceof JdHttpError) return { ok: false, reason: err.message, retryable: true };
-  // fetch failures (network) and unreadable answers.
-  return { ok: false, reason: `jd: ${(err as Error).message}`, retryable: true };
+/** A failed JOS call → Result, retryable as api.ts decided; anything else (the network, an unreadable answer) is retried. */
+export function jdShipError(err: unknown): Result {
+  return err instanceof ApiError ? failureOf(err) : transient(`jd: ${(err as Error).message}`);
 }
 
-/** The business answer → CallResult ("already shipped" counts as done). */
-export function jdShipResult(body: Record<string, unknown>): CallResult {
+/** The business answer → Result ("already shipped" counts as done). */
+export function jdShipResult(body: Record<string, unknown>): Result {
   const wrapper = body.jingdong_pop_order_shipment_responce as Record<string, unknown> | undefined;
   const result = wrapper?.sopjosshipment_result as { success?: unknown; chineseErr?: unknown; englishErr?: unknown } | undefined;
-  if (!result) return { ok: false, reason: `jd ${JD_SHIP_METHOD}: no sopjosshipment_result in the answer`, retryable: true };
-  if (result.success === true || result.success === 'true') return { ok: true };
+  if (!result) return transient(`jd ${JD_SHIP_METHOD}: no sopjosshipment_result in the answer`);
+  if (result.success === true || result.success === 'true') return ok();
   const text = `${String(result.chineseErr ?? '')} ${String(result.englishErr ?? '')}`.trim();
-  if (ALREADY_SHIPPED.test(text)) return { ok: true };
-  return { ok: false, reason: `jd ${JD_SHIP_METHOD}: ${text || 'success is false'}`, retryable: false };
+  if (ALREADY_SHIPPED.test(text)) return ok();
+  return permanent(`jd ${JD_SHIP_METHOD}: ${text || 'success is false'}`);
 }
 
-export async function shipJd(shop: ShopConfig, notice: ShipmentNotice): Promise<CallResult> {
+export async function shipJd(shop: ShopConfig, notice: ShipmentNotice): Promise<Result> {
   try {
     josConfig(shop);
   } catch (err) {
-    return { ok: false, reason: (err as Error).message, retryable: false };
+    return permanent((err as Error).message);
   }
   const logiCoprId = JD_CARRIERS[notice.carrier];
-  if (!logiCoprId) return { ok: false, reason: `jd: no logistics company id for carrier ${notice.carrier}`, retryable: false };
+  if (!logiCoprId) return permanent(`jd: no logistics company id for carrier ${notice.carrier}`);
   try {
     const body = await callJos(shop, JD_SHIP_METHOD, { orderId: notice.channelOrderId, logiCoprId, logiNo: notice.waybillNo });
     return jdShipResult(body);

@@ -11,7 +11,11 @@ describe('JOS request signing', () => {
   const NOW = Date.parse('2025-11-11T00:00:05+08:00');
   const params = () => {
     const p: Record<string, string> = {
-      method: 'jingdong.pop.order.enSearch', app_key: 'AK1', access_token: 'TOKEN', timestamp: formatChinaTime(NOW), v: '2.0',
+      method: 'jingdong.pop.order.enSearch',
+      app_key: 'AK1',
+      access_token: 'TOKEN',
+      timestamp: formatChinaTime(NOW),
+      v: '2.0',
       '360buy_param_json': '{"page":"1"}',
     };
     p.sign = jdSign(p, SECRET);
@@ -21,7 +25,8 @@ describe('JOS request signing', () => {
   it('is UPPER(MD5(secret + sorted k+v + secret)), empty values skipped', () => {
     const expected = createHash('md5')
       .update(`${SECRET}360buy_param_json{"page":"1"}access_tokenTOKENapp_keyAK1methodjingdong.pop.order.enSearchtimestamp2025-11-11 00:00:05v2.0${SECRET}`)
-      .digest('hex').toUpperCase();
+      .digest('hex')
+      .toUpperCase();
     expect(params().sign).toBe(expected);
     expect(jdSign({ ...params(), empty: '' }, SECRET)).toBe(expected);
   });
@@ -32,7 +37,10 @@ describe('JOS request signing', () => {
   });
 
   it('refuses a forged parameter, a wrong secret, a missing sign', () => {
-    expect(verifyJdRequest({ ...params(), '360buy_param_json': '{"page":"2"}' }, SECRET, NOW)).toEqual({ ok: false, reason: 'sign does not match the parameters' });
+    expect(verifyJdRequest({ ...params(), '360buy_param_json': '{"page":"2"}' }, SECRET, NOW)).toEqual({
+      ok: false,
+      reason: 'sign does not match the parameters',
+    });
     expect(verifyJdRequest(params(), 'other', NOW).ok).toBe(false);
     const { sign: _s, ...unsigned } = params();
     expect(verifyJdRequest(unsigned, SECRET, NOW)).toEqual({ ok: false, reason: 'missing sign' });

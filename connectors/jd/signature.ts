@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { InboundPush, Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import { sortedMd5Sign } from '../common/sorted-md5-sign.js';
+import type { InboundPush } from '../contract.js';
 import { parseChinaTime } from './timestamp.js';
 
 /*
@@ -35,7 +36,7 @@ export function verifyJdRequest(
   secret: string,
   nowMs: number,
   toleranceSeconds = DEFAULT_TOLERANCE_SECONDS,
-): Outcome<void> {
+): Result<void> {
   const sign = params.sign;
   if (!sign) return { ok: false, reason: 'missing sign' };
   const ts = parseChinaTime('timestamp', params.timestamp ?? '');
@@ -51,7 +52,7 @@ export function sealPolledRecord(rawBody: Buffer | string, secret: string): stri
 }
 
 /** Accepts only records sealed by this hub's own JD polling source (see above). */
-export function verifyPolledRecord(push: InboundPush, secret: string): Outcome<void> {
+export function verifyPolledRecord(push: InboundPush, secret: string): Result<void> {
   const values: string[] = [];
   for (const [name, value] of Object.entries(push.headers)) {
     if (name.toLowerCase() !== SOURCE_SEAL_HEADER || value === undefined) continue;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { type JdSimulator, makeJdOrder, startJdSimulator, withState } from '../../simulators/jd/index.js';
 import type { InboundPush, PushSink, ShopConfig } from '../contract.js';
 import { jd } from './index.js';
-import { makeJdOrder, startJdSimulator, withState, type JdSimulator } from './simulator.js';
 
 const creds = { appKey: 'AK', accessToken: 'TK' };
 const SECRET = 'jd-source-secret';
@@ -21,11 +21,20 @@ class RecordingSink implements PushSink {
       return { status: 503, outcome: 'unavailable', reason: 'kafka down' };
     }
     const verified = jd.verify(push, this.shop);
-    if (!verified.ok) { this.answers.push(401); return { status: 401, outcome: 'rejected', reason: verified.reason }; }
+    if (!verified.ok) {
+      this.answers.push(401);
+      return { status: 401, outcome: 'rejected', reason: verified.reason };
+    }
     const parsed = jd.payloadSchema.safeParse(JSON.parse(push.rawBody.toString('utf8')));
-    if (!parsed.success) { this.answers.push(400); return { status: 400, outcome: 'rejected' }; }
+    if (!parsed.success) {
+      this.answers.push(400);
+      return { status: 400, outcome: 'rejected' };
+    }
     const [event] = jd.normalize(parsed.data, this.shop, push);
-    if (!event?.ok) { this.answers.push(202); return { status: 202, outcome: 'dead_lettered' }; }
+    if (!event?.ok) {
+      this.answers.push(202);
+      return { status: 202, outcome: 'dead_lettered' };
+    }
     const duplicate = this.stored.has(event.value.eventId);
     this.stored.set(event.value.eventId, `${event.value.channelOrderId}:${event.value.status}`);
     this.answers.push(200);
@@ -43,16 +52,30 @@ const until = async (cond: () => boolean, ms = 3_000) => {
 };
 
 let sim: JdSimulator | undefined;
-afterEach(async () => { await sim?.close(); sim = undefined; });
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
 
 async function setup(extra: Record<string, string> = {}) {
   sim = await startJdSimulator({ ...creds, secret: SECRET });
-  const shop: ShopConfig = { channel: 'jd', shopId: 'jd-src', brand: 'B', secret: SECRET, endpoint: sim.url, credentials: { ...creds, pollIntervalMs: '40', lookbackMs: '600000', ...extra } };
+  const shop: ShopConfig = {
+    channel: 'jd',
+    shopId: 'jd-src',
+    brand: 'B',
+    secret: SECRET,
+    endpoint: sim.url,
+    credentials: { ...creds, pollIntervalMs: '40', lookbackMs: '600000', ...extra },
+  };
   return { shop, sink: new RecordingSink(shop) };
 }
 
 const order = (id: string, state: string, minutesAgo: number) =>
-  withState(makeJdOrder({ orderId: id, createdAt: new Date(Date.now() - 3_600_000), lines: [{ skuId: '9', outerSkuId: 'SKU-9', quantity: 1, price: '5.00' }] }), state, new Date(Date.now() - minutesAgo * 60_000));
+  withState(
+    makeJdOrder({ orderId: id, createdAt: new Date(Date.now() - 3_600_000), lines: [{ skuId: '9', outerSkuId: 'SKU-9', quantity: 1, price: '5.00' }] }),
+    state,
+    new Date(Date.now() - minutesAgo * 60_000),
+  );
 
 describe('JD polling source', () => {
   it('polls, hands sealed records to the sink, and picks up later changes', async () => {

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import type { ShopConfig } from '../contract.js';
+import { makeJdOrder, withState } from '../../simulators/jd/index.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../topics/schemas/order-event.js';
+import type { ShopConfig } from '../contract.js';
 import { normalizeJdOrder } from './normalize.js';
-import { makeJdOrder, withState } from './simulator.js';
 import { lookupStatus, statusMap } from './status-map.js';
 
 const shop: ShopConfig = { channel: 'jd', shopId: 's', brand: 'b', secret: 'x' };
 const push = { headers: {}, rawBody: Buffer.alloc(0), receivedAt: 1 };
-const base = makeJdOrder({ orderId: '300000000001', createdAt: new Date('2025-11-11T00:00:00+08:00'), lines: [{ skuId: '100012', quantity: 1, price: '9.90' }] });
+const base = makeJdOrder({
+  orderId: '300000000001',
+  createdAt: new Date('2025-11-11T00:00:00+08:00'),
+  lines: [{ skuId: '100012', quantity: 1, price: '9.90' }],
+});
 const at = new Date('2025-11-11T08:00:00+08:00');
 
 /** By hand, from the README table. */

@@ -34,5 +34,5 @@ export const statusMap: Readonly<Record<string, OrderStatus>> = Object.freeze({
 export const QUERY_STATES: readonly string[] = Object.keys(statusMap);
 
 export function lookupStatus(key: string): OrderStatus | undefined {
-  return Object.prototype.hasOwnProperty.call(statusMap, key) ? statusMap[key] : undefined;
+  return Object.hasOwn(statusMap, key) ? statusMap[key] : undefined;
 }

@@ -1,4 +1,5 @@
-import type { CarrierCode, Outcome, ShopConfig } from '../contract.js';
+import type { Result } from '../../lib/result.js';
+import type { CarrierCode, ShopConfig } from '../contract.js';
 
 /*
  * Our carrier codes → Kuaishou express company codes (`expressCode`, an integer, of
@@ -15,7 +16,7 @@ export const kuaishouExpressCodes: Readonly<Record<CarrierCode, number>> = Objec
 });
 
 /** The code for `carrier`: the shop's override if it names one, else the table. */
-export function expressCodeOf(carrier: CarrierCode, shop: ShopConfig): Outcome<number> {
+export function expressCodeOf(carrier: CarrierCode, shop: ShopConfig): Result<number> {
   const raw = shop.credentials?.expressCodes;
   if (raw !== undefined) {
     let overrides: unknown;
@@ -24,9 +25,8 @@ export function expressCodeOf(carrier: CarrierCode, shop: ShopConfig): Outcome<n
     } catch {
       return { ok: false, reason: 'credentials.expressCodes is not JSON' };
     }
-    const value = typeof overrides === 'object' && overrides !== null && Object.prototype.hasOwnProperty.call(overrides, carrier)
-      ? (overrides as Record<string, unknown>)[carrier]
-      : undefined;
+    const value =
+      typeof overrides === 'object' && overrides !== null && Object.hasOwn(overrides, carrier) ? (overrides as Record<string, unknown>)[carrier] : undefined;
     if (value !== undefined) {
       return Number.isSafeInteger(value) && (value as number) > 0
         ? { ok: true, value: value as number }

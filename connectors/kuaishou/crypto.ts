@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 
 /*
  * Kuaishou (快手电商开放平台) message push encryption. The HTTP body of a push is the base64 text of
@@ -14,7 +14,7 @@ const ZERO_IV = Buffer.alloc(16);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** The AES key from the console's message secret: base64 of 16, 24 or 32 bytes. */
-export function messageKeyOf(messageSecret: string): Outcome<Buffer> {
+export function messageKeyOf(messageSecret: string): Result<Buffer> {
   const text = messageSecret.trim();
   if (!text || !BASE64.test(text)) return { ok: false, reason: 'the Kuaishou message secret is not base64' };
   const key = Buffer.from(text, 'base64');
@@ -27,7 +27,7 @@ export function messageKeyOf(messageSecret: string): Outcome<Buffer> {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Push body (base64 ciphertext) → message JSON text. Any failure is a reason, never a throw. */
-export function decryptKuaishouBody(body: Buffer | string, key: Buffer): Outcome<string> {
+export function decryptKuaishouBody(body: Buffer | string, key: Buffer): Result<string> {
   const text = (typeof body === 'string' ? body : body.toString('latin1')).trim();
   if (!text) return { ok: false, reason: 'empty Kuaishou push body' };
   if (!BASE64.test(text)) return { ok: false, reason: 'Kuaishou push body is not base64 ciphertext' };

@@ -1,6 +1,6 @@
 import type { ChannelConnector } from '../contract.js';
 import { KUAISHOU_CHANNEL, normalizeKuaishou } from './normalize.js';
-import { kuaishouPayloadSchema, type KuaishouPayload } from './payload.js';
+import { type KuaishouPayload, kuaishouPayloadSchema } from './payload.js';
 import { pullKuaishouOrders } from './pull.js';
 import { shipKuaishouOrder } from './ship.js';
 import { decryptPush, verifyKuaishouPush } from './signature.js';
@@ -28,4 +28,4 @@ export const kuaishou: ChannelConnector<KuaishouPayload> = {
   ship: (shop, notice) => shipKuaishouOrder(shop, notice),
 };
 
-export type { KuaishouPayload, KuaishouMessage, KuaishouOrder } from './payload.js';
+export type { KuaishouMessage, KuaishouOrder, KuaishouPayload } from './payload.js';

@@ -1,8 +1,8 @@
-import { orderEventOf, type InboundPush, type Outcome, type ShopConfig, type OrderFact } from '../contract.js';
+import type { Failure, Result } from '../../lib/result.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
-import {
-  isKuaishouOrder, type KuaishouAddress, type KuaishouItem, type KuaishouMessage, type KuaishouOrder, type KuaishouPayload,
-} from './payload.js';
+import { buyerRegion, present } from '../common/fields.js';
+import { type InboundPush, type OrderFact, orderEventOf, type ShopConfig } from '../contract.js';
+import { isKuaishouOrder, type KuaishouItem, type KuaishouMessage, type KuaishouOrder, type KuaishouPayload } from './payload.js';
 import { kuaishouStatusKey, lookupStatus } from './status-map.js';
 import { epochMs, fen, quantity } from './values.js';
 
@@ -32,7 +32,7 @@ export const IGNORED_EVENTS: ReadonlySet<string> = new Set([
 ]);
 
 /** One payload → its events: a message yields 0 or 1, a pulled order exactly 1. */
-export function normalizeKuaishou(payload: KuaishouPayload, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent>[] {
+export function normalizeKuaishou(payload: KuaishouPayload, shop: ShopConfig, push: InboundPush): Result<OrderEvent>[] {
   if (isKuaishouOrder(payload)) return [normalizeKuaishouOrder(payload, shop, push)];
   return normalizeKuaishouMessage(payload, shop, push);
 }
@@ -44,7 +44,7 @@ function event(fact: Fact, shop: ShopConfig, push: InboundPush): OrderEvent {
   return orderEventOf(KUAISHOU_CHANNEL, shop, push, { ...fact, currency: 'CNY', buyerCountry: 'CN' });
 }
 
-function unknownStatus(key: string): { ok: false; reason: string } {
+function unknownStatus(key: string): Failure {
   return { ok: false, reason: `unknown Kuaishou status "${key}"` };
 }
 
@@ -54,7 +54,7 @@ function unknownStatus(key: string): { ok: false; reason: string } {
  * "not carried by the push", not "zero". The full order comes from open.order.cursor.list via pull()
  * (reconciliation), whose events carry everything. See README "What a push carries".
  */
-export function normalizeKuaishouMessage(message: KuaishouMessage, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent>[] {
+export function normalizeKuaishouMessage(message: KuaishouMessage, shop: ShopConfig, push: InboundPush): Result<OrderEvent>[] {
   if (message.test) return []; // the console's connectivity check: acknowledge, publish nothing
   if (IGNORED_EVENTS.has(message.event)) return [];
   const isAdd = message.event === ADD_ORDER_EVENT;
@@ -69,7 +69,7 @@ export function normalizeKuaishouMessage(message: KuaishouMessage, shop: ShopCon
   }
 
   let statusValue: number;
-  let time: Outcome<number>;
+  let time: Result<number>;
   if (isAdd) {
     statusValue = info.status ?? 10;
     time = epochMs('info.createTime', info.createTime);
@@ -83,32 +83,34 @@ export function normalizeKuaishouMessage(message: KuaishouMessage, shop: ShopCon
   if (status === undefined) return [unknownStatus(key)];
   if (!time.ok) return [time];
 
-  return [{
-    ok: true,
-    value: event({
-      channelOrderId: String(oid), status, channelStatus: key, occurredAt: time.value,
-      totalMinor: 0, lines: [], buyerProvince: null, buyerCity: null, presale: false,
-    }, shop, push),
-  }];
+  return [
+    {
+      ok: true,
+      value: event(
+        {
+          channelOrderId: String(oid),
+          status,
+          channelStatus: key,
+          occurredAt: time.value,
+          totalMinor: 0,
+          lines: [],
+          buyerProvince: null,
+          buyerCity: null,
+          presale: false,
+        },
+        shop,
+        push,
+      ),
+    },
+  ];
 }
 
 /** The stock key: the merchant's SKU code (skuNick) when set, else Kuaishou's skuId. */
 export function skuOf(item: KuaishouItem): string {
-  const code = item.skuNick?.trim();
-  return code ? code : String(item.skuId);
+  return present(item.skuNick) ?? String(item.skuId);
 }
 
-function present(value: string | null | undefined): string | null {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : null;
-}
-
-/** The PII boundary: from the whole address only province and city names leave. */
-export function regionOf(address: KuaishouAddress | null | undefined): { buyerProvince: string | null; buyerCity: string | null } {
-  return { buyerProvince: present(address?.province), buyerCity: present(address?.city) };
-}
-
-export function normalizeKuaishouOrder(order: KuaishouOrder, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
+export function normalizeKuaishouOrder(order: KuaishouOrder, shop: ShopConfig, push: InboundPush): Result<OrderEvent> {
   const base = order.orderBaseInfo;
   const newestRefund = order.orderRefundList?.[0]?.refundStatus;
   const key = kuaishouStatusKey(base.status, newestRefund);
@@ -128,12 +130,19 @@ export function normalizeKuaishouOrder(order: KuaishouOrder, shop: ShopConfig, p
 
   return {
     ok: true,
-    value: event({
-      channelOrderId: String(base.oid), status, channelStatus: key, occurredAt: occurredAt.value,
-      totalMinor: total.value,
-      lines: [{ sku: skuOf(item), quantity: num.value, unitPriceMinor: price.value }],
-      ...regionOf(order.orderAddress),
-      presale: base.preSale === 1,
-    }, shop, push),
+    value: event(
+      {
+        channelOrderId: String(base.oid),
+        status,
+        channelStatus: key,
+        occurredAt: occurredAt.value,
+        totalMinor: total.value,
+        lines: [{ sku: skuOf(item), quantity: num.value, unitPriceMinor: price.value }],
+        ...buyerRegion('CN', order.orderAddress?.province, order.orderAddress?.city),
+        presale: base.preSale === 1,
+      },
+      shop,
+      push,
+    ),
   };
 }

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { makeKuaishouMessage, makeKuaishouOrder } from '../../simulators/kuaishou/index.js';
 import { kuaishouMessageSchema, kuaishouOrderSchema, kuaishouPayloadSchema } from './payload.js';
-import { makeKuaishouMessage, makeKuaishouOrder } from './simulator.js';
 
 const order = makeKuaishouOrder({ oid: 2215900041470428, status: 30, skuId: 888390671925, num: 2, price: 1000, createTime: 1_654_661_142_714 });
-const message = makeKuaishouMessage({ event: 'kwaishop_order_paySuccess', appKey: 'ks1', userId: 1, createTime: 1_773_750_943_589, info: { oid: 5, status: 30, updateTime: 1 } });
+const message = makeKuaishouMessage({
+  event: 'kwaishop_order_paySuccess',
+  appKey: 'ks1',
+  userId: 1,
+  createTime: 1_773_750_943_589,
+  info: { oid: 5, status: 30, updateTime: 1 },
+});
 
 describe('Kuaishou payload schemas', () => {
-  it('accept the simulator\'s order and message, keeping unknown fields', () => {
+  it("accept the simulator's order and message, keeping unknown fields", () => {
     expect(kuaishouPayloadSchema.safeParse(order).success).toBe(true);
     const parsed = kuaishouMessageSchema.parse({ ...message, brandNewField: 1 });
     expect(parsed.info).toEqual({ oid: 5, status: 30, updateTime: 1 });

@@ -38,14 +38,17 @@ export const kuaishouInfoSchema = z.looseObject({
 });
 
 /** `info` arrives as JSON text inside the JSON envelope; unparsable text is a malformed payload. */
-const infoText = z.string().transform((text, ctx) => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'info is not JSON text' });
-    return z.NEVER;
-  }
-}).pipe(kuaishouInfoSchema);
+const infoText = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'info is not JSON text' });
+      return z.NEVER;
+    }
+  })
+  .pipe(kuaishouInfoSchema);
 
 export const kuaishouMessageSchema = z.looseObject({
   /** Unique per message; the same on every retry of it. */

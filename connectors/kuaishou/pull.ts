@@ -1,5 +1,6 @@
+import { ApiError } from '../../lib/errors.js';
 import type { ShopConfig } from '../contract.js';
-import { signKuaishouRequest, type SignMethod } from './signature.js';
+import { type SignMethod, signKuaishouRequest } from './signature.js';
 
 /*
  * Reconciliation through the order query API open.order.cursor.list (GET
@@ -24,12 +25,6 @@ export interface KuaishouPullOptions {
   now?: () => number;
 }
 
-export class KuaishouApiError extends Error {
-  constructor(readonly result: unknown, readonly errorMsg: string) {
-    super(`Kuaishou ${CURSOR_LIST_METHOD} failed: result ${String(result)} ${errorMsg}`.trim());
-  }
-}
-
 function credential(shop: ShopConfig, name: string): string {
   const value = shop.credentials?.[name];
   if (!value) throw new Error(`kuaishou shop ${shop.shopId}: credentials.${name} is required to pull orders`);
@@ -40,11 +35,7 @@ export function orderListPath(): string {
   return `/${CURSOR_LIST_METHOD.replaceAll('.', '/')}`;
 }
 
-export async function* pullKuaishouOrders(
-  shop: ShopConfig,
-  window: { from: Date; to: Date },
-  options: KuaishouPullOptions = {},
-): AsyncGenerator<unknown> {
+export async function* pullKuaishouOrders(shop: ShopConfig, window: { from: Date; to: Date }, options: KuaishouPullOptions = {}): AsyncGenerator<unknown> {
   const appKey = credential(shop, 'appKey');
   const signSecret = credential(shop, 'signSecret');
   const accessToken = credential(shop, 'accessToken');
@@ -56,17 +47,31 @@ export async function* pullKuaishouOrders(
   let cursor = '';
   for (let page = 0; page < 100_000; page++) {
     const param = JSON.stringify({
-      orderViewStatus: 1, pageSize, sort: 1, queryType: 2,
-      beginTime: window.from.getTime(), endTime: window.to.getTime() - 1, cpsType: 0, cursor,
+      orderViewStatus: 1,
+      pageSize,
+      sort: 1,
+      queryType: 2,
+      beginTime: window.from.getTime(),
+      endTime: window.to.getTime() - 1,
+      cpsType: 0,
+      cursor,
     });
     const params: Record<string, string> = {
-      appkey: appKey, access_token: accessToken, method: CURSOR_LIST_METHOD, param,
-      signMethod, timestamp: String(now()), version: '1',
+      appkey: appKey,
+      access_token: accessToken,
+      method: CURSOR_LIST_METHOD,
+      param,
+      signMethod,
+      timestamp: String(now()),
+      version: '1',
     };
     params.sign = signKuaishouRequest(params, signSecret, signMethod);
     const response = await fetch(`${endpoint}${orderListPath()}?${new URLSearchParams(params)}`);
     const body = (await response.json()) as { result?: unknown; error_msg?: string; data?: { cursor?: unknown; orderList?: unknown } };
-    if (body.result !== 1) throw new KuaishouApiError(body.result, body.error_msg ?? '');
+    if (body.result !== 1)
+      throw new ApiError('kuaishou', `${CURSOR_LIST_METHOD} failed: result ${String(body.result)} ${body.error_msg ?? ''}`.trim(), {
+        platformCode: String(body.result),
+      });
     const orders = Array.isArray(body.data?.orderList) ? body.data.orderList : [];
     for (const order of orders) yield order;
     const next = typeof body.data?.cursor === 'string' ? body.data.cursor : '';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type KuaishouSimulator, makeKuaishouOrder, SIM_ERRORS, SIM_EXPRESS_CODES, startKuaishouSimulator } from '../../simulators/kuaishou/index.js';
 import { CARRIERS, type ShipmentNotice, type ShopConfig } from '../contract.js';
 import { expressCodeOf, kuaishouExpressCodes } from './carriers.js';
 import { kuaishou } from './index.js';
-import { kuaishouShipResult, KUAISHOU_RETRYABLE_RESULTS, shipKuaishouOrder } from './ship.js';
-import { makeKuaishouOrder, SIM_ERRORS, SIM_EXPRESS_CODES, startKuaishouSimulator, type KuaishouSimulator } from './simulator.js';
+import { KUAISHOU_RETRYABLE_RESULTS, kuaishouShipResult, shipKuaishouOrder } from './ship.js';
 
 const creds = { appKey: 'ks699183844582124027', signSecret: 'sim-sign-secret', accessToken: 'sim-access-token', sellerId: '2161524184' };
 let sim: KuaishouSimulator;
@@ -14,11 +14,17 @@ let nextOid = 2607602240250000;
 function paidOrder(): string {
   const oid = nextOid++;
   const created = Date.now() - 3_600_000;
-  sim.upsertOrder(makeKuaishouOrder({ oid, status: 30, skuId: 888390671925, skuNick: 'SKU-KS', num: 1, price: 1990, createTime: created, updateTime: created + 60_000 }));
+  sim.upsertOrder(
+    makeKuaishouOrder({ oid, status: 30, skuId: 888390671925, skuNick: 'SKU-KS', num: 1, price: 1990, createTime: created, updateTime: created + 60_000 }),
+  );
   return String(oid);
 }
-const notice = (orderId: string, carrier: ShipmentNotice['carrier'] = 'SF', waybillNo = 'SF1400000000001'): ShipmentNotice =>
-  ({ channelOrderId: orderId, carrier, waybillNo, shippedAt: Date.now() });
+const notice = (orderId: string, carrier: ShipmentNotice['carrier'] = 'SF', waybillNo = 'SF1400000000001'): ShipmentNotice => ({
+  channelOrderId: orderId,
+  carrier,
+  waybillNo,
+  shippedAt: Date.now(),
+});
 
 beforeAll(async () => {
   sim = await startKuaishouSimulator({ appKey: creds.appKey, signSecret: creds.signSecret, accessToken: creds.accessToken });
@@ -58,7 +64,9 @@ describe('ship() against the Kuaishou simulator', () => {
   it('a wrong signSecret gets the sign error, which is not retryable', async () => {
     const wrong = { ...shop, credentials: { ...creds, signSecret: 'not-the-secret' } };
     expect(await kuaishou.ship!(wrong, notice(paidOrder()))).toEqual({
-      ok: false, retryable: false, reason: `Kuaishou open.seller.order.goods.deliver failed: result ${SIM_ERRORS.sign.result} ${SIM_ERRORS.sign.error_msg}`,
+      ok: false,
+      retryable: false,
+      reason: `Kuaishou open.seller.order.goods.deliver failed: result ${SIM_ERRORS.sign.result} ${SIM_ERRORS.sign.error_msg}`,
     });
   });
 
@@ -89,12 +97,20 @@ describe('ship() against the Kuaishou simulator', () => {
     sim.failNext('server-error');
     sim.failNext('rate-limit');
     expect(await kuaishou.ship!(shop, notice(orderId))).toEqual({ ok: false, retryable: true, reason: 'Kuaishou answered HTTP 500' });
-    expect(await kuaishou.ship!(shop, notice(orderId))).toMatchObject({ ok: false, retryable: true, reason: expect.stringContaining(String(SIM_ERRORS.rateLimit.result)) });
+    expect(await kuaishou.ship!(shop, notice(orderId))).toMatchObject({
+      ok: false,
+      retryable: true,
+      reason: expect.stringContaining(String(SIM_ERRORS.rateLimit.result)),
+    });
     expect(await kuaishou.ship!(shop, notice(orderId))).toEqual({ ok: true });
   });
 
   it('unknown orders, cancelled orders, bad ids and missing credentials are not retryable', async () => {
-    expect(await kuaishou.ship!(shop, notice('2607602240299999'))).toMatchObject({ ok: false, retryable: false, reason: expect.stringContaining('order not found') });
+    expect(await kuaishou.ship!(shop, notice('2607602240299999'))).toMatchObject({
+      ok: false,
+      retryable: false,
+      reason: expect.stringContaining('order not found'),
+    });
     const cancelled = nextOid++;
     sim.upsertOrder(makeKuaishouOrder({ oid: cancelled, status: 80, skuId: 1, num: 1, price: 1, createTime: Date.now() - 1000 }));
     expect(await kuaishou.ship!(shop, notice(String(cancelled)))).toMatchObject({ ok: false, retryable: false });

@@ -1,7 +1,9 @@
-import type { CallResult, ShipmentNotice, ShopConfig } from '../contract.js';
+import { isRetryableStatus } from '../../lib/errors.js';
+import { ok, permanent, type Result, transient } from '../../lib/result.js';
+import type { ShipmentNotice, ShopConfig } from '../contract.js';
 import { expressCodeOf } from './carriers.js';
 import { DEFAULT_ENDPOINT } from './pull.js';
-import { signKuaishouRequest, type SignMethod } from './signature.js';
+import { type SignMethod, signKuaishouRequest } from './signature.js';
 
 /*
  * Sync-back: open.seller.order.goods.deliver (订单发货), POST {endpoint}/open/seller/order/goods/deliver,
@@ -24,15 +26,12 @@ export function apiPathOf(method: string): string {
   return `/${method.replaceAll('.', '/')}`;
 }
 
-const retry = (reason: string): CallResult => ({ ok: false, reason, retryable: true });
-const fail = (reason: string): CallResult => ({ ok: false, reason, retryable: false });
-
-export function kuaishouShipResult(httpStatus: number, answer: { result?: unknown; error_msg?: unknown } | undefined): CallResult {
-  if (httpStatus === 429 || httpStatus >= 500) return retry(`Kuaishou answered HTTP ${httpStatus}`);
-  if (!answer) return retry(`Kuaishou answered HTTP ${httpStatus} without JSON`);
-  if (answer.result === 1) return { ok: true };
+export function kuaishouShipResult(httpStatus: number, answer: { result?: unknown; error_msg?: unknown } | undefined): Result {
+  if (isRetryableStatus(httpStatus)) return transient(`Kuaishou answered HTTP ${httpStatus}`);
+  if (!answer) return transient(`Kuaishou answered HTTP ${httpStatus} without JSON`);
+  if (answer.result === 1) return ok();
   const reason = `Kuaishou ${DELIVER_METHOD} failed: result ${String(answer.result)} ${typeof answer.error_msg === 'string' ? answer.error_msg : ''}`.trim();
-  return typeof answer.result === 'number' && KUAISHOU_RETRYABLE_RESULTS.has(answer.result) ? retry(reason) : fail(reason);
+  return typeof answer.result === 'number' && KUAISHOU_RETRYABLE_RESULTS.has(answer.result) ? transient(reason) : permanent(reason);
 }
 
 export interface KuaishouShipOptions {
@@ -40,21 +39,25 @@ export interface KuaishouShipOptions {
   now?: () => number;
 }
 
-export async function shipKuaishouOrder(shop: ShopConfig, notice: ShipmentNotice, options: KuaishouShipOptions = {}): Promise<CallResult> {
+export async function shipKuaishouOrder(shop: ShopConfig, notice: ShipmentNotice, options: KuaishouShipOptions = {}): Promise<Result> {
   const { appKey, signSecret, accessToken } = shop.credentials ?? {};
   if (!appKey || !signSecret || !accessToken) {
-    return fail(`kuaishou shop ${shop.shopId}: credentials.appKey, signSecret and accessToken are required to ship`);
+    return permanent(`kuaishou shop ${shop.shopId}: credentials.appKey, signSecret and accessToken are required to ship`);
   }
   // Order ids are 16-digit integers; written as digits, so one beyond 2^53 is not rounded.
-  if (!/^\d{1,20}$/.test(notice.channelOrderId)) return fail(`not a Kuaishou order id: ${notice.channelOrderId}`);
+  if (!/^\d{1,20}$/.test(notice.channelOrderId)) return permanent(`not a Kuaishou order id: ${notice.channelOrderId}`);
   const expressCode = expressCodeOf(notice.carrier, shop);
-  if (!expressCode.ok) return fail(expressCode.reason);
+  if (!expressCode.ok) return permanent(expressCode.reason);
 
   const signMethod = options.signMethod ?? 'MD5';
   const params: Record<string, string> = {
-    appkey: appKey, access_token: accessToken, method: DELIVER_METHOD,
+    appkey: appKey,
+    access_token: accessToken,
+    method: DELIVER_METHOD,
     param: `{"orderId":${notice.channelOrderId},"expressNo":${JSON.stringify(notice.waybillNo)},"expressCode":${expressCode.value}}`,
-    signMethod, timestamp: String((options.now ?? Date.now)()), version: '1',
+    signMethod,
+    timestamp: String((options.now ?? Date.now)()),
+    version: '1',
   };
   params.sign = signKuaishouRequest(params, signSecret, signMethod);
   const endpoint = (shop.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
@@ -66,7 +69,7 @@ export async function shipKuaishouOrder(shop: ShopConfig, notice: ShipmentNotice
       body: new URLSearchParams(params).toString(),
     });
   } catch (err) {
-    return retry(`Kuaishou unreachable: ${(err as Error).message}`);
+    return transient(`Kuaishou unreachable: ${(err as Error).message}`);
   }
   let answer: { result?: unknown; error_msg?: unknown } | undefined;
   try {

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { InboundPush, Outcome, ShopConfig } from '../contract.js';
+import type { Result } from '../../lib/result.js';
+import type { InboundPush, ShopConfig } from '../contract.js';
 import { decryptKuaishouBody, messageKeyOf } from './crypto.js';
 
 /*
@@ -53,7 +54,7 @@ export function constantTimeEqual(a: string, b: string): boolean {
 }
 
 /** Decrypts the body with the shop's message secret (ShopConfig.secret). Shared by verify and decode. */
-export function decryptPush(push: InboundPush, shop: ShopConfig): Outcome<string> {
+export function decryptPush(push: InboundPush, shop: ShopConfig): Result<string> {
   const key = messageKeyOf(shop.secret);
   if (!key.ok) return key;
   return decryptKuaishouBody(push.rawBody, key.value);
@@ -65,7 +66,7 @@ interface EnvelopeClaims {
   createTime?: unknown;
 }
 
-export function verifyKuaishouPush(push: InboundPush, shop: ShopConfig, now = Date.now()): Outcome<void> {
+export function verifyKuaishouPush(push: InboundPush, shop: ShopConfig, now = Date.now()): Result<void> {
   const plain = decryptPush(push, shop);
   if (!plain.ok) return plain;
   let claims: EnvelopeClaims;
@@ -80,12 +81,12 @@ export function verifyKuaishouPush(push: InboundPush, shop: ShopConfig, now = Da
   const expectedAppKey = shop.credentials?.appKey;
   if (!expectedAppKey) return { ok: false, reason: 'shop has no credentials.appKey to check the message against' };
   if (typeof claims.appKey !== 'string' || !constantTimeEqual(claims.appKey, expectedAppKey)) {
-    return { ok: false, reason: 'Kuaishou message appKey is not this shop\'s app' };
+    return { ok: false, reason: "Kuaishou message appKey is not this shop's app" };
   }
 
   const sellerId = shop.credentials?.sellerId;
   if (sellerId !== undefined && String(claims.userId) !== sellerId) {
-    return { ok: false, reason: 'Kuaishou message userId is not this shop\'s seller' };
+    return { ok: false, reason: "Kuaishou message userId is not this shop's seller" };
   }
 
   if (typeof claims.createTime !== 'number' || !Number.isSafeInteger(claims.createTime)) {
@@ -117,7 +118,7 @@ export function signKuaishouRequest(params: Readonly<Record<string, string>>, si
 }
 
 /** The platform side (simulator): recompute and compare in constant time. */
-export function verifyKuaishouRequest(params: Readonly<Record<string, string>>, signSecret: string): Outcome<void> {
+export function verifyKuaishouRequest(params: Readonly<Record<string, string>>, signSecret: string): Result<void> {
   const given = params.sign;
   if (!given) return { ok: false, reason: 'missing sign' };
   const method = params.signMethod;

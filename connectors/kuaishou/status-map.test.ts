@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { InboundPush, ShopConfig } from '../contract.js';
+import { makeKuaishouMessage, makeKuaishouOrder } from '../../simulators/kuaishou/index.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../topics/schemas/order-event.js';
+import type { InboundPush, ShopConfig } from '../contract.js';
 import { normalizeKuaishouMessage, normalizeKuaishouOrder } from './normalize.js';
 import { kuaishouMessageSchema } from './payload.js';
 import { lookupStatus, statusMap } from './status-map.js';
-import { makeKuaishouMessage, makeKuaishouOrder } from './simulator.js';
 
 const shop: ShopConfig = { channel: 'kuaishou', shopId: 'ks-1', brand: 'Omni', secret: 'unused', credentials: { appKey: 'ks1' } };
 const push: InboundPush = { headers: {}, rawBody: Buffer.alloc(0), receivedAt: 1 };
@@ -12,7 +12,12 @@ const T = 1_773_750_942_425;
 
 function order(status: number, refundStatus?: number) {
   return makeKuaishouOrder({
-    oid: 2607602240240301, status, skuId: 888390671925, num: 1, price: 990, createTime: T,
+    oid: 2607602240240301,
+    status,
+    skuId: 888390671925,
+    num: 1,
+    price: 990,
+    createTime: T,
     ...(refundStatus === undefined ? {} : { refunds: [{ refundId: 10987654, refundStatus }] }),
   });
 }
@@ -56,13 +61,24 @@ describe('Kuaishou statusMap', () => {
     ['kwaishop_order_orderSuccess', 70, 'COMPLETED'],
     ['kwaishop_order_orderFail', 80, 'CANCELLED'],
   ] as const)('push %s with info.status %i → %s', (event, status, expected) => {
-    const message = kuaishouMessageSchema.parse(makeKuaishouMessage({
-      event, appKey: 'ks1', userId: 1, createTime: T + 1000, info: { oid: 2607602240240301, sellerId: 1, status, updateTime: T },
-    }));
+    const message = kuaishouMessageSchema.parse(
+      makeKuaishouMessage({
+        event,
+        appKey: 'ks1',
+        userId: 1,
+        createTime: T + 1000,
+        info: { oid: 2607602240240301, sellerId: 1, status, updateTime: T },
+      }),
+    );
     expect(normalizeKuaishouMessage(message, shop, push)).toMatchObject([{ ok: true, value: { status: expected, channelStatus: String(status) } }]);
   });
 
-  it.each([[0, '0'], [20, '20'], [60, '60'], [999, '999']])('dead-letters status %i with a reason', (status, key) => {
+  it.each([
+    [0, '0'],
+    [20, '20'],
+    [60, '60'],
+    [999, '999'],
+  ])('dead-letters status %i with a reason', (status, key) => {
     expect(normalizeKuaishouOrder(order(status), shop, push)).toEqual({ ok: false, reason: `unknown Kuaishou status "${key}"` });
   });
 

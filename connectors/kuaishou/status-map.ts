@@ -47,5 +47,5 @@ export function kuaishouStatusKey(status: number, newestRefundStatus?: number): 
 
 /** Own-property lookup only, so "constructor" or "__proto__" never match. */
 export function lookupStatus(key: string): OrderStatus | undefined {
-  return Object.prototype.hasOwnProperty.call(statusMap, key) ? statusMap[key] : undefined;
+  return Object.hasOwn(statusMap, key) ? statusMap[key] : undefined;
 }

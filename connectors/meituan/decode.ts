@@ -1,4 +1,5 @@
-import type { InboundPush, Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
+import type { InboundPush } from '../contract.js';
 import { pushFields } from './form.js';
 
 /*
@@ -6,7 +7,7 @@ import { pushFields } from './form.js';
  * parameter as a string, fully decoded. sig is dropped (it is only good for verification);
  * app_id and timestamp stay, harmless. Order ids stay strings, so bigints survive.
  */
-export function decodeMeituanPush(push: InboundPush): Outcome<string> {
+export function decodeMeituanPush(push: InboundPush): Result<string> {
   const fields = pushFields(push);
   if (!fields.ok) return fields;
   const { sig: _sig, ...rest } = fields.value;

@@ -1,4 +1,5 @@
-import type { InboundPush, Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
+import type { InboundPush } from '../contract.js';
 
 /*
  * Meituan pushes are HTTP POSTs with an application/x-www-form-urlencoded body; the system
@@ -12,7 +13,7 @@ import type { InboundPush, Outcome } from '../contract.js';
 export type FormFields = Record<string, string>;
 
 /** application/x-www-form-urlencoded decoding of one value: "+" is a space, then %XX. */
-export function formDecode(value: string): Outcome<string> {
+export function formDecode(value: string): Result<string> {
   try {
     return { ok: true, value: decodeURIComponent(value.replace(/\+/g, ' ')) };
   } catch {
@@ -26,7 +27,7 @@ export function formEncode(value: string): string {
 }
 
 /** Parses "a=1&b=2" (one layer), refusing a parameter named twice: we would have to choose which one counts. */
-export function parseForm(body: string): Outcome<Array<[string, string]>> {
+export function parseForm(body: string): Result<Array<[string, string]>> {
   const pairs: Array<[string, string]> = [];
   if (body.length === 0) return { ok: true, value: pairs };
   for (const part of body.split('&')) {
@@ -44,10 +45,10 @@ export function parseForm(body: string): Outcome<Array<[string, string]>> {
  * All parameters of a push, fully decoded: query values as the HTTP layer decoded them, body
  * values decoded a second time. Duplicates (within or across query and body) are refused.
  */
-export function pushFields(push: InboundPush): Outcome<FormFields> {
+export function pushFields(push: InboundPush): Result<FormFields> {
   const fields: FormFields = Object.create(null) as FormFields;
   const seen = new Set<string>();
-  const add = (name: string, value: string): Outcome<void> => {
+  const add = (name: string, value: string): Result<void> => {
     if (seen.has(name)) return { ok: false, reason: `parameter "${name}" appears more than once` };
     seen.add(name);
     fields[name] = value;

@@ -1,7 +1,7 @@
 import type { ChannelConnector } from '../contract.js';
 import { decodeMeituanPush } from './decode.js';
 import { MEITUAN_CHANNEL, normalizeMeituanPush } from './normalize.js';
-import { meituanPushSchema, type MeituanPush } from './payload.js';
+import { type MeituanPush, meituanPushSchema } from './payload.js';
 import { pullMeituanOrders } from './pull.js';
 import { shipMeituanOrder } from './ship.js';
 import { verifyMeituanPush } from './signature.js';

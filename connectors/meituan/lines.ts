@@ -1,5 +1,6 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import type { OrderLine } from '../../topics/schemas/order-event.js';
+import { present } from '../common/fields.js';
 import { parseJsonExact } from './json-numbers.js';
 import { yuanToFen } from './money.js';
 import { meituanDetailSchema } from './payload.js';
@@ -12,11 +13,11 @@ import { meituanDetailSchema } from './payload.js';
  * fails the whole order rather than silently dropping stock from a reservation.
  * Price is the unit price in yuan; box (packaging) fees are not stock and are not lines.
  */
-export function toOrderLines(detail: string): Outcome<OrderLine[]> {
+export function toOrderLines(detail: string): Result<OrderLine[]> {
   let json: unknown;
   try {
     json = parseJsonExact(detail);
-  } catch (err) {
+  } catch {
     return { ok: false, reason: 'detail is not JSON' }; // the parser's message would quote the items
   }
   const parsed = meituanDetailSchema.safeParse(json);
@@ -26,7 +27,7 @@ export function toOrderLines(detail: string): Outcome<OrderLine[]> {
   }
   const lines: OrderLine[] = [];
   for (const [index, item] of parsed.data.entries()) {
-    const sku = item.sku_id?.trim() || item.app_food_code?.trim();
+    const sku = present(item.sku_id) ?? present(item.app_food_code);
     if (!sku) return { ok: false, reason: `detail[${index}] has neither sku_id nor app_food_code` };
     const quantity = Number(item.quantity);
     if (!Number.isSafeInteger(quantity) || quantity <= 0 || quantity > 2_147_483_647) {

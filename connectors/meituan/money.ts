@@ -1,9 +1,7 @@
-
 /*
  * Meituan amounts are yuan: form fields like total=38.5, and numbers inside the detail JSON
  * (kept as their source text by json-numbers.ts). Converted to fen with string arithmetic only.
  */
-
 
 export { yuanToFen } from '../common/yuan.js';
 

@@ -1,33 +1,40 @@
 import { describe, expect, it } from 'vitest';
+import { makeMeituanOrder, meituanPush, SIM_PII, toInboundPush, withStatus } from '../../simulators/meituan/index.js';
 import type { ShopConfig } from '../contract.js';
 import { eventIdOf, orderKeyOf } from '../contract.js';
 import { meituan } from './index.js';
 import type { MeituanOrder } from './payload.js';
-import { makeMeituanOrder, meituanPush, SIM_PII, toInboundPush, withStatus } from './simulator.js';
 
 const SECRET = 'mt-secret';
 const PUSH_URL = 'https://hub.example.com/webhooks/meituan/store-77';
 const shop: ShopConfig = {
-  channel: 'meituan', shopId: 'store-77', brand: 'Omni Noodles', secret: SECRET,
+  channel: 'meituan',
+  shopId: 'store-77',
+  brand: 'Omni Noodles',
+  secret: SECRET,
   credentials: { appId: '4600', pushUrl: PUSH_URL },
 };
 // 2025-11-11 00:00:05 China time = 2025-11-10T16:00:05Z
 const CREATED = new Date('2025-11-11T00:00:05+08:00');
 const CONFIRMED = new Date('2025-11-11T00:01:40+08:00');
 
-const order = withStatus(makeMeituanOrder({
-  orderId: '27061900338318741', // > 2^53: must survive exactly
-  wmOrderIdView: '27061900338318741',
-  appPoiCode: 'store-77',
-  createdAt: CREATED,
-  shippingFee: '3.5',
-  presale: true,
-  region: { province: '上海市', city: '上海市' },
-  lines: [
-    { sku_id: 'NOODLE-BEEF-L', app_food_code: 'NOODLE-BEEF', quantity: 2, price: '25.5', boxNum: 2, boxPrice: '1' },
-    { app_food_code: 'TEA-ICED', quantity: 1, price: '0.1' },
-  ],
-}), '4', CONFIRMED);
+const order = withStatus(
+  makeMeituanOrder({
+    orderId: '27061900338318741', // > 2^53: must survive exactly
+    wmOrderIdView: '27061900338318741',
+    appPoiCode: 'store-77',
+    createdAt: CREATED,
+    shippingFee: '3.5',
+    presale: true,
+    region: { province: '上海市', city: '上海市' },
+    lines: [
+      { sku_id: 'NOODLE-BEEF-L', app_food_code: 'NOODLE-BEEF', quantity: 2, price: '25.5', boxNum: 2, boxPrice: '1' },
+      { app_food_code: 'TEA-ICED', quantity: 1, price: '0.1' },
+    ],
+  }),
+  '4',
+  CONFIRMED,
+);
 
 /** The whole push path, as the gateway runs it: verify → decode → payloadSchema → normalize. */
 function ingest(o: MeituanOrder, receivedAt = CONFIRMED.getTime() + 2_000) {
@@ -111,7 +118,15 @@ describe('Meituan normalize', () => {
 
   it('reads prices written as exact JSON numbers without float error', () => {
     const [result] = ingest({ ...order, detail: '[{"sku_id":"A","quantity":3,"price":19.99},{"sku_id":"B","quantity":1,"price":0.07}]' });
-    expect(result).toMatchObject({ ok: true, value: { lines: [{ sku: 'A', quantity: 3, unitPriceMinor: 1999 }, { sku: 'B', quantity: 1, unitPriceMinor: 7 }] } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        lines: [
+          { sku: 'A', quantity: 3, unitPriceMinor: 1999 },
+          { sku: 'B', quantity: 1, unitPriceMinor: 7 },
+        ],
+      },
+    });
   });
 
   it('acknowledges with {"data":"ok"}', () => {

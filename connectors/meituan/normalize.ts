@@ -1,5 +1,6 @@
-import { orderEventOf, withDetailMarked, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
+import { type InboundPush, orderEventOf, type ShopConfig, withDetailMarked } from '../contract.js';
 import { buyerRegionOf } from './buyer-region.js';
 import { toOrderLines } from './lines.js';
 import { yuanToFen } from './money.js';
@@ -15,7 +16,7 @@ export const MEITUAN_CHANNEL = 'meituan';
  * recipient data can ride along. occurredAt is utime, "the time of the latest order / delivery
  * status change": the same version of the order yields the same eventId by push or by pull.
  */
-export function normalizeMeituanOrder(order: MeituanOrder, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
+export function normalizeMeituanOrder(order: MeituanOrder, shop: ShopConfig, push: InboundPush): Result<OrderEvent> {
   const channelStatus = meituanStatusKey(order);
   const status = lookupStatus(channelStatus);
   if (status === undefined) return { ok: false, reason: `unknown Meituan status "${channelStatus}"` };
@@ -37,7 +38,6 @@ export function normalizeMeituanOrder(order: MeituanOrder, shop: ShopConfig, pus
   }
 
   const channelOrderId = order.order_id;
-  const { buyerCountry, buyerProvince, buyerCity } = buyerRegionOf(order.recipient_address_detail);
 
   return {
     ok: true,
@@ -49,9 +49,7 @@ export function normalizeMeituanOrder(order: MeituanOrder, shop: ShopConfig, pus
       currency: 'CNY',
       totalMinor: total.value,
       lines: lines.value,
-      buyerCountry,
-      buyerProvince,
-      buyerCity,
+      ...buyerRegionOf(order.recipient_address_detail),
       presale: presale === 'true',
     }),
   };
@@ -59,7 +57,10 @@ export function normalizeMeituanOrder(order: MeituanOrder, shop: ShopConfig, pus
 
 /** Field names only (never values: slim pushes carry rider names and phones) for dead-letter reasons. */
 function fieldList(push: MeituanPush): string {
-  return Object.keys(push).filter((k) => k !== 'app_id' && k !== 'timestamp').sort().join(', ');
+  return Object.keys(push)
+    .filter((k) => k !== 'app_id' && k !== 'timestamp')
+    .sort()
+    .join(', ');
 }
 
 /*
@@ -69,7 +70,7 @@ function fieldList(push: MeituanPush): string {
  * gateway would do. occurredAt: the push's own change time (utime, or the delivery push's time),
  * else the signed system parameter timestamp (epoch seconds).
  */
-export function normalizeMeituanPush(push: MeituanPush, shop: ShopConfig, inbound: InboundPush): Outcome<OrderEvent> {
+export function normalizeMeituanPush(push: MeituanPush, shop: ShopConfig, inbound: InboundPush): Result<OrderEvent> {
   const kind = meituanPushKind(push);
   if (kind === 'order') return normalizeMeituanOrder(asFullOrder(push), shop, inbound);
   if (kind === 'unknown') return { ok: false, reason: `unrecognized Meituan push (fields: ${fieldList(push)})` };
@@ -87,18 +88,20 @@ export function normalizeMeituanPush(push: MeituanPush, shop: ShopConfig, inboun
   const channelOrderId = push.order_id;
   return {
     ok: true,
-    value: withDetailMarked(orderEventOf(MEITUAN_CHANNEL, shop, inbound, {
-      channelOrderId,
-      status,
-      channelStatus,
-      occurredAt: occurredAt.value,
-      currency: 'CNY',
-      totalMinor: 0,
-      lines: [],
-      buyerCountry: 'CN',
-      buyerProvince: null,
-      buyerCity: null,
-      presale: false,
-    })),
+    value: withDetailMarked(
+      orderEventOf(MEITUAN_CHANNEL, shop, inbound, {
+        channelOrderId,
+        status,
+        channelStatus,
+        occurredAt: occurredAt.value,
+        currency: 'CNY',
+        totalMinor: 0,
+        lines: [],
+        buyerCountry: 'CN',
+        buyerProvince: null,
+        buyerCity: null,
+        presale: false,
+      }),
+    ),
   };
 }

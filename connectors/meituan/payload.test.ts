@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { makeMeituanOrder, meituanPush, toInboundPush } from '../../simulators/meituan/index.js';
 import { meituan } from './index.js';
 import { parseJsonExact } from './json-numbers.js';
-import { yuanToFen, fenToYuan } from './money.js';
-import { makeMeituanOrder, meituanPush, toInboundPush } from './simulator.js';
+import { fenToYuan, yuanToFen } from './money.js';
 
-const order = makeMeituanOrder({ orderId: '27061900338318741', appPoiCode: 'p1', createdAt: new Date('2025-01-01T00:00:00Z'), lines: [{ sku_id: 'A', quantity: 1, price: '9.9' }] });
+const order = makeMeituanOrder({
+  orderId: '27061900338318741',
+  appPoiCode: 'p1',
+  createdAt: new Date('2025-01-01T00:00:00Z'),
+  lines: [{ sku_id: 'A', quantity: 1, price: '9.9' }],
+});
 const shop = { channel: 'meituan', shopId: 'p1', brand: 'b', secret: 's', credentials: { pushUrl: 'https://h/cb' } };
 
 describe('Meituan decode', () => {
@@ -34,7 +39,7 @@ describe('Meituan payloadSchema', () => {
   });
 
   it.each([
-    ['order_id as a JSON number', { order_id: 27061900338318741 }],
+    ['order_id as a JSON number', { order_id: JSON.parse('27061900338318741') as number }],
     ['order_id with letters', { order_id: 'MT123' }],
     ['status as a number', { status: 4 }],
     ['total as a number', { total: 56.6 }],
@@ -49,7 +54,9 @@ describe('Meituan payloadSchema', () => {
 describe('exact numbers and money', () => {
   it('keeps bigints and decimals as their source text', () => {
     expect(parseJsonExact('{"order_id":27061900338318741,"p":[19.99,-1,2e3],"s":"7 \\"8\\" 9"}')).toEqual({
-      order_id: '27061900338318741', p: ['19.99', '-1', '2e3'], s: '7 "8" 9',
+      order_id: '27061900338318741',
+      p: ['19.99', '-1', '2e3'],
+      s: '7 "8" 9',
     });
   });
 

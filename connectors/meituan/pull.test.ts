@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../../lib/errors.js';
+import { type MeituanSimulator, makeMeituanOrder, startMeituanSimulator, withStatus } from '../../simulators/meituan/index.js';
 import type { ShopConfig } from '../contract.js';
 import { meituan } from './index.js';
-import { MeituanApiError } from './pull.js';
-import { makeMeituanOrder, startMeituanSimulator, withStatus, type MeituanSimulator } from './simulator.js';
 
 const APP_ID = '4600';
 const SECRET = 'mt-pull-secret';
-let sim: MeituanSimulator;
-let shop: ShopConfig;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** 00:00 China time (UTC+08:00 all year) of the China calendar day `ms` falls on. */
+const chinaMidnight = (ms: number) => Math.floor((ms + 8 * HOUR) / DAY) * DAY - 8 * HOUR;
 
-// Two China days; "now" is relative so the simulator's timestamp check passes.
-const day0 = new Date(Date.now() - 26 * 3_600_000);
-const day1 = new Date(Date.now() - 2 * 3_600_000);
 const mk = (id: string, created: Date, poi = 'poi-1') =>
   makeMeituanOrder({ orderId: id, appPoiCode: poi, createdAt: created, lines: [{ sku_id: `SKU-${id.slice(-3)}`, quantity: 1, price: '12.5' }] });
 
@@ -21,23 +20,55 @@ async function collect(s: ShopConfig, from: Date, to: Date) {
   return out;
 }
 
-beforeAll(async () => {
-  sim = await startMeituanSimulator({ appId: APP_ID, secret: SECRET });
-  shop = { channel: 'meituan', shopId: 'poi-1', brand: 'B', secret: SECRET, endpoint: sim.apiBase, credentials: { appId: APP_ID, appPoiCode: 'poi-1', pushUrl: 'https://h/cb' } };
-  // An order of an earlier China day, completed 50 minutes ago: reachable only thanks to the lookback.
-  sim.upsertOrder(withStatus(mk('27061900338318001', day0), '8', new Date(Date.now() - 50 * 60_000), '40'));
-  // Three of today's orders, one of them changed long before the window.
-  sim.upsertOrder(withStatus(mk('27061900338318002', day1), '4', new Date(day1.getTime() + 60_000), '20'));
-  sim.upsertOrder(mk('27061900338318003', day1));
-  sim.upsertOrder(withStatus(mk('27061900338318004', new Date(Date.now() - 30 * 60_000)), '9', new Date(Date.now() - 10 * 60_000)));
-  // Another store's order: not this shop's day sequence.
-  sim.upsertOrder(mk('27061900338318999', day1, 'poi-2'));
-});
-afterAll(async () => sim.close());
+/*
+ * pull() walks China calendar days, so what a window reaches depends on the China time of day.
+ * The clock is pinned (Date only: the pull signs its requests with Date.now() and the simulator
+ * checks them against it) to China times around midnight and at midday, and every fixture is
+ * placed relative to that clock and its China days.
+ */
+const CHINA_TIMES = ['2025-11-11T00:05:00+08:00', '2025-11-11T01:30:00+08:00', '2025-11-11T12:00:00+08:00'];
 
-describe('Meituan pull against the simulator', () => {
+describe.each(CHINA_TIMES)('Meituan pull against the simulator, at %s', (chinaTime) => {
+  const now = Date.parse(chinaTime);
+  const ago = (ms: number) => new Date(now - ms);
+  /** The window start of the lookback test, and noon of the China day before its China day. */
+  const lookbackFrom = ago(HOUR);
+  const dayBeforeFrom = new Date(chinaMidnight(lookbackFrom.getTime()) - 12 * HOUR);
+  const recent = ago(2 * HOUR);
+  let sim: MeituanSimulator;
+  let shop: ShopConfig;
+
+  beforeAll(async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(now);
+    sim = await startMeituanSimulator({ appId: APP_ID, secret: SECRET });
+    shop = {
+      channel: 'meituan',
+      shopId: 'poi-1',
+      brand: 'B',
+      secret: SECRET,
+      endpoint: sim.apiBase,
+      credentials: { appId: APP_ID, appPoiCode: 'poi-1', pushUrl: 'https://h/cb' },
+    };
+    // An order of the China day before the lookback window's, completed 50 minutes ago:
+    // reachable only thanks to the lookback.
+    sim.upsertOrder(withStatus(mk('27061900338318001', dayBeforeFrom), '8', ago(50 * 60_000), '40'));
+    // Three recent orders, one of them changed long before the window.
+    sim.upsertOrder(withStatus(mk('27061900338318002', recent), '4', new Date(recent.getTime() + 60_000), '20'));
+    sim.upsertOrder(mk('27061900338318003', recent));
+    sim.upsertOrder(withStatus(mk('27061900338318004', ago(30 * 60_000)), '9', ago(10 * 60_000)));
+    // Another store's order: not this shop's day sequence.
+    sim.upsertOrder(mk('27061900338318999', recent, 'poi-2'));
+    // A store with an order two China days before the lookback window's, completed 40 minutes ago.
+    sim.upsertOrder(withStatus(mk('27061900338318401', new Date(dayBeforeFrom.getTime() - DAY), 'poi-4'), '8', ago(40 * 60_000), '40'));
+  });
+  afterAll(async () => {
+    await sim.close();
+    vi.useRealTimers();
+  });
+
   it('walks the day sequences, reads each order and keeps those updated in the window', async () => {
-    const records = await collect(shop, new Date(Date.now() - 3 * 3_600_000), new Date());
+    const records = await collect(shop, ago(3 * HOUR), new Date());
     expect(records.map((r) => r.order_id).sort()).toEqual(['27061900338318001', '27061900338318002', '27061900338318003', '27061900338318004']);
     const parsed = records.map((r) => meituan.payloadSchema.safeParse(r));
     expect(parsed.every((p) => p.success)).toBe(true);
@@ -48,36 +79,41 @@ describe('Meituan pull against the simulator', () => {
   });
 
   it('leaves out orders whose last change is outside [from, to)', async () => {
-    const records = await collect(shop, new Date(Date.now() - 20 * 60_000), new Date());
+    const records = await collect(shop, ago(20 * 60_000), new Date());
     expect(records.map((r) => r.order_id)).toEqual(['27061900338318004']);
   });
 
-  it('finds an earlier day\'s order only within the lookback days (documented limit)', async () => {
-    // The window starts 1 h ago; the order was paid 26 h ago, so always on an earlier China date.
-    const from = new Date(Date.now() - 3_600_000);
-    const withLookback = (await collect(shop, from, new Date())).map((r) => r.order_id).sort();
+  it("finds an earlier day's order only within the lookback days (documented limit)", async () => {
+    const withLookback = (await collect(shop, lookbackFrom, new Date())).map((r) => r.order_id).sort();
     expect(withLookback).toEqual(['27061900338318001', '27061900338318004']);
     const noLookback = { ...shop, credentials: { ...shop.credentials, pullLookbackDays: '0' } };
-    expect((await collect(noLookback, from, new Date())).map((r) => r.order_id)).toEqual(['27061900338318004']);
+    expect((await collect(noLookback, lookbackFrom, new Date())).map((r) => r.order_id)).toEqual(['27061900338318004']);
+    // Two China days back: beyond the default lookback of one day, within a lookback of two.
+    const poi4 = { ...shop, credentials: { ...shop.credentials, appPoiCode: 'poi-4' } };
+    expect(await collect(poi4, lookbackFrom, new Date())).toEqual([]);
+    const poi4TwoDays = { ...poi4, credentials: { ...poi4.credentials, pullLookbackDays: '2' } };
+    expect((await collect(poi4TwoDays, lookbackFrom, new Date())).map((r) => r.order_id)).toEqual(['27061900338318401']);
   });
 
   it('asks one id per day sequence until Meituan says there is none (paging)', async () => {
-    const created = new Date(Date.now() - 5 * 60_000);
+    const created = ago(5 * 60_000);
     const ids = ['27061900338318301', '27061900338318302', '27061900338318303'];
-    for (const [i, id] of ids.entries()) sim.upsertOrder(withStatus(mk(id, created, 'poi-3'), '2', new Date(Date.now() - (i + 1) * 60_000)));
+    for (const [i, id] of ids.entries()) sim.upsertOrder(withStatus(mk(id, created, 'poi-3'), '2', ago((i + 1) * 60_000)));
     const poi3 = { ...shop, credentials: { ...shop.credentials, appPoiCode: 'poi-3', pullLookbackDays: '0' } };
+    const from = ago(10 * 60_000);
     const before = sim.requestCount();
-    const got = (await collect(poi3, new Date(Date.now() - 10 * 60_000), new Date())).map((r) => r.order_id);
+    const got = (await collect(poi3, from, new Date())).map((r) => r.order_id);
     expect(got).toEqual(ids);
-    // 3 × getOrderIdByDaySeq + 1 answered "no such order" + 3 × getOrderDetail; +1 "none" if the window spans China midnight.
-    expect(sim.requestCount() - before).toBeGreaterThanOrEqual(7);
-    expect(sim.requestCount() - before).toBeLessThanOrEqual(8);
+    // 3 × getOrderIdByDaySeq + 1 answered "no such order" + 3 × getOrderDetail; one more "none"
+    // for the China day before when the window starts before China midnight.
+    const spansMidnight = chinaMidnight(from.getTime()) !== chinaMidnight(now);
+    expect(sim.requestCount() - before).toBe(spansMidnight ? 8 : 7);
   });
 
   it("surfaces Meituan's signature error when the secret is wrong", async () => {
     const wrong = { ...shop, secret: 'not-the-secret' };
-    const error = await collect(wrong, new Date(Date.now() - 3_600_000), new Date()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(MeituanApiError);
-    expect(error).toMatchObject({ code: '703' });
+    const error = await collect(wrong, ago(HOUR), new Date()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ api: 'meituan', platformCode: '703' });
   });
 });

@@ -1,3 +1,5 @@
+import { ApiError } from '../../lib/errors.js';
+import { type Failure, fail, ok, type Result } from '../../lib/result.js';
 import type { ShopConfig } from '../contract.js';
 import { parseJsonExact } from './json-numbers.js';
 import { meituanSig } from './signature.js';
@@ -22,13 +24,6 @@ import { chinaDateOf, epochSecondsToMs } from './timestamp.js';
 const FATAL_CODES = new Set(['600', '701', '702', '703']);
 const MAX_DAY_SEQ = 100_000;
 
-export class MeituanApiError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(`Meituan API error ${code}: ${message}`);
-    this.name = 'MeituanApiError';
-  }
-}
-
 interface PullConfig {
   base: string;
   appId: string;
@@ -48,16 +43,15 @@ function pullConfig(shop: ShopConfig): PullConfig {
   return { base, appId, appPoiCode, lookbackDays: Number(lookback) };
 }
 
-type ApiAnswer = { ok: true; data: unknown } | { ok: false; code: string; msg: string };
-
-async function call(shop: ShopConfig, cfg: PullConfig, path: string, appParams: Record<string, string>): Promise<ApiAnswer> {
+/** The answer's data, or Meituan's error (its msg, its code as the failure's code). */
+async function call(shop: ShopConfig, cfg: PullConfig, path: string, appParams: Record<string, string>): Promise<Result<unknown>> {
   const url = `${cfg.base}/${path}`;
   const params: Record<string, string> = { ...appParams, app_id: cfg.appId, timestamp: String(Math.floor(Date.now() / 1000)) };
   const sig = meituanSig(url, params, shop.secret);
   const query = new URLSearchParams({ ...params, sig }).toString();
   const res = await fetch(`${url}?${query}`, { method: 'GET' });
   const text = await res.text();
-  if (!res.ok) throw new Error(`meituan ${path}: HTTP ${res.status}`);
+  if (!res.ok) throw new ApiError('meituan', `${path}: HTTP ${res.status}`, { status: res.status });
   let body: unknown;
   try {
     body = parseJsonExact(text);
@@ -67,10 +61,12 @@ async function call(shop: ShopConfig, cfg: PullConfig, path: string, appParams: 
   const record = (body ?? {}) as Record<string, unknown>;
   if (record.data === 'ng' || record.error) {
     const error = (record.error ?? {}) as Record<string, unknown>;
-    return { ok: false, code: String(error.code ?? ''), msg: String(error.msg ?? '') };
+    return fail(String(error.msg ?? ''), { code: String(error.code ?? '') });
   }
-  return { ok: true, data: record.data };
+  return ok(record.data);
 }
+
+const apiError = (f: Failure) => new ApiError('meituan', `API error ${f.code}: ${f.reason}`, { platformCode: f.code });
 
 /** order/getOrderDetail data → the push's flat string shape. */
 export function toFlatFields(data: Record<string, unknown>): Record<string, string> {
@@ -105,15 +101,15 @@ export async function* pullMeituanOrders(shop: ShopConfig, window: { from: Date;
     for (let seq = 1; seq <= MAX_DAY_SEQ; seq += 1) {
       const idAnswer = await call(shop, cfg, 'order/getOrderIdByDaySeq', { app_poi_code: cfg.appPoiCode, date_time: date, day_seq: String(seq) });
       if (!idAnswer.ok) {
-        if (FATAL_CODES.has(idAnswer.code)) throw new MeituanApiError(idAnswer.code, idAnswer.msg);
+        if (FATAL_CODES.has(idAnswer.code ?? '')) throw apiError(idAnswer);
         break; // past the last paid order of that day
       }
-      const orderId = String((idAnswer.data as Record<string, unknown> | undefined)?.order_id ?? '');
+      const orderId = String((idAnswer.value as Record<string, unknown> | undefined)?.order_id ?? '');
       if (!/^\d+$/.test(orderId) || seenOrders.has(orderId)) continue;
       seenOrders.add(orderId);
       const detail = await call(shop, cfg, 'order/getOrderDetail', { order_id: orderId, is_mt_logistics: '1' });
-      if (!detail.ok) throw new MeituanApiError(detail.code, detail.msg);
-      const fields = toFlatFields((detail.data ?? {}) as Record<string, unknown>);
+      if (!detail.ok) throw apiError(detail);
+      const fields = toFlatFields((detail.value ?? {}) as Record<string, unknown>);
       const utime = epochSecondsToMs('utime', fields.utime ?? '');
       // A record without a readable utime is yielded anyway: normalize() will dead-letter it with a reason.
       if (utime.ok && (utime.value < from || utime.value >= to)) continue;

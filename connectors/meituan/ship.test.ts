@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MeituanSimulator, makeMeituanOrder, SIM_LOGISTICS_PROVIDERS, startMeituanSimulator, withStatus } from '../../simulators/meituan/index.js';
 import { CARRIERS, type ShipmentNotice, type ShopConfig } from '../contract.js';
 import { meituanLogisticsProviders } from './carriers.js';
 import { meituan } from './index.js';
-import { meituanShipResult, MEITUAN_SHIP_CODES } from './ship.js';
-import { makeMeituanOrder, SIM_LOGISTICS_PROVIDERS, startMeituanSimulator, withStatus, type MeituanSimulator } from './simulator.js';
+import { MEITUAN_SHIP_CODES, meituanShipResult } from './ship.js';
 
 const APP_ID = '4601';
 const SECRET = 'mt-ship-secret';
@@ -15,22 +15,38 @@ let next = 0;
 function confirmedOrder(status = '4'): string {
   const orderId = `2706190033831${String(9000 + next++)}`;
   const created = new Date(Date.now() - 30 * 60_000);
-  sim.upsertOrder(withStatus(
-    makeMeituanOrder({ orderId, appPoiCode: 'poi-ship', createdAt: created, lines: [{ sku_id: 'SKU-MT', quantity: 1, price: '12.5' }] }),
-    status, new Date(created.getTime() + 60_000),
-  ));
+  sim.upsertOrder(
+    withStatus(
+      makeMeituanOrder({ orderId, appPoiCode: 'poi-ship', createdAt: created, lines: [{ sku_id: 'SKU-MT', quantity: 1, price: '12.5' }] }),
+      status,
+      new Date(created.getTime() + 60_000),
+    ),
+  );
   return orderId;
 }
-const notice = (orderId: string, carrier: ShipmentNotice['carrier'] = 'SF'): ShipmentNotice =>
-  ({ channelOrderId: orderId, carrier, waybillNo: 'SF1600000000001', shippedAt: Date.now() });
+const notice = (orderId: string, carrier: ShipmentNotice['carrier'] = 'SF'): ShipmentNotice => ({
+  channelOrderId: orderId,
+  carrier,
+  waybillNo: 'SF1600000000001',
+  shippedAt: Date.now(),
+});
 
 beforeAll(async () => {
   sim = await startMeituanSimulator({ appId: APP_ID, secret: SECRET });
   shop = {
-    channel: 'meituan', shopId: 'poi-ship', brand: 'B', secret: SECRET, endpoint: sim.apiBase,
+    channel: 'meituan',
+    shopId: 'poi-ship',
+    brand: 'B',
+    secret: SECRET,
+    endpoint: sim.apiBase,
     credentials: {
-      appId: APP_ID, appPoiCode: 'poi-ship', pushUrl: 'https://h/cb',
-      courierName: '仓库发货组', courierPhone: '02100000000', storeLatitude: '31.230416', storeLongitude: '121.473701',
+      appId: APP_ID,
+      appPoiCode: 'poi-ship',
+      pushUrl: 'https://h/cb',
+      courierName: '仓库发货组',
+      courierPhone: '02100000000',
+      storeLatitude: '31.230416',
+      storeLongitude: '121.473701',
     },
   };
 });
@@ -49,15 +65,25 @@ describe('ship() against the Meituan simulator', () => {
     const orderId = confirmedOrder();
     const before = sim.shipments.length;
     expect(await meituan.ship!(shop, notice(orderId, 'ZTO'))).toEqual({ ok: true });
-    expect(sim.shipments.slice(before)).toEqual([{
-      order_id: orderId, third_carrier_order_id: 'SF1600000000001', courier_name: '仓库发货组', courier_phone: '02100000000',
-      logistics_provider_code: '10017', logistics_status: '20', latitude: '31.230416', longitude: '121.473701',
-    }]);
+    expect(sim.shipments.slice(before)).toEqual([
+      {
+        order_id: orderId,
+        third_carrier_order_id: 'SF1600000000001',
+        courier_name: '仓库发货组',
+        courier_phone: '02100000000',
+        logistics_provider_code: '10017',
+        logistics_status: '20',
+        latitude: '31.230416',
+        longitude: '121.473701',
+      },
+    ]);
   });
 
   it('a wrong secret gets the signature error (703), not retryable', async () => {
     expect(await meituan.ship!({ ...shop, secret: 'wrong' }, notice(confirmedOrder()))).toEqual({
-      ok: false, retryable: false, reason: 'Meituan ecommerce/order/logistics/sync failed: 703 签名验证错误',
+      ok: false,
+      retryable: false,
+      reason: 'Meituan ecommerce/order/logistics/sync failed: 703 签名验证错误',
     });
   });
 
@@ -86,16 +112,26 @@ describe('ship() against the Meituan simulator', () => {
     sim.failNext('server-error');
     sim.failNext('rate-limit');
     expect(await meituan.ship!(shop, notice(orderId))).toEqual({ ok: false, retryable: true, reason: 'Meituan answered HTTP 502' });
-    expect(await meituan.ship!(shop, notice(orderId))).toMatchObject({ ok: false, retryable: true, reason: expect.stringContaining(String(MEITUAN_SHIP_CODES.rateLimited)) });
+    expect(await meituan.ship!(shop, notice(orderId))).toMatchObject({
+      ok: false,
+      retryable: true,
+      reason: expect.stringContaining(String(MEITUAN_SHIP_CODES.rateLimited)),
+    });
     expect(await meituan.ship!(shop, notice(orderId))).toEqual({ ok: true });
   });
 
   it('unknown orders, cancelled orders and missing configuration are not retryable', async () => {
     expect(await meituan.ship!(shop, notice('27061900338319999999'))).toMatchObject({ ok: false, retryable: false, reason: expect.stringContaining('808') });
-    expect(await meituan.ship!(shop, notice(confirmedOrder('9')))).toMatchObject({ ok: false, retryable: false, reason: expect.stringContaining(String(MEITUAN_SHIP_CODES.statusForbids)) });
+    expect(await meituan.ship!(shop, notice(confirmedOrder('9')))).toMatchObject({
+      ok: false,
+      retryable: false,
+      reason: expect.stringContaining(String(MEITUAN_SHIP_CODES.statusForbids)),
+    });
     const { courierPhone: _omitted, ...rest } = shop.credentials!;
     expect(await meituan.ship!({ ...shop, credentials: rest }, notice(confirmedOrder()))).toEqual({
-      ok: false, retryable: false, reason: 'meituan ship: credentials.courierPhone not set',
+      ok: false,
+      retryable: false,
+      reason: 'meituan ship: credentials.courierPhone not set',
     });
   });
 

@@ -1,4 +1,6 @@
-import type { CallResult, ShipmentNotice, ShopConfig } from '../contract.js';
+import { isRetryableStatus } from '../../lib/errors.js';
+import { ok, permanent, type Result, transient } from '../../lib/result.js';
+import type { ShipmentNotice, ShopConfig } from '../contract.js';
 import { meituanLogisticsProviders } from './carriers.js';
 import { formEncode } from './form.js';
 import { parseJsonExact } from './json-numbers.js';
@@ -37,29 +39,26 @@ export const MEITUAN_SHIP_CODES = {
 } as const;
 const RETRYABLE_CODES: ReadonlySet<number> = new Set([MEITUAN_SHIP_CODES.internal, MEITUAN_SHIP_CODES.rateLimited]);
 
-const retry = (reason: string): CallResult => ({ ok: false, reason, retryable: true });
-const fail = (reason: string): CallResult => ({ ok: false, reason, retryable: false });
-
-export function meituanShipResult(httpStatus: number, answer: unknown): CallResult {
-  if (httpStatus === 429 || httpStatus >= 500) return retry(`Meituan answered HTTP ${httpStatus}`);
+export function meituanShipResult(httpStatus: number, answer: unknown): Result {
+  if (isRetryableStatus(httpStatus)) return transient(`Meituan answered HTTP ${httpStatus}`);
   const record = (answer ?? {}) as { data?: unknown; error?: { code?: unknown; msg?: unknown } };
-  if (record.data === 'ok' && !record.error) return { ok: true };
-  if (answer === undefined) return retry(`Meituan answered HTTP ${httpStatus} without JSON`);
+  if (record.data === 'ok' && !record.error) return ok();
+  if (answer === undefined) return transient(`Meituan answered HTTP ${httpStatus} without JSON`);
   const code = Number(record.error?.code);
   const reason = `Meituan ${LOGISTICS_SYNC_PATH} failed: ${String(record.error?.code ?? '?')} ${String(record.error?.msg ?? '')}`.trim();
-  return RETRYABLE_CODES.has(code) ? retry(reason) : fail(reason);
+  return RETRYABLE_CODES.has(code) ? transient(reason) : permanent(reason);
 }
 
 const REQUIRED = ['appId', 'courierName', 'courierPhone', 'storeLatitude', 'storeLongitude'] as const;
 
-export async function shipMeituanOrder(shop: ShopConfig, notice: ShipmentNotice): Promise<CallResult> {
+export async function shipMeituanOrder(shop: ShopConfig, notice: ShipmentNotice): Promise<Result> {
   const base = shop.endpoint?.replace(/\/+$/, '');
-  if (!base) return fail('meituan ship: shop.endpoint (e.g. https://waimaiopen.meituan.com/api/v1) is not set');
+  if (!base) return permanent('meituan ship: shop.endpoint (e.g. https://waimaiopen.meituan.com/api/v1) is not set');
   const creds = shop.credentials ?? {};
   const missing = REQUIRED.filter((name) => !creds[name]);
-  if (missing.length > 0) return fail(`meituan ship: credentials.${missing.join(', credentials.')} not set`);
+  if (missing.length > 0) return permanent(`meituan ship: credentials.${missing.join(', credentials.')} not set`);
   const provider = meituanLogisticsProviders[notice.carrier];
-  if (provider === undefined) return fail(`no Meituan logistics_provider_code for carrier ${String(notice.carrier)}`);
+  if (provider === undefined) return permanent(`no Meituan logistics_provider_code for carrier ${String(notice.carrier)}`);
 
   const url = `${base}/${LOGISTICS_SYNC_PATH}`;
   const appParams: Record<string, string> = {
@@ -74,14 +73,18 @@ export async function shipMeituanOrder(shop: ShopConfig, notice: ShipmentNotice)
   };
   const system = { app_id: creds.appId!, timestamp: String(Math.floor(Date.now() / 1000)) };
   const sig = meituanSig(url, { ...appParams, ...system }, shop.secret);
-  const body = Object.entries(appParams).map(([k, v]) => `${formEncode(k)}=${formEncode(v)}`).join('&');
+  const body = Object.entries(appParams)
+    .map(([k, v]) => `${formEncode(k)}=${formEncode(v)}`)
+    .join('&');
   let response: Response;
   try {
     response = await fetch(`${url}?${new URLSearchParams({ ...system, sig })}`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' }, body,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+      body,
     });
   } catch (err) {
-    return retry(`Meituan unreachable: ${(err as Error).message}`);
+    return transient(`Meituan unreachable: ${(err as Error).message}`);
   }
   let answer: unknown;
   try {

@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
+import { makeMeituanOrder, meituanPush, toInboundPush } from '../../simulators/meituan/index.js';
 import { formEncode } from './form.js';
 import { meituan } from './index.js';
 import { meituanSig } from './signature.js';
-import { makeMeituanOrder, meituanPush, toInboundPush } from './simulator.js';
 
 const SECRET = 'mt-app-secret-0001';
 const PUSH_URL = 'https://hub.example.com/webhooks/meituan/store-1';
 const shop = {
-  channel: 'meituan', shopId: 'store-1', brand: 'Omni', secret: SECRET,
+  channel: 'meituan',
+  shopId: 'store-1',
+  brand: 'Omni',
+  secret: SECRET,
   credentials: { appId: '4600', pushUrl: PUSH_URL },
 };
 const NOW = Date.UTC(2025, 10, 11, 2, 0, 5);
 const order = makeMeituanOrder({
-  orderId: '27061900338318741', appPoiCode: 'store-1', createdAt: new Date(NOW - 60_000),
+  orderId: '27061900338318741',
+  appPoiCode: 'store-1',
+  createdAt: new Date(NOW - 60_000),
   lines: [{ sku_id: 'SKU-NOODLE-L', quantity: 2, price: '25.5' }],
 });
 const signed = () => meituanPush(order, { appId: '4600', secret: SECRET, pushUrl: PUSH_URL, timestamp: Math.floor(NOW / 1000) });
@@ -26,8 +31,10 @@ describe('Meituan push signature', () => {
     // md5("https://x.test/cb?app_id=1&b=中 文&timestamp=1700000000" + "s"), values decoded
     const expected = meituanSig('https://x.test/cb', { timestamp: '1700000000', b: '中 文', app_id: '1' }, 's');
     const push = {
-      headers: {}, query: { app_id: '1', timestamp: '1700000000', sig: expected },
-      rawBody: Buffer.from(`b=${formEncode(formEncode('中 文'))}`), receivedAt: 1_700_000_000_000,
+      headers: {},
+      query: { app_id: '1', timestamp: '1700000000', sig: expected },
+      rawBody: Buffer.from(`b=${formEncode(formEncode('中 文'))}`),
+      receivedAt: 1_700_000_000_000,
     };
     expect(meituan.verify(push, { ...shop, secret: 's', credentials: { appId: '1', pushUrl: 'https://x.test/cb' } }).ok).toBe(true);
     expect(expected).toMatch(/^[0-9a-f]{32}$/);
@@ -83,6 +90,9 @@ describe('Meituan push signature', () => {
   });
 
   it('refuses to verify anything when the shop has no pushUrl configured', () => {
-    expect(meituan.verify(toInboundPush(signed(), NOW), { ...shop, credentials: { appId: '4600' } })).toMatchObject({ ok: false, reason: expect.stringMatching(/pushUrl/) });
+    expect(meituan.verify(toInboundPush(signed(), NOW), { ...shop, credentials: { appId: '4600' } })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/pushUrl/),
+    });
   });
 });

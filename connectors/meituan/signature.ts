@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { InboundPush, Outcome } from '../contract.js';
-import { pushFields, type FormFields } from './form.js';
+import type { Result } from '../../lib/result.js';
+import type { InboundPush } from '../contract.js';
+import { type FormFields, pushFields } from './form.js';
 
 /*
  * Meituan Waimai signs API requests AND its pushes the same way:
@@ -28,7 +29,9 @@ export function sortedParamString(params: Readonly<Record<string, string>>): str
 }
 
 export function meituanSig(url: string, params: Readonly<Record<string, string>>, secret: string): string {
-  return createHash('md5').update(`${url}?${sortedParamString(params)}${secret}`, 'utf8').digest('hex');
+  return createHash('md5')
+    .update(`${url}?${sortedParamString(params)}${secret}`, 'utf8')
+    .digest('hex');
 }
 
 /** Lower-case hex compare in constant time (Meituan sends lower case; upper case is tolerated). */
@@ -48,13 +51,13 @@ export interface SigCheck {
 }
 
 /** Checks sig, app_id and the timestamp window over already-decoded parameters. */
-export function verifyMeituanParams(fields: FormFields, check: SigCheck): Outcome<void> {
+export function verifyMeituanParams(fields: FormFields, check: SigCheck): Result<void> {
   const sig = fields.sig;
   if (!sig) return { ok: false, reason: 'missing sig parameter' };
   const timestamp = fields.timestamp;
   if (!timestamp) return { ok: false, reason: 'missing timestamp parameter' };
   if (!/^\d{9,11}$/.test(timestamp)) return { ok: false, reason: `timestamp is not epoch seconds: "${timestamp.slice(0, 20)}"` };
-  if (check.appId !== undefined && fields.app_id !== check.appId) return { ok: false, reason: 'app_id is not this shop\'s app' };
+  if (check.appId !== undefined && fields.app_id !== check.appId) return { ok: false, reason: "app_id is not this shop's app" };
   const tolerance = check.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const skew = Math.abs(check.nowMs / 1000 - Number(timestamp));
   if (skew > tolerance) return { ok: false, reason: `timestamp is ${Math.round(skew)} s away from now (tolerance ${tolerance} s)` };
@@ -68,7 +71,7 @@ export interface MeituanCredentials {
   toleranceSeconds?: number;
 }
 
-export function meituanCredentials(credentials: Readonly<Record<string, string>> | undefined): Outcome<MeituanCredentials> {
+export function meituanCredentials(credentials: Readonly<Record<string, string>> | undefined): Result<MeituanCredentials> {
   const pushUrl = credentials?.pushUrl;
   if (!pushUrl) return { ok: false, reason: 'shop is missing credentials.pushUrl (the callback URL registered with Meituan)' };
   const tolerance = credentials?.timestampToleranceSeconds;
@@ -80,15 +83,16 @@ export function meituanCredentials(credentials: Readonly<Record<string, string>>
 }
 
 /** The push check: form + query parsed and decoded, then verifyMeituanParams against the configured callback URL. */
-export function verifyMeituanPush(
-  push: InboundPush,
-  shop: { secret: string; credentials?: Readonly<Record<string, string>> },
-): Outcome<void> {
+export function verifyMeituanPush(push: InboundPush, shop: { secret: string; credentials?: Readonly<Record<string, string>> }): Result<void> {
   const creds = meituanCredentials(shop.credentials);
   if (!creds.ok) return creds;
   const fields = pushFields(push);
   if (!fields.ok) return fields;
   return verifyMeituanParams(fields.value, {
-    url: creds.value.pushUrl, secret: shop.secret, appId: creds.value.appId, nowMs: push.receivedAt, toleranceSeconds: creds.value.toleranceSeconds,
+    url: creds.value.pushUrl,
+    secret: shop.secret,
+    appId: creds.value.appId,
+    nowMs: push.receivedAt,
+    toleranceSeconds: creds.value.toleranceSeconds,
   });
 }

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { eventIdOf, orderKeyOf, withDetailMarked, type ShopConfig } from '../contract.js';
+import {
+  cancellationFields,
+  logisticsFields,
+  meituanFieldsPush,
+  refundFields,
+  refundStatusFields,
+  SIM_PII,
+  toInboundPush,
+} from '../../simulators/meituan/index.js';
+import { eventIdOf, orderKeyOf, type ShopConfig, withDetailMarked } from '../contract.js';
 import { meituan } from './index.js';
 import { meituanPushKind } from './push-kind.js';
-import { statusMap, slimStatusMap } from './status-map.js';
-import {
-  cancellationFields, logisticsFields, meituanFieldsPush, refundFields, refundStatusFields, SIM_PII, toInboundPush,
-} from './simulator.js';
+import { slimStatusMap, statusMap } from './status-map.js';
 
 const SECRET = 'mt-secret';
 const PUSH_URL = 'https://hub.example.com/webhooks/meituan/store-77';
@@ -40,7 +46,16 @@ function event(fields: Record<string, string>) {
 }
 
 const orderKey = orderKeyOf('meituan', 'store-77', ORDER);
-const STATUS_ONLY = { lines: [], totalMinor: 0, buyerCountry: 'CN', buyerProvince: null, buyerCity: null, presale: false, detail: 'STATUS_ONLY', currency: 'CNY' };
+const STATUS_ONLY = {
+  lines: [],
+  totalMinor: 0,
+  buyerCountry: 'CN',
+  buyerProvince: null,
+  buyerCity: null,
+  presale: false,
+  detail: 'STATUS_ONLY',
+  currency: 'CNY',
+};
 
 describe('Meituan slim pushes → STATUS_ONLY events', () => {
   it('a cancellation (order_id, reason_code, reason) is CANCELLED at the signed timestamp', () => {
@@ -73,10 +88,14 @@ describe('Meituan slim pushes → STATUS_ONLY events', () => {
   it('a partial refund push (money, food) is REFUNDING, also once agreed', () => {
     const partial = { money: '25.5', food: '[{"app_food_code":"NOODLE","count":1,"refund_price":25.5}]' };
     expect(event(refundFields(ORDER, 'apply', new Date(NOW), partial))).toMatchObject({ status: 'REFUNDING', channelStatus: 'partrefund/apply' });
-    expect(event(refundFields(ORDER, 'agree', new Date(NOW), partial))).toMatchObject({ status: 'REFUNDING', channelStatus: 'partrefund/agree', ...STATUS_ONLY });
+    expect(event(refundFields(ORDER, 'agree', new Date(NOW), partial))).toMatchObject({
+      status: 'REFUNDING',
+      channelStatus: 'partrefund/agree',
+      ...STATUS_ONLY,
+    });
   });
 
-  it('a return-flow store\'s refund push (after-sale status, no notify_type) is REFUNDING when filed', () => {
+  it("a return-flow store's refund push (after-sale status, no notify_type) is REFUNDING when filed", () => {
     const fields = refundFields(ORDER, 'apply', new Date(NOW));
     delete fields.notify_type;
     delete fields.res_type;
@@ -89,11 +108,20 @@ describe('Meituan slim pushes → STATUS_ONLY events', () => {
   ] as const)('a refund result push refund_status=%s → %s, at its utime', (refundStatus, status) => {
     const updated = new Date(NOW - 30_000);
     const e = event(refundStatusFields(ORDER, refundStatus, new Date(NOW - 600_000), updated));
-    expect(e).toMatchObject({ ...STATUS_ONLY, status, channelStatus: `refund_status/${refundStatus}`, occurredAt: Math.floor(updated.getTime() / 1000) * 1000 });
+    expect(e).toMatchObject({
+      ...STATUS_ONLY,
+      status,
+      channelStatus: `refund_status/${refundStatus}`,
+      occurredAt: Math.floor(updated.getTime() / 1000) * 1000,
+    });
   });
 
   it.each([
-    ['5', 'ALLOCATED'], ['10', 'ALLOCATED'], ['15', 'ALLOCATED'], ['20', 'SHIPPED'], ['40', 'DELIVERED'],
+    ['5', 'ALLOCATED'],
+    ['10', 'ALLOCATED'],
+    ['15', 'ALLOCATED'],
+    ['20', 'SHIPPED'],
+    ['40', 'DELIVERED'],
   ] as const)('a delivery status push logistics_status=%s → %s, at its time field', (logistics, status) => {
     const at = new Date(NOW - 45_000);
     const e = event(logisticsFields(ORDER, logistics, at));
@@ -107,10 +135,7 @@ describe('Meituan slim pushes → STATUS_ONLY events', () => {
   });
 
   it('lets no rider or reason text through', () => {
-    const text = JSON.stringify([
-      event(logisticsFields(ORDER, '20', new Date(NOW))),
-      event(cancellationFields(ORDER, '1002', '不想要了-测试原因')),
-    ]);
+    const text = JSON.stringify([event(logisticsFields(ORDER, '20', new Date(NOW))), event(cancellationFields(ORDER, '1002', '不想要了-测试原因'))]);
     for (const value of [SIM_PII.riderName, SIM_PII.riderPhone, '不想要了-测试原因']) expect(text).not.toContain(value);
   });
 
@@ -140,14 +165,26 @@ describe('Meituan slim pushes: authenticity and junk', () => {
   });
 
   it.each([
-    ['an unknown shape (reminder-like)', { order_id: ORDER, remind_id: '5', remind_time: '1762833600' }, /^unrecognized Meituan push \(fields: order_id, remind_id, remind_time\)$/],
+    [
+      'an unknown shape (reminder-like)',
+      { order_id: ORDER, remind_id: '5', remind_time: '1762833600' },
+      /^unrecognized Meituan push \(fields: order_id, remind_id, remind_time\)$/,
+    ],
     ['a status without contents', { order_id: ORDER, status: '4' }, /^unrecognized Meituan push/],
-    ['a rejected refund', refundFields(ORDER, 'reject', new Date(NOW)), /^Meituan refund push "refund\/reject" does not map to a canonical status with confidence$/],
+    [
+      'a rejected refund',
+      refundFields(ORDER, 'reject', new Date(NOW)),
+      /^Meituan refund push "refund\/reject" does not map to a canonical status with confidence$/,
+    ],
     ['a withdrawn refund', refundFields(ORDER, 'cancelRefund', new Date(NOW)), /"refund\/cancelRefund" does not map/],
     ['a failed refund', refundStatusFields(ORDER, '4', new Date(NOW), new Date(NOW)), /"refund_status\/4" does not map/],
     ['a delivery only sent (0)', logisticsFields(ORDER, '0', new Date(NOW)), /"logistics\/0" does not map/],
     ['a delivery cancelled (100)', logisticsFields(ORDER, '100', new Date(NOW)), /"logistics\/100" does not map/],
-    ['a delivery push with a millisecond time', { ...logisticsFields(ORDER, '20', new Date(NOW)), time: String(NOW) }, /^time is not epoch seconds|^time is out of range/],
+    [
+      'a delivery push with a millisecond time',
+      { ...logisticsFields(ORDER, '20', new Date(NOW)), time: String(NOW) },
+      /^time is not epoch seconds|^time is out of range/,
+    ],
   ])('dead-letters %s with a reason (acknowledged, not 400)', (_label, fields, reason) => {
     const out = ingest(fields as Record<string, string>);
     expect(out).toMatchObject({ http: 200, result: { ok: false, reason: expect.stringMatching(reason) } });

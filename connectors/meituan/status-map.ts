@@ -66,7 +66,7 @@ export function meituanStatusKey(order: StatusFields): string {
 
 /** Own-property lookup only, so "constructor" or "__proto__" never match. */
 export function lookupStatus(key: string): OrderStatus | undefined {
-  return Object.prototype.hasOwnProperty.call(statusMap, key) ? statusMap[key] : undefined;
+  return Object.hasOwn(statusMap, key) ? statusMap[key] : undefined;
 }
 
 /*
@@ -110,7 +110,7 @@ export const slimStatusMap: Readonly<Record<string, OrderStatus>> = Object.freez
 });
 
 export function lookupSlimStatus(key: string): OrderStatus | undefined {
-  return Object.prototype.hasOwnProperty.call(slimStatusMap, key) ? slimStatusMap[key] : undefined;
+  return Object.hasOwn(slimStatusMap, key) ? slimStatusMap[key] : undefined;
 }
 
 /** Every channelStatus this connector emits (order pushes, details and slim pushes), for ChannelConnector.statusMap. */

@@ -1,4 +1,4 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 
 /*
  * Meituan times (ctime, utime, timestamp) are 10-digit epoch SECONDS ("10位秒级的时间戳"), so
@@ -8,7 +8,7 @@ import type { Outcome } from '../contract.js';
 const MIN_SECONDS = 946_684_800; // 2000-01-01T00:00:00Z
 const MAX_SECONDS = 4_102_444_800; // 2100-01-01T00:00:00Z
 
-export function epochSecondsToMs(field: string, value: string): Outcome<number> {
+export function epochSecondsToMs(field: string, value: string): Result<number> {
   if (!/^\d{1,12}$/.test(value)) return { ok: false, reason: `${field} is not epoch seconds: "${value}"` };
   const seconds = Number(value);
   if (seconds < MIN_SECONDS || seconds >= MAX_SECONDS) return { ok: false, reason: `${field} is out of range: "${value}"` };

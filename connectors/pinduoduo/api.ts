@@ -1,3 +1,4 @@
+import { ApiError } from '../../lib/errors.js';
 import type { ShopConfig } from '../contract.js';
 import { pddSign } from './signature.js';
 
@@ -5,19 +6,18 @@ import { pddSign } from './signature.js';
  * A minimal PDD open-platform client: POST to the gateway router with the common parameters
  * type, client_id, access_token, timestamp (epoch seconds), data_type=JSON, version=V1 and
  * sign = pddSign(all params). Errors come back as {"error_response": {"error_code", "error_msg",
- * "sub_code", "sub_msg", "request_id"}}.
+ * "sub_code", "sub_msg", "request_id"}}: thrown as ApiError with the error_code as platformCode,
+ * retryable for flow control and a busy platform. Any other HTTP status comes from the gateway in
+ * front of the router: retried, whatever it is.
  *
  * ShopConfig: secret = client_secret; credentials.clientId, credentials.accessToken,
  * credentials.mallId (checked against messages); endpoint = base URL: the router is
  * `${endpoint}/api/router` and the message channel `ws(s)://…/message/…` unless
  * credentials.apiUrl / credentials.wsUrl say otherwise.
  */
-export class PddApiError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-    this.name = 'PddApiError';
-  }
-}
+
+/** Flow control and platform-busy error codes: wait and retry (UNVERIFIED codes). */
+const RETRYABLE_CODES = new Set(['70031', '70032', '50001']);
 
 export interface PddCredentials {
   clientId: string;
@@ -43,7 +43,12 @@ export interface PddCallOptions {
   now?: () => number;
 }
 
-export async function callPdd(shop: ShopConfig, type: string, apiParams: Readonly<Record<string, string>>, opts: PddCallOptions = {}): Promise<Record<string, unknown>> {
+export async function callPdd(
+  shop: ShopConfig,
+  type: string,
+  apiParams: Readonly<Record<string, string>>,
+  opts: PddCallOptions = {},
+): Promise<Record<string, unknown>> {
   const cred = pddCredentials(shop);
   const params: Record<string, string> = {
     type,
@@ -60,10 +65,13 @@ export async function callPdd(shop: ShopConfig, type: string, apiParams: Readonl
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(params),
   });
-  if (!response.ok) throw new Error(`PDD ${type}: HTTP ${response.status}`);
+  if (!response.ok) throw new ApiError('pinduoduo', `PDD ${type}: HTTP ${response.status}`, { status: response.status, retryable: true });
   const json = (await response.json()) as Record<string, unknown>;
   const error = json.error_response as { error_code?: unknown; error_msg?: unknown; sub_msg?: unknown } | undefined;
-  if (error) throw new PddApiError(String(error.error_code), `PDD ${type} failed: ${String(error.error_code)} ${String(error.error_msg)}`);
+  if (error) {
+    const code = String(error.error_code);
+    throw new ApiError('pinduoduo', `PDD ${type} failed: ${code} ${String(error.error_msg)}`, { platformCode: code, retryable: RETRYABLE_CODES.has(code) });
+  }
   return json;
 }
 

@@ -1,6 +1,6 @@
 import type { ChannelConnector } from '../contract.js';
 import { normalizePddOrder, PINDUODUO_CHANNEL } from './normalize.js';
-import { pddOrderSchema, type PddOrder } from './payload.js';
+import { type PddOrder, pddOrderSchema } from './payload.js';
 import { pullPinduoduo } from './pull.js';
 import { shipPinduoduo } from './ship.js';
 import { DEFAULT_TOLERANCE_MS, ReplayGuard, verifySourceStamp } from './signature.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 
 /*
  * PDD message-channel frames: JSON text over the WebSocket (sources: the official SDK's WsClient
@@ -22,11 +22,18 @@ export function quoteBigIntegers(text: string): string {
     const ch = text[i]!;
     if (inString) {
       out += ch;
-      if (ch === '\\') { out += text[++i] ?? ''; continue; }
+      if (ch === '\\') {
+        out += text[++i] ?? '';
+        continue;
+      }
       if (ch === '"') inString = false;
       continue;
     }
-    if (ch === '"') { inString = true; out += ch; continue; }
+    if (ch === '"') {
+      inString = true;
+      out += ch;
+      continue;
+    }
     if (/[-\d]/.test(ch)) {
       let j = i;
       while (j < text.length && /[-+.eE\d]/.test(text[j]!)) j++;
@@ -57,11 +64,11 @@ export type CommonFrame = z.infer<typeof commonFrameSchema>;
 
 export type ParsedFrame = { kind: 'common'; frame: CommonFrame } | { kind: 'control'; commandType: string };
 
-export function parseFrame(text: string): Outcome<ParsedFrame> {
+export function parseFrame(text: string): Result<ParsedFrame> {
   let json: unknown;
   try {
     json = JSON.parse(quoteBigIntegers(text));
-  } catch (err) {
+  } catch {
     return { ok: false, reason: 'frame is not JSON' }; // the parser's message would quote the frame
   }
   const commandType = (json as { commandType?: unknown } | null)?.commandType;
@@ -81,7 +88,7 @@ export function heartbeatFrame(now: number): string {
 }
 
 /** tid (= order_sn) and mall_id from the content JSON text. */
-export function contentIds(content: string): Outcome<{ tid: string; mallId: string | undefined }> {
+export function contentIds(content: string): Result<{ tid: string; mallId: string | undefined }> {
   let json: unknown;
   try {
     json = JSON.parse(quoteBigIntegers(content));

@@ -1,4 +1,4 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 
 /*
  * PDD money fields (pay_amount, goods_amount, discount_amount, postage, goods_price) are yuan.
@@ -12,7 +12,7 @@ import type { Outcome } from '../contract.js';
  */
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
-export function yuanToFen(amount: string | number): Outcome<number> {
+export function yuanToFen(amount: string | number): Result<number> {
   let text: string;
   if (typeof amount === 'number') {
     if (!Number.isFinite(amount) || amount < 0) return { ok: false, reason: `malformed money amount ${amount}` };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { makePddOrder, SIM_PII, withPddStatus } from '../../simulators/pinduoduo/index.js';
 import { eventIdOf, type InboundPush, type ShopConfig } from '../contract.js';
 import { yuanToFen } from './money.js';
 import { normalizePddOrder } from './normalize.js';
 import { pddOrderSchema } from './payload.js';
-import { makePddOrder, SIM_PII, withPddStatus } from './simulator.js';
 
 const shop: ShopConfig = { channel: 'pinduoduo', shopId: 'pdd-omni', brand: 'Omni', secret: 'client-secret-1' };
 const push: InboundPush = { headers: {}, rawBody: Buffer.alloc(0), receivedAt: 1_762_800_000_000 };
@@ -26,33 +26,48 @@ describe('normalizePddOrder', () => {
     const result = normalizePddOrder(parse(shipped), shop, push);
     const occurredAt = Date.parse('2025-11-11T02:30:00Z');
     const orderKey = 'pinduoduo:pdd-omni:251111-042345678901234';
-    expect(result).toEqual({ ok: true, value: {
-      eventId: eventIdOf(orderKey, 'SHIPPED', occurredAt),
-      orderKey,
-      channel: 'pinduoduo',
-      shopId: 'pdd-omni',
-      brand: 'Omni',
-      channelOrderId: '251111-042345678901234',
-      status: 'SHIPPED',
-      channelStatus: '2/1/1',
-      occurredAt,
-      receivedAt: 1_762_800_000_000,
-      currency: 'CNY',
-      totalMinor: 3980 + 10 + 600,
-      lines: [
-        { sku: 'TEE-RED-M', quantity: 2, unitPriceMinor: 1990 },
-        { sku: '7654321', quantity: 1, unitPriceMinor: 10 },
-      ],
-      buyerCountry: 'CN',
-      buyerProvince: '四川省',
-      buyerCity: '成都市',
-      presale: false,
-    } });
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        eventId: eventIdOf(orderKey, 'SHIPPED', occurredAt),
+        orderKey,
+        channel: 'pinduoduo',
+        shopId: 'pdd-omni',
+        brand: 'Omni',
+        channelOrderId: '251111-042345678901234',
+        status: 'SHIPPED',
+        channelStatus: '2/1/1',
+        occurredAt,
+        receivedAt: 1_762_800_000_000,
+        currency: 'CNY',
+        totalMinor: 3980 + 10 + 600,
+        lines: [
+          { sku: 'TEE-RED-M', quantity: 2, unitPriceMinor: 1990 },
+          { sku: '7654321', quantity: 1, unitPriceMinor: 10 },
+        ],
+        buyerCountry: 'CN',
+        buyerProvince: '四川省',
+        buyerCity: '成都市',
+        presale: false,
+      },
+    });
   });
 
   it('reads money given as JSON numbers and as strings to the same fen', () => {
-    const asStrings = makePddOrder({ orderSn: '251111-1', moneyAs: 'string', items: [{ outerId: 'A', count: 3, price: '33.30' }], createdAt: new Date('2025-11-10T16:00:05Z'), postage: '0.10' });
-    const asNumbers = makePddOrder({ orderSn: '251111-1', moneyAs: 'number', items: [{ outerId: 'A', count: 3, price: '33.30' }], createdAt: new Date('2025-11-10T16:00:05Z'), postage: '0.10' });
+    const asStrings = makePddOrder({
+      orderSn: '251111-1',
+      moneyAs: 'string',
+      items: [{ outerId: 'A', count: 3, price: '33.30' }],
+      createdAt: new Date('2025-11-10T16:00:05Z'),
+      postage: '0.10',
+    });
+    const asNumbers = makePddOrder({
+      orderSn: '251111-1',
+      moneyAs: 'number',
+      items: [{ outerId: 'A', count: 3, price: '33.30' }],
+      createdAt: new Date('2025-11-10T16:00:05Z'),
+      postage: '0.10',
+    });
     expect(asStrings.pay_amount).toBe('100.00');
     expect(asNumbers.pay_amount).toBe(100);
     const a = normalizePddOrder(parse(asStrings), shop, push);
@@ -78,14 +93,25 @@ describe('normalizePddOrder', () => {
   it('rejects malformed money, time and quantities with a reason', () => {
     const p = parse(shipped);
     const item = p.item_list[0]!;
-    expect(normalizePddOrder({ ...p, pay_amount: 19.999 }, shop, push)).toEqual({ ok: false, reason: 'pay_amount: money amount "19.999" has more than 2 decimal places' });
+    expect(normalizePddOrder({ ...p, pay_amount: 19.999 }, shop, push)).toEqual({
+      ok: false,
+      reason: 'pay_amount: money amount "19.999" has more than 2 decimal places',
+    });
     expect(normalizePddOrder({ ...p, pay_amount: -1 }, shop, push)).toEqual({ ok: false, reason: 'pay_amount: malformed money amount -1' });
     expect(normalizePddOrder({ ...p, pay_amount: 1e21 }, shop, push)).toEqual({ ok: false, reason: 'pay_amount: malformed money amount "1e+21"' });
     expect(normalizePddOrder({ ...p, updated_at: '1762790405' }, shop, push).ok).toBe(false);
-    expect(normalizePddOrder({ ...p, item_list: [{ ...item, goods_count: 0 }] }, shop, push)).toEqual({ ok: false, reason: 'item_list[0].goods_count is not a positive integer: 0' });
-    expect(normalizePddOrder({ ...p, item_list: [{ ...item, goods_count: '2' }] }, shop, push)).toMatchObject({ ok: true, value: { lines: [{ quantity: 2 }] } });
-    expect(normalizePddOrder({ ...p, item_list: [{ ...item, outer_id: null, sku_id: null, outer_goods_id: null }] }, shop, push))
-      .toEqual({ ok: false, reason: 'item_list[0] has no outer_id, sku_id or outer_goods_id' });
+    expect(normalizePddOrder({ ...p, item_list: [{ ...item, goods_count: 0 }] }, shop, push)).toEqual({
+      ok: false,
+      reason: 'item_list[0].goods_count is not a positive integer: 0',
+    });
+    expect(normalizePddOrder({ ...p, item_list: [{ ...item, goods_count: '2' }] }, shop, push)).toMatchObject({
+      ok: true,
+      value: { lines: [{ quantity: 2 }] },
+    });
+    expect(normalizePddOrder({ ...p, item_list: [{ ...item, outer_id: null, sku_id: null, outer_goods_id: null }] }, shop, push)).toEqual({
+      ok: false,
+      reason: 'item_list[0] has no outer_id, sku_id or outer_goods_id',
+    });
   });
 
   it('yuanToFen never multiplies floats', () => {

@@ -1,6 +1,8 @@
-import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import { countryCode } from '../../lib/regions.js';
+import type { Result } from '../../lib/result.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
-import { buyerRegionOf } from './buyer-region.js';
+import { buyerRegion } from '../common/fields.js';
+import { type InboundPush, orderEventOf, type ShopConfig } from '../contract.js';
 import { toOrderLines } from './lines.js';
 import { yuanToFen } from './money.js';
 import type { PddOrder } from './payload.js';
@@ -18,7 +20,7 @@ export function isPresale(order: Pick<PddOrder, 'is_pre_sale' | 'trade_type'>): 
  * One PDD order → one OrderEvent, built from named fields only (never by spreading the payload),
  * so receiver PII cannot ride along.
  */
-export function normalizePddOrder(order: PddOrder, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
+export function normalizePddOrder(order: PddOrder, shop: ShopConfig, push: InboundPush): Result<OrderEvent> {
   const channelStatus = pddStatusKey(order);
   const status = lookupStatus(channelStatus);
   if (status === undefined) return { ok: false, reason: `unknown Pinduoduo status "${channelStatus}"` };
@@ -28,7 +30,6 @@ export function normalizePddOrder(order: PddOrder, shop: ShopConfig, push: Inbou
   if (!total.ok) return { ok: false, reason: `pay_amount: ${total.reason}` };
   const lines = toOrderLines(order.item_list);
   if (!lines.ok) return lines;
-  const region = buyerRegionOf(order);
   return {
     ok: true,
     value: orderEventOf(PINDUODUO_CHANNEL, shop, push, {
@@ -39,7 +40,8 @@ export function normalizePddOrder(order: PddOrder, shop: ShopConfig, push: Inbou
       currency: 'CNY',
       totalMinor: total.value,
       lines: lines.value,
-      ...region,
+      // PDD ships within mainland China (country "中国", or none).
+      ...buyerRegion(countryCode(order.country) ?? 'CN', order.province, order.city),
       presale: isPresale(order),
     }),
   };

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { makePddOrder } from '../../simulators/pinduoduo/index.js';
 import { contentIds, parseFrame, quoteBigIntegers } from './message.js';
 import { pddOrderSchema } from './payload.js';
-import { makePddOrder } from './simulator.js';
 
-const order = JSON.parse(JSON.stringify(makePddOrder({ orderSn: '251111-1', items: [{ outerId: 'A', count: 1, price: '1.00' }], createdAt: new Date('2025-11-10T16:00:05Z') })));
+const order = JSON.parse(
+  JSON.stringify(makePddOrder({ orderSn: '251111-1', items: [{ outerId: 'A', count: 1, price: '1.00' }], createdAt: new Date('2025-11-10T16:00:05Z') })),
+);
 
 describe('pddOrderSchema', () => {
   it('accepts PDD orders and keeps unknown fields', () => {
@@ -23,10 +25,16 @@ describe('pddOrderSchema', () => {
 
 describe('message frames', () => {
   it('keeps ids beyond 2^53 exact, without touching strings', () => {
-    expect(quoteBigIntegers('{"id":7300000000000000001,"n":12,"s":"x 7300000000000000001 \\" y","f":1.5}'))
-      .toBe('{"id":"7300000000000000001","n":12,"s":"x 7300000000000000001 \\" y","f":1.5}');
-    const parsed = parseFrame('{"id":7300000000000000001,"commandType":"Common","time":1,"sendTime":1762790405000,"message":{"type":"pdd_trade_TradeConfirmed","mallID":445566778,"content":"{\\"tid\\":\\"251111-1\\",\\"mall_id\\":445566778}"}}');
-    expect(parsed).toMatchObject({ ok: true, value: { kind: 'common', frame: { id: '7300000000000000001', sendTime: '1762790405000', message: { mallID: '445566778' } } } });
+    expect(quoteBigIntegers('{"id":7300000000000000001,"n":12,"s":"x 7300000000000000001 \\" y","f":1.5}')).toBe(
+      '{"id":"7300000000000000001","n":12,"s":"x 7300000000000000001 \\" y","f":1.5}',
+    );
+    const parsed = parseFrame(
+      '{"id":7300000000000000001,"commandType":"Common","time":1,"sendTime":1762790405000,"message":{"type":"pdd_trade_TradeConfirmed","mallID":445566778,"content":"{\\"tid\\":\\"251111-1\\",\\"mall_id\\":445566778}"}}',
+    );
+    expect(parsed).toMatchObject({
+      ok: true,
+      value: { kind: 'common', frame: { id: '7300000000000000001', sendTime: '1762790405000', message: { mallID: '445566778' } } },
+    });
   });
   it('classifies heartbeats and acks as control frames and refuses junk', () => {
     expect(parseFrame('{"commandType":"HeartBeat","time":1}')).toEqual({ ok: true, value: { kind: 'control', commandType: 'HeartBeat' } });

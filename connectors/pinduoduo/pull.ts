@@ -12,21 +12,29 @@ import { callPdd, type PddCallOptions } from './api.js';
 const MAX_WINDOW_MS = 30 * 60_000;
 const PAGE_SIZE = 100;
 
-interface IncrementPage { total_count?: number; order_sn_list?: unknown[] }
+interface IncrementPage {
+  total_count?: number;
+  order_sn_list?: unknown[];
+}
 
 export async function* pullPinduoduo(shop: ShopConfig, window: { from: Date; to: Date }, opts: PddCallOptions = {}): AsyncIterable<unknown> {
   for (let start = window.from.getTime(); start < window.to.getTime(); start += MAX_WINDOW_MS) {
     const end = Math.min(start + MAX_WINDOW_MS, window.to.getTime());
     const page = async (n: number): Promise<IncrementPage> => {
-      const json = await callPdd(shop, 'pdd.order.number.list.increment.get', {
-        start_updated_at: String(Math.floor(start / 1000)),
-        end_updated_at: String(Math.floor(end / 1000)),
-        order_status: '5',
-        refund_status: '5',
-        is_lucky_flag: '0',
-        page: String(n),
-        page_size: String(PAGE_SIZE),
-      }, opts);
+      const json = await callPdd(
+        shop,
+        'pdd.order.number.list.increment.get',
+        {
+          start_updated_at: String(Math.floor(start / 1000)),
+          end_updated_at: String(Math.floor(end / 1000)),
+          order_status: '5',
+          refund_status: '5',
+          is_lucky_flag: '0',
+          page: String(n),
+          page_size: String(PAGE_SIZE),
+        },
+        opts,
+      );
       const body = json.order_sn_increment_get_response as IncrementPage | undefined;
       if (!body) throw new Error('PDD pdd.order.number.list.increment.get: unexpected response shape');
       return body;

@@ -1,5 +1,7 @@
-import type { CallResult, CarrierCode, ShipmentNotice, ShopConfig } from '../contract.js';
-import { callPdd, pddCredentials, PddApiError, type PddCallOptions } from './api.js';
+import { ApiError, failureOf } from '../../lib/errors.js';
+import { ok, permanent, type Result, transient } from '../../lib/result.js';
+import type { CarrierCode, ShipmentNotice, ShopConfig } from '../contract.js';
+import { callPdd, type PddCallOptions, pddCredentials } from './api.js';
 
 /*
  * Sync-back "ship" (订单发货通知): pdd.logistics.online.send with order_sn, logistics_id (PDD's
@@ -17,31 +19,36 @@ export const PDD_CARRIERS: Readonly<Record<CarrierCode, number>> = Object.freeze
   JD: 120,
 });
 
-/** Flow control and platform-busy error codes: wait and retry (UNVERIFIED codes). */
-const RETRYABLE_CODES = new Set(['70031', '70032', '50001']);
 const ALREADY_SHIPPED = /已发货|already shipped/i;
 
-export function pddShipError(err: unknown): CallResult {
-  if (!(err instanceof PddApiError)) return { ok: false, reason: `pinduoduo: ${(err as Error).message}`, retryable: true };
-  if (ALREADY_SHIPPED.test(err.message)) return { ok: true };
-  return { ok: false, reason: err.message, retryable: RETRYABLE_CODES.has(err.code) };
+/** A failed PDD call → Result, retryable as api.ts decided; anything but a PDD answer (the network) is retried. */
+export function pddShipError(err: unknown): Result {
+  if (!(err instanceof ApiError)) return transient(`pinduoduo: ${(err as Error).message}`);
+  return ALREADY_SHIPPED.test(err.message) ? ok() : failureOf(err);
 }
 
-export async function shipPinduoduo(shop: ShopConfig, notice: ShipmentNotice, opts: PddCallOptions = {}): Promise<CallResult> {
+export async function shipPinduoduo(shop: ShopConfig, notice: ShipmentNotice, opts: PddCallOptions = {}): Promise<Result> {
   try {
     pddCredentials(shop);
   } catch (err) {
-    return { ok: false, reason: (err as Error).message, retryable: false };
+    return permanent((err as Error).message);
   }
   const logisticsId = PDD_CARRIERS[notice.carrier];
-  if (logisticsId === undefined) return { ok: false, reason: `pinduoduo: no logistics_id for carrier ${notice.carrier}`, retryable: false };
+  if (logisticsId === undefined) return permanent(`pinduoduo: no logistics_id for carrier ${notice.carrier}`);
   try {
-    const json = await callPdd(shop, PDD_SHIP_TYPE, {
-      order_sn: notice.channelOrderId, logistics_id: String(logisticsId), tracking_number: notice.waybillNo,
-    }, opts);
+    const json = await callPdd(
+      shop,
+      PDD_SHIP_TYPE,
+      {
+        order_sn: notice.channelOrderId,
+        logistics_id: String(logisticsId),
+        tracking_number: notice.waybillNo,
+      },
+      opts,
+    );
     const body = json.logistics_online_send_response as { is_success?: unknown } | undefined;
-    if (body?.is_success === true) return { ok: true };
-    return { ok: false, reason: `PDD ${PDD_SHIP_TYPE}: is_success is not true`, retryable: true };
+    if (body?.is_success === true) return ok();
+    return transient(`PDD ${PDD_SHIP_TYPE}: is_success is not true`);
   } catch (err) {
     return pddShipError(err);
   }

@@ -8,7 +8,8 @@ describe('PDD API signing', () => {
     const params = { type: 'pdd.order.information.get', client_id: 'cid123', timestamp: '1762790405', data_type: 'JSON', order_sn: '251110-123', sign: 'x' };
     const expected = createHash('md5')
       .update('secclient_idcid123data_typeJSONorder_sn251110-123timestamp1762790405typepdd.order.information.getsec')
-      .digest('hex').toUpperCase();
+      .digest('hex')
+      .toUpperCase();
     expect(pddSign(params, 'sec')).toBe(expected);
     expect(verifyPddSign({ ...params, sign: expected }, 'sec')).toBe(true);
     expect(verifyPddSign({ ...params, sign: expected }, 'other')).toBe(false);
@@ -42,8 +43,10 @@ describe('source stamp (verify)', () => {
 
   it('forged body or signature refused', () => {
     const h = stampHeaders(body, secret, now, 'n2');
-    expect(verifySourceStamp(push(h, Buffer.from('{"order_sn":"251110-2"}')), secret, { now, replay: new ReplayGuard() }))
-      .toEqual({ ok: false, reason: 'source stamp does not match the body' });
+    expect(verifySourceStamp(push(h, Buffer.from('{"order_sn":"251110-2"}')), secret, { now, replay: new ReplayGuard() })).toEqual({
+      ok: false,
+      reason: 'source stamp does not match the body',
+    });
     expect(verifySourceStamp(push(h), 'other-secret', { now, replay: new ReplayGuard() }).ok).toBe(false);
   });
 
@@ -55,7 +58,8 @@ describe('source stamp (verify)', () => {
 
   it('missing refused', () => {
     expect(verifySourceStamp(push({}), secret, { now })).toEqual({
-      ok: false, reason: 'missing source stamp: not a message received on the authenticated PDD message connection',
+      ok: false,
+      reason: 'missing source stamp: not a message received on the authenticated PDD message connection',
     });
   });
 });

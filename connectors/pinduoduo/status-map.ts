@@ -46,5 +46,5 @@ export function pddStatusKey(order: StatusFields): string {
 }
 
 export function lookupStatus(key: string): OrderStatus | undefined {
-  return Object.prototype.hasOwnProperty.call(statusMap, key) ? statusMap[key] : undefined;
+  return Object.hasOwn(statusMap, key) ? statusMap[key] : undefined;
 }

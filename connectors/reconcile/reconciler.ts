@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { withDetailMarked, type ChannelConnector, type InboundPush, type ShopConfig } from '../contract.js';
+import { type OrderEvent, STATUS_RANK } from '../../topics/schemas/order-event.js';
+import { type AnyChannelConnector, type InboundPush, type ShopConfig, withDetailMarked } from '../contract.js';
 import type { IngestResult, PushIngestor } from '../gateway/ingest.js';
-import { STATUS_RANK, type OrderEvent } from '../../topics/schemas/order-event.js';
 
 /*
  * Reconciliation: ask each channel's order query API (connector.pull) for the orders modified in a
@@ -65,7 +65,7 @@ export interface ReconcileReport {
 
 export interface ReconcileOptions {
   shops: readonly ShopConfig[];
-  connectors: Readonly<Record<string, ChannelConnector<any>>>;
+  connectors: Readonly<Record<string, AnyChannelConnector>>;
   ingestor: Pick<PushIngestor, 'ingest'>;
   pool: pg.Pool;
   /** Postgres schema of the projection (OMNISTREAM_PG_SCHEMA). */
@@ -113,7 +113,7 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport
   const now = opts.now ?? Date.now;
   const startedAt = new Date(now());
   const skipped: ReconcileReport['skipped'] = [];
-  const work: { shop: ShopConfig; connector: ChannelConnector<any> }[] = [];
+  const work: { shop: ShopConfig; connector: AnyChannelConnector }[] = [];
   for (const shop of opts.shops) {
     const connector = opts.connectors[shop.channel];
     if (!connector) skipped.push({ channel: shop.channel, shopId: shop.shopId, reason: 'unknown channel' });
@@ -131,17 +131,33 @@ export async function reconcile(opts: ReconcileOptions): Promise<ReconcileReport
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 2, work.length)) }, worker));
   const report: ReconcileReport = { window: opts.window, startedAt, finishedAt: new Date(now()), shops, skipped, failed: shops.filter((s) => !s.ok).length };
-  opts.log.info({
-    from: opts.window.from.toISOString(), to: opts.window.to.toISOString(), shops: shops.length, failed: report.failed, skipped: skipped.length,
-  }, 'reconciliation done');
+  opts.log.info(
+    {
+      from: opts.window.from.toISOString(),
+      to: opts.window.to.toISOString(),
+      shops: shops.length,
+      failed: report.failed,
+      skipped: skipped.length,
+    },
+    'reconciliation done',
+  );
   return report;
 }
 
-async function reconcileShop(shop: ShopConfig, connector: ChannelConnector<any>, opts: ReconcileOptions, now: () => number): Promise<ShopReport> {
+async function reconcileShop(shop: ShopConfig, connector: AnyChannelConnector, opts: ReconcileOptions, now: () => number): Promise<ShopReport> {
   const started = now();
   const report: ShopReport = {
-    channel: shop.channel, shopId: shop.shopId, ok: true, pulled: 0, orders: emptyOrders(), incomplete: 0, unreadable: 0,
-    ingest: emptyIngest(), missingKeys: [], newerKeys: [], durationMs: 0,
+    channel: shop.channel,
+    shopId: shop.shopId,
+    ok: true,
+    pulled: 0,
+    orders: emptyOrders(),
+    incomplete: 0,
+    unreadable: 0,
+    ingest: emptyIngest(),
+    missingKeys: [],
+    newerKeys: [],
+    durationMs: 0,
   };
   const seen = new Map<string, Seen>();
   const batchSize = opts.batchSize ?? 100;
@@ -209,9 +225,18 @@ async function reconcileShop(shop: ShopConfig, connector: ChannelConnector<any>,
     if (cls === 'newer' && report.newerKeys.length < keyLimit) report.newerKeys.push(key);
   }
   report.durationMs = now() - started;
-  opts.log.info({
-    channel: shop.channel, shopId: shop.shopId, ok: report.ok, pulled: report.pulled, ...report.orders, incomplete: report.incomplete, ingest: report.ingest,
-  }, 'shop reconciled');
+  opts.log.info(
+    {
+      channel: shop.channel,
+      shopId: shop.shopId,
+      ok: report.ok,
+      pulled: report.pulled,
+      ...report.orders,
+      incomplete: report.incomplete,
+      ingest: report.ingest,
+    },
+    'shop reconciled',
+  );
   return report;
 }
 
@@ -225,7 +250,7 @@ export function pulledPush(payload: unknown, receivedAt: number): InboundPush {
 }
 
 /** The events the gateway will derive from this payload (same steps as PushIngestor, minus storage). */
-export function normalizedEvents(connector: ChannelConnector<any>, shop: ShopConfig, push: InboundPush): OrderEvent[] {
+export function normalizedEvents(connector: AnyChannelConnector, shop: ShopConfig, push: InboundPush): OrderEvent[] {
   let json: unknown;
   try {
     json = JSON.parse(push.rawBody.toString('utf8'));

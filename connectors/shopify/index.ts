@@ -1,6 +1,6 @@
 import type { ChannelConnector } from '../contract.js';
 import { normalizeShopifyOrder, SHOPIFY_CHANNEL } from './normalize.js';
-import { shopifyOrderSchema, type ShopifyOrder } from './payload.js';
+import { type ShopifyOrder, shopifyOrderSchema } from './payload.js';
 import { pullShopifyOrders } from './pull.js';
 import { shipShopify } from './ship.js';
 import { verifyShopDomain, verifyShopifySignature } from './signature.js';

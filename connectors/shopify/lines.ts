@@ -1,5 +1,6 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import type { OrderLine } from '../../topics/schemas/order-event.js';
+import { present } from '../common/fields.js';
 import { decimalToMinor } from './money.js';
 import type { ShopifyLineItem } from './payload.js';
 
@@ -11,13 +12,10 @@ import type { ShopifyLineItem } from './payload.js';
  * Quantities and prices are as ordered: later edits and refunds are not netted out here.
  */
 export function skuOf(line: ShopifyLineItem): string | undefined {
-  const sku = line.sku?.trim();
-  if (sku) return sku;
-  if (line.variant_id !== null) return `variant-${line.variant_id}`;
-  return undefined;
+  return present(line.sku) ?? (line.variant_id !== null ? `variant-${line.variant_id}` : undefined);
 }
 
-export function toOrderLines(items: readonly ShopifyLineItem[], exponent: number): Outcome<OrderLine[]> {
+export function toOrderLines(items: readonly ShopifyLineItem[], exponent: number): Result<OrderLine[]> {
   const lines: OrderLine[] = [];
   for (const [index, item] of items.entries()) {
     const sku = skuOf(item);

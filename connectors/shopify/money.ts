@@ -1,4 +1,4 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 
 /*
  * Shopify sends money as decimal strings ("199.00") in the shop currency. Floats cannot hold
@@ -11,9 +11,30 @@ import type { Outcome } from '../contract.js';
  * currency's smallest unit: cents for USD, yen for JPY, fils (1/1000) for KWD.
  */
 const EXPONENT_BY_CURRENCY: Readonly<Record<string, number>> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0,
-  UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
 };
 
 export function minorUnitExponent(currency: string): number {
@@ -28,7 +49,7 @@ const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
  * accepted only when they are zeros ("1.000" USD is exactly 100 cents); "1.005" USD is not a
  * whole number of cents and is refused rather than rounded.
  */
-export function decimalToMinor(amount: string, exponent = 2): Outcome<number> {
+export function decimalToMinor(amount: string, exponent = 2): Result<number> {
   const match = DECIMAL.exec(amount);
   if (!match) return { ok: false, reason: `malformed money amount "${amount}"` };
   const whole = match[1]!;

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { makeShopifyOrder, SIM_PII, withStatus } from '../../simulators/shopify/index.js';
 import { eventIdOf, type InboundPush, type ShopConfig } from '../contract.js';
 import { normalizeShopifyOrder } from './normalize.js';
-import { shopifyOrderSchema, type ShopifyOrder } from './payload.js';
-import { makeShopifyOrder, SIM_PII, withStatus } from './simulator.js';
+import { type ShopifyOrder, shopifyOrderSchema } from './payload.js';
 
 const shop: ShopConfig = { channel: 'shopify', shopId: 'omni-test', brand: 'Omni Apparel', secret: 'not-used-here' };
 const push: InboundPush = { headers: {}, rawBody: Buffer.alloc(0), receivedAt: 1_741_000_000_123 };
@@ -60,7 +60,7 @@ describe('normalizeShopifyOrder', () => {
     });
   });
 
-  it('maps an order shaped like Shopify\'s REST reference example (#1001, id 450789469)', () => {
+  it("maps an order shaped like Shopify's REST reference example (#1001, id 450789469)", () => {
     // Hand-written after the example order in Shopify's REST Admin API Order reference, not the simulator.
     const docsExample = shopifyOrderSchema.parse({
       id: 450789469,
@@ -84,8 +84,16 @@ describe('normalizeShopifyOrder', () => {
         { id: 703073504, variant_id: 457924702, sku: 'IPOD2008BLACK', quantity: 1, price: '199.00', title: 'IPod Nano - 8gb' },
       ],
       shipping_address: {
-        first_name: 'Bob', last_name: 'Norman', address1: 'Chestnut Street 92', phone: '+1(502)-459-2181',
-        city: 'Louisville', zip: '40202', province: 'Kentucky', country: 'United States', province_code: 'KY', country_code: 'US',
+        first_name: 'Bob',
+        last_name: 'Norman',
+        address1: 'Chestnut Street 92',
+        phone: '+1(502)-459-2181',
+        city: 'Louisville',
+        zip: '40202',
+        province: 'Kentucky',
+        country: 'United States',
+        province_code: 'KY',
+        country_code: 'US',
       },
       customer: { id: 207119551, email: 'bob.norman@mail.example.com', first_name: 'Bob', last_name: 'Norman', phone: null },
     });
@@ -123,15 +131,12 @@ describe('normalizeShopifyOrder', () => {
     expect(normalized(tokyo).eventId).toBe(normalized(paid).eventId);
   });
 
-  it.each(['', 'yesterday', 'March 1, 2025', '2025-03-01T15:06:30', '2025-03-01', '2025-13-01T00:00:00Z'])(
-    'fails when updated_at is %j',
-    (updatedAt) => {
-      expect(normalizeShopifyOrder({ ...paid, updated_at: updatedAt }, shop, push)).toEqual({
-        ok: false,
-        reason: `updated_at is not an ISO-8601 timestamp with offset: "${updatedAt}"`,
-      });
-    },
-  );
+  it.each(['', 'yesterday', 'March 1, 2025', '2025-03-01T15:06:30', '2025-03-01', '2025-13-01T00:00:00Z'])('fails when updated_at is %j', (updatedAt) => {
+    expect(normalizeShopifyOrder({ ...paid, updated_at: updatedAt }, shop, push)).toEqual({
+      ok: false,
+      reason: `updated_at is not an ISO-8601 timestamp with offset: "${updatedAt}"`,
+    });
+  });
 
   it.each(['1,99', 'abc', '-5.00', '12.345'])('fails on malformed total_price %j', (total) => {
     const result = normalizeShopifyOrder({ ...paid, total_price: total }, shop, push);
@@ -142,7 +147,8 @@ describe('normalizeShopifyOrder', () => {
   it('fails on a malformed line price, naming the line', () => {
     const order = { ...paid, line_items: paid.line_items.map((l, i) => (i === 1 ? { ...l, price: '0,10' } : l)) };
     expect(normalizeShopifyOrder(order, shop, push)).toEqual({
-      ok: false, reason: 'line_items[1].price: malformed money amount "0,10"',
+      ok: false,
+      reason: 'line_items[1].price: malformed money amount "0,10"',
     });
   });
 
@@ -152,7 +158,8 @@ describe('normalizeShopifyOrder', () => {
 
     const custom = { ...paid, line_items: [{ ...paid.line_items[0]!, id: 991, sku: null, variant_id: null }] };
     expect(normalizeShopifyOrder(custom, shop, push)).toEqual({
-      ok: false, reason: 'line_items[0] (id 991) has neither sku nor variant_id',
+      ok: false,
+      reason: 'line_items[0] (id 991) has neither sku nor variant_id',
     });
   });
 
@@ -164,7 +171,13 @@ describe('normalizeShopifyOrder', () => {
 
   describe('buyer region', () => {
     it('falls back to the province name when there is no code', () => {
-      const order = makeShopifyOrder({ id: 7, lines: [{ sku: 'A', quantity: 1, price: '1.00' }], province: { name: 'Dublin', code: null }, city: 'Dublin', createdAt: new Date(0) });
+      const order = makeShopifyOrder({
+        id: 7,
+        lines: [{ sku: 'A', quantity: 1, price: '1.00' }],
+        province: { name: 'Dublin', code: null },
+        city: 'Dublin',
+        createdAt: new Date(0),
+      });
       expect(normalized(order)).toMatchObject({ buyerProvince: 'Dublin', buyerCity: 'Dublin' });
     });
 
@@ -193,7 +206,7 @@ describe('normalizeShopifyOrder', () => {
 });
 
 describe('personal data never leaves the connector', () => {
-  it('drops the simulator\'s names, phone, street, zip, email and IP', () => {
+  it("drops the simulator's names, phone, street, zip, email and IP", () => {
     const json = JSON.stringify(normalized(paid));
     for (const value of Object.values(SIM_PII)) expect(json).not.toContain(value);
     expect(json).not.toContain('Evergreen');
@@ -203,10 +216,23 @@ describe('personal data never leaves the connector', () => {
     const piiText = fc.string({ minLength: 6, maxLength: 20 }).map((s) => `PII\u2063${s}`);
     fc.assert(
       fc.property(piiText, piiText, piiText, piiText, piiText, (first, last, phone, street, email) => {
-        const address = { ...paid.shipping_address, first_name: first, last_name: last, phone, address1: street, address2: street, zip: street, name: `${first} ${last}` };
+        const address = {
+          ...paid.shipping_address,
+          first_name: first,
+          last_name: last,
+          phone,
+          address1: street,
+          address2: street,
+          zip: street,
+          name: `${first} ${last}`,
+        };
         const order: ShopifyOrder = {
           ...paid,
-          email, phone, contact_email: email, note: street, browser_ip: phone,
+          email,
+          phone,
+          contact_email: email,
+          note: street,
+          browser_ip: phone,
           shipping_address: address,
           billing_address: address,
           customer: { id: 1, email, phone, first_name: first, last_name: last, default_address: address },

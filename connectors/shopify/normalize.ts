@@ -1,6 +1,7 @@
-import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
-import { buyerRegionOf } from './buyer-region.js';
+import { buyerRegion, present } from '../common/fields.js';
+import { type InboundPush, orderEventOf, type ShopConfig } from '../contract.js';
 import { toOrderLines } from './lines.js';
 import { decimalToMinor, minorUnitExponent } from './money.js';
 import type { ShopifyOrder } from './payload.js';
@@ -15,11 +16,7 @@ export const SHOPIFY_CHANNEL = 'shopify';
  * named payload fields (never by spreading the payload), so nothing Shopify adds later, and
  * none of the customer's personal data, can ride along into Kafka.
  */
-export function normalizeShopifyOrder(
-  order: ShopifyOrder,
-  shop: ShopConfig,
-  push: InboundPush,
-): Outcome<OrderEvent> {
+export function normalizeShopifyOrder(order: ShopifyOrder, shop: ShopConfig, push: InboundPush): Result<OrderEvent> {
   const channelStatus = shopifyStatusKey(order);
   const status = lookupStatus(channelStatus);
   if (status === undefined) return { ok: false, reason: `unknown Shopify status "${channelStatus}"` };
@@ -37,7 +34,7 @@ export function normalizeShopifyOrder(
   if (!lines.ok) return lines;
 
   const channelOrderId = String(order.id);
-  const { buyerCountry, buyerProvince, buyerCity } = buyerRegionOf(order.shipping_address);
+  const address = order.shipping_address;
 
   return {
     ok: true,
@@ -49,9 +46,8 @@ export function normalizeShopifyOrder(
       currency: order.currency,
       totalMinor: total.value,
       lines: lines.value,
-      buyerCountry,
-      buyerProvince,
-      buyerCity,
+      // Province code first ("KY"), the name ("Kentucky") as fallback: codes are the same in every language.
+      ...buyerRegion(present(address?.country_code) ?? null, present(address?.province_code) ?? address?.province, address?.city),
       presale: isPresale(order.tags),
     }),
   };

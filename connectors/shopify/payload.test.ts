@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { makeShopifyOrder } from '../../simulators/shopify/index.js';
 import { shopifyOrderSchema } from './payload.js';
-import { makeShopifyOrder } from './simulator.js';
 
 const order = makeShopifyOrder({
   id: 5940139491234,
@@ -19,8 +19,8 @@ describe('shopifyOrderSchema', () => {
   it('accepts a full simulated order and keeps fields it does not model', () => {
     const parsed = shopifyOrderSchema.parse(JSON.parse(JSON.stringify(order)));
     expect(parsed.id).toBe(5940139491234);
-    expect(parsed['admin_graphql_api_id']).toBe('gid://shopify/Order/5940139491234');
-    expect((parsed.line_items[0] as Record<string, unknown>)['price_set']).toBeDefined();
+    expect(parsed.admin_graphql_api_id).toBe('gid://shopify/Order/5940139491234');
+    expect((parsed.line_items[0] as Record<string, unknown>).price_set).toBeDefined();
   });
 
   it('accepts the nullable and optional shapes Shopify sends', () => {
@@ -37,7 +37,7 @@ describe('shopifyOrderSchema', () => {
 
   it.each([
     ['id as a string', { ...order, id: '5940139491234' }, ['id']],
-    ['id already rounded by JSON.parse (beyond 2^53)', { ...order, id: 820982911946154508 }, ['id']],
+    ['id already rounded by JSON.parse (beyond 2^53)', { ...order, id: JSON.parse('820982911946154508') as number }, ['id']],
     ['total_price as a number', { ...order, total_price: 39.98 }, ['total_price']],
     ['currency in lower case', { ...order, currency: 'usd' }, ['currency']],
     ['missing updated_at', { ...order, updated_at: undefined }, ['updated_at']],

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../../lib/errors.js';
+import { makeShopifyOrder, type ShopifySimulator, startShopifySimulator, withCancellation, withStatus } from '../../simulators/shopify/index.js';
 import type { ShopConfig } from '../contract.js';
 import { shopify } from './index.js';
 import type { ShopifyOrder } from './payload.js';
-import { nextPageUrl, pullShopifyOrders, ShopifyApiError } from './pull.js';
-import { makeShopifyOrder, startShopifySimulator, withCancellation, withStatus, type ShopifySimulator } from './simulator.js';
+import { nextPageUrl, pullShopifyOrders } from './pull.js';
 
 const TOKEN = 'shpat_sim_0123456789abcdef';
 const domain = 'omni-test.myshopify.com';
@@ -15,13 +16,25 @@ let shop: ShopConfig;
 /** 600 orders, one update per second from t0 (ids deliberately not in update order). */
 const bulk: ShopifyOrder[] = Array.from({ length: 600 }, (_, i) =>
   withStatus(
-    makeShopifyOrder({ id: 5_900_000_000_000 + ((i * 7919) % 600), lines: [{ sku: `SKU-${i}`, quantity: 1, price: '10.00' }], createdAt: new Date(t0 - 3_600_000) }),
-    'paid', null, new Date(t0 + i * 1000),
-  ));
+    makeShopifyOrder({
+      id: 5_900_000_000_000 + ((i * 7919) % 600),
+      lines: [{ sku: `SKU-${i}`, quantity: 1, price: '10.00' }],
+      createdAt: new Date(t0 - 3_600_000),
+    }),
+    'paid',
+    null,
+    new Date(t0 + i * 1000),
+  ),
+);
 /** Orders around a later window [t1, t1 + 10 min), to check its edges. */
 const t1 = t0 + 24 * 3_600_000;
 const order = (id: number, updatedAt: number) =>
-  withStatus(makeShopifyOrder({ id, lines: [{ sku: 'TEE', quantity: 2, price: '19.99' }], createdAt: new Date(t1 - 3_600_000) }), 'paid', null, new Date(updatedAt));
+  withStatus(
+    makeShopifyOrder({ id, lines: [{ sku: 'TEE', quantity: 2, price: '19.99' }], createdAt: new Date(t1 - 3_600_000) }),
+    'paid',
+    null,
+    new Date(updatedAt),
+  );
 const before = order(7_000_000_000_001, t1 - 1000);
 const atFrom = order(7_000_000_000_002, t1);
 const inside = order(7_000_000_000_003, t1 + 5 * MIN);
@@ -54,7 +67,10 @@ describe('pull() against the Shopify simulator', () => {
     const [first, second, third] = sim.calls;
     expect(first!.path).toBe('/admin/api/2025-07/orders.json');
     expect(first!.params).toEqual({
-      status: 'any', updated_at_min: '2025-03-01T00:00:00Z', updated_at_max: '2025-03-01T00:10:00Z', limit: '250',
+      status: 'any',
+      updated_at_min: '2025-03-01T00:00:00Z',
+      updated_at_max: '2025-03-01T00:10:00Z',
+      limit: '250',
     });
     // Later pages: exactly what the rel="next" link gave, page_info and limit, no filters.
     for (const later of [second!, third!]) {
@@ -63,11 +79,13 @@ describe('pull() against the Shopify simulator', () => {
     }
   });
 
-  it('the simulator enforces Shopify\'s rule: page_info with a filter is refused', async () => {
+  it("the simulator enforces Shopify's rule: page_info with a filter is refused", async () => {
     sim.calls.length = 0;
     await collect(pullShopifyOrders(shop, { from: new Date(t0), to: new Date(t0 + 600_000) }));
     const pageInfo = sim.calls[1]!.params.page_info!;
-    const res = await fetch(`${sim.url}/admin/api/2025-07/orders.json?limit=250&status=any&page_info=${pageInfo}`, { headers: { 'X-Shopify-Access-Token': TOKEN } });
+    const res = await fetch(`${sim.url}/admin/api/2025-07/orders.json?limit=250&status=any&page_info=${pageInfo}`, {
+      headers: { 'X-Shopify-Access-Token': TOKEN },
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ errors: { status: 'status cannot be passed when page_info is present.' } });
   });
@@ -86,7 +104,7 @@ describe('pull() against the Shopify simulator', () => {
     expect(sim.calls).toHaveLength(4); // 3 + 3 + 3 + 1
   });
 
-  it('yields payloads the connector\'s schema and normalize accept', async () => {
+  it("yields payloads the connector's schema and normalize accept", async () => {
     const got = await collect(shopify.pull!(shop, { from: new Date(t1), to: new Date(t1 + 10 * MIN) }));
     const statuses = got.map((payload) => {
       const parsed = shopify.payloadSchema.parse(JSON.parse(JSON.stringify(payload)));
@@ -98,11 +116,11 @@ describe('pull() against the Shopify simulator', () => {
     expect(statuses.sort()).toEqual(['CANCELLED', 'PAID', 'PAID']);
   });
 
-  it('a wrong access token gets Shopify\'s 401', async () => {
+  it("a wrong access token gets Shopify's 401", async () => {
     const wrong = { ...shop, credentials: { accessToken: 'shpat_wrong' } };
     const err = await collect(pullShopifyOrders(wrong, { from: new Date(t0), to: new Date(t0 + MIN) })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ShopifyApiError);
-    expect(err).toMatchObject({ status: 401, message: expect.stringContaining('Invalid API key or access token') });
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ api: 'shopify', status: 401, retryable: false, message: expect.stringContaining('Invalid API key or access token') });
   });
 
   it('refuses to pull without an access token', async () => {

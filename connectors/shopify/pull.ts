@@ -1,3 +1,4 @@
+import { ApiError } from '../../lib/errors.js';
 import type { ShopConfig } from '../contract.js';
 
 /*
@@ -23,13 +24,6 @@ import type { ShopConfig } from '../contract.js';
 export const DEFAULT_API_VERSION = '2025-07';
 export const PAGE_LIMIT = 250;
 
-export class ShopifyApiError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-    this.name = 'ShopifyApiError';
-  }
-}
-
 /** The rel="next" URL of a Link header (RFC 8288 form Shopify uses), or null when there is none. */
 export function nextPageUrl(link: string | null): string | null {
   if (!link) return null;
@@ -54,7 +48,8 @@ export function pullConfig(shop: ShopConfig): PullConfig {
   // shopId is the shop's myshopify domain; endpoint overrides it (the simulator, a proxy).
   const endpoint = (shop.endpoint ?? `https://${shop.shopId}`).replace(/\/+$/, '');
   const version = shop.credentials?.apiVersion ?? DEFAULT_API_VERSION;
-  if (!/^\d{4}-\d{2}$|^unstable$/.test(version)) throw new Error(`shopify shop ${shop.shopId}: credentials.apiVersion "${version}" is not a Shopify API version`);
+  if (!/^\d{4}-\d{2}$|^unstable$/.test(version))
+    throw new Error(`shopify shop ${shop.shopId}: credentials.apiVersion "${version}" is not a Shopify API version`);
   return { endpoint, version, token };
 }
 
@@ -101,10 +96,10 @@ export async function* pullShopifyOrders(
       body = undefined;
     }
     if (!response.ok) {
-      throw new ShopifyApiError(response.status, `${url.pathname}: HTTP ${response.status} ${errorText(body)}`.trim());
+      throw new ApiError('shopify', `${url.pathname}: HTTP ${response.status} ${errorText(body)}`.trim(), { status: response.status });
     }
     const orders = (body as { orders?: unknown } | undefined)?.orders;
-    if (!Array.isArray(orders)) throw new ShopifyApiError(response.status, `${url.pathname}: response has no orders array`);
+    if (!Array.isArray(orders)) throw new ApiError('shopify', `${url.pathname}: response has no orders array`, { status: response.status });
 
     for (const order of orders as Array<Record<string, unknown>>) {
       const updated = typeof order.updated_at === 'string' ? Date.parse(order.updated_at) : Number.NaN;
@@ -121,7 +116,8 @@ export async function* pullShopifyOrders(
     if (next === null) break;
     const nextUrl: URL = new URL(next, url);
     // The access token goes only to the shop we were configured for.
-    if (nextUrl.origin !== first.origin) throw new ShopifyApiError(response.status, `${url.pathname}: next page link points to another origin (${nextUrl.origin})`);
+    if (nextUrl.origin !== first.origin)
+      throw new ApiError('shopify', `${url.pathname}: next page link points to another origin (${nextUrl.origin})`, { status: response.status });
     url = nextUrl;
   }
 }

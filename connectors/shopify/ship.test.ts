@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeShopifyOrder, type ShopifySimulator, startShopifySimulator, withCancellation, withStatus } from '../../simulators/shopify/index.js';
 import { CARRIERS, type ShipmentNotice, type ShopConfig } from '../contract.js';
 import { shopify } from './index.js';
 import { pullShopifyOrders } from './pull.js';
 import { SHOPIFY_CARRIERS, shopifyHttpResult } from './ship.js';
-import { makeShopifyOrder, startShopifySimulator, withCancellation, withStatus, type ShopifySimulator } from './simulator.js';
 
 const TOKEN = 'shpat_sim_ship_0123456789';
 const domain = 'omni-ship.myshopify.com';
@@ -11,9 +11,13 @@ const ORDER_ID = 5_940_100_000_001;
 let sim: ShopifySimulator;
 let shop: ShopConfig;
 
-const paidOrder = () => withStatus(
-  makeShopifyOrder({ id: ORDER_ID, lines: [{ sku: 'TEE', quantity: 2, price: '19.99' }], createdAt: new Date(Date.now() - 3_600_000) }),
-  'paid', null, new Date(Date.now() - 600_000));
+const paidOrder = () =>
+  withStatus(
+    makeShopifyOrder({ id: ORDER_ID, lines: [{ sku: 'TEE', quantity: 2, price: '19.99' }], createdAt: new Date(Date.now() - 3_600_000) }),
+    'paid',
+    null,
+    new Date(Date.now() - 600_000),
+  );
 const notice: ShipmentNotice = { channelOrderId: String(ORDER_ID), carrier: 'SF', waybillNo: 'SF1234567890', shippedAt: Date.now() };
 
 beforeEach(async () => {
@@ -64,8 +68,16 @@ describe('ship() against the simulated fulfillment-order API', () => {
   it('refuses, without retry, an unknown order, a cancelled order and a wrong token', async () => {
     expect(await shopify.ship!(shop, notice)).toMatchObject({ ok: false, retryable: false, reason: expect.stringContaining('HTTP 404') });
     sim.upsertOrder(withCancellation(paidOrder(), new Date(), 'refunded'));
-    expect(await shopify.ship!(shop, notice)).toMatchObject({ ok: false, retryable: false, reason: expect.stringContaining('no fulfillable fulfillment order (cancelled)') });
-    expect(await shopify.ship!({ ...shop, credentials: { accessToken: 'shpat_wrong' } }, notice)).toMatchObject({ ok: false, retryable: false, reason: expect.stringContaining('HTTP 401') });
+    expect(await shopify.ship!(shop, notice)).toMatchObject({
+      ok: false,
+      retryable: false,
+      reason: expect.stringContaining('no fulfillable fulfillment order (cancelled)'),
+    });
+    expect(await shopify.ship!({ ...shop, credentials: { accessToken: 'shpat_wrong' } }, notice)).toMatchObject({
+      ok: false,
+      retryable: false,
+      reason: expect.stringContaining('HTTP 401'),
+    });
     expect(sim.shipments).toHaveLength(0);
   });
 
@@ -77,10 +89,17 @@ describe('ship() against the simulated fulfillment-order API', () => {
 });
 
 describe('shopifyHttpResult', () => {
-  it.each([[201, true, undefined], [429, false, true], [500, false, true], [503, false, true], [400, false, false], [404, false, false], [422, false, false]])(
-    'HTTP %i → ok %s, retryable %s', (status, ok, retryable) => {
-      const r = shopifyHttpResult(status, 'x', '');
-      expect(r.ok).toBe(ok);
-      if (!r.ok) expect(r.retryable).toBe(retryable);
-    });
+  it.each([
+    [201, true, undefined],
+    [429, false, true],
+    [500, false, true],
+    [503, false, true],
+    [400, false, false],
+    [404, false, false],
+    [422, false, false],
+  ])('HTTP %i → ok %s, retryable %s', (status, ok, retryable) => {
+    const r = shopifyHttpResult(status, 'x', '');
+    expect(r.ok).toBe(ok);
+    if (!r.ok) expect(r.retryable).toBe(retryable);
+  });
 });

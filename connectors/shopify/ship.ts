@@ -1,4 +1,6 @@
-import type { CallResult, CarrierCode, ShipmentNotice, ShopConfig } from '../contract.js';
+import { isRetryableStatus } from '../../lib/errors.js';
+import { fail, ok, permanent, type Result, transient } from '../../lib/result.js';
+import type { CarrierCode, ShipmentNotice, ShopConfig } from '../contract.js';
 import { pullConfig } from './pull.js';
 
 /*
@@ -33,11 +35,10 @@ interface FulfillmentOrder {
   supported_actions?: string[];
 }
 
-/** HTTP answer → CallResult: 429 and 5xx are worth retrying; other 4xx are not. */
-export function shopifyHttpResult(status: number, what: string, detail: string): CallResult {
-  if (status >= 200 && status < 300) return { ok: true };
-  const reason = `shopify ${what}: HTTP ${status}${detail ? ` ${detail}` : ''}`;
-  return { ok: false, reason, retryable: status === 429 || status >= 500 };
+/** HTTP answer → Result: 429 and 5xx are worth retrying; other 4xx are not. */
+export function shopifyHttpResult(status: number, what: string, detail: string): Result {
+  if (status >= 200 && status < 300) return ok();
+  return fail(`shopify ${what}: HTTP ${status}${detail ? ` ${detail}` : ''}`, { retryable: isRetryableStatus(status) });
 }
 
 function errorsOf(body: unknown): string {
@@ -64,16 +65,16 @@ async function call(url: string, token: string, init: { method: 'GET' | 'POST'; 
   return { status: response.status, body };
 }
 
-export async function shipShopify(shop: ShopConfig, notice: ShipmentNotice): Promise<CallResult> {
+export async function shipShopify(shop: ShopConfig, notice: ShipmentNotice): Promise<Result> {
   let cfg: ReturnType<typeof pullConfig>;
   try {
     cfg = pullConfig(shop);
   } catch (err) {
-    return { ok: false, reason: (err as Error).message, retryable: false };
+    return permanent((err as Error).message);
   }
   const company = SHOPIFY_CARRIERS[notice.carrier];
-  if (!company) return { ok: false, reason: `shopify: no tracking company for carrier ${notice.carrier}`, retryable: false };
-  if (!/^\d+$/.test(notice.channelOrderId)) return { ok: false, reason: `shopify: order id "${notice.channelOrderId}" is not numeric`, retryable: false };
+  if (!company) return permanent(`shopify: no tracking company for carrier ${notice.carrier}`);
+  if (!/^\d+$/.test(notice.channelOrderId)) return permanent(`shopify: order id "${notice.channelOrderId}" is not numeric`);
   const api = `${cfg.endpoint}/admin/api/${cfg.version}`;
   try {
     const listed = await call(`${api}/orders/${notice.channelOrderId}/fulfillment_orders.json`, cfg.token, { method: 'GET' });
@@ -82,8 +83,8 @@ export async function shipShopify(shop: ShopConfig, notice: ShipmentNotice): Pro
     const open = orders.filter((fo) => FULFILLABLE.has(fo.status) && (fo.supported_actions ?? []).includes('create_fulfillment'));
     if (open.length === 0) {
       // Nothing left to fulfil because it was fulfilled already (by us, or by hand): the goal holds.
-      if (orders.length > 0 && orders.every((fo) => fo.status === 'closed')) return { ok: true };
-      return { ok: false, reason: `shopify: order ${notice.channelOrderId} has no fulfillable fulfillment order (${orders.map((fo) => fo.status).join(', ') || 'none'})`, retryable: false };
+      if (orders.length > 0 && orders.every((fo) => fo.status === 'closed')) return ok();
+      return permanent(`shopify: order ${notice.channelOrderId} has no fulfillable fulfillment order (${orders.map((fo) => fo.status).join(', ') || 'none'})`);
     }
     const created = await call(`${api}/fulfillments.json`, cfg.token, {
       method: 'POST',
@@ -97,9 +98,9 @@ export async function shipShopify(shop: ShopConfig, notice: ShipmentNotice): Pro
     });
     const detail = errorsOf(created.body);
     // A concurrent fulfillment closed the order between our two calls: already shipped.
-    if (created.status === 422 && /closed|fulfilled|unfulfillable/i.test(detail)) return { ok: true };
+    if (created.status === 422 && /closed|fulfilled|unfulfillable/i.test(detail)) return ok();
     return shopifyHttpResult(created.status, 'fulfillments', detail);
   } catch (err) {
-    return { ok: false, reason: `shopify: ${(err as Error).message}`, retryable: true };
+    return transient(`shopify: ${(err as Error).message}`);
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { makeShopifyOrder, shopifyPush, toInboundPush } from '../../simulators/shopify/index.js';
 import type { InboundPush } from '../contract.js';
-import { headerValue, HMAC_HEADER, signShopifyBody, verifyShopifySignature } from './signature.js';
-import { makeShopifyOrder, shopifyPush, toInboundPush } from './simulator.js';
+import { HMAC_HEADER, headerValue, signShopifyBody, verifyShopifySignature } from './signature.js';
 
 const SECRET = 'shpss_test_client_secret';
 const order = makeShopifyOrder({
@@ -21,8 +21,7 @@ describe('signShopifyBody', () => {
   it('is base64(HMAC-SHA256(body, secret)), checked against the published HMAC-SHA256 test vector', () => {
     // Wikipedia's HMAC example: key "key", message below, hex f7bc83f4…3cd8.
     const signature = signShopifyBody('The quick brown fox jumps over the lazy dog', 'key');
-    expect(Buffer.from(signature, 'base64').toString('hex'))
-      .toBe('f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8');
+    expect(Buffer.from(signature, 'base64').toString('hex')).toBe('f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8');
     expect(signature).toBe('97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg=');
   });
 
@@ -47,7 +46,8 @@ describe('verifyShopifySignature', () => {
     for (const at of [0, Math.floor(push.rawBody.length / 2), push.rawBody.length - 1]) {
       const forged = { ...push, rawBody: flipOneByte(push.rawBody, at) };
       expect(verifyShopifySignature(forged, SECRET)).toEqual({
-        ok: false, reason: 'X-Shopify-Hmac-SHA256 does not match the body',
+        ok: false,
+        reason: 'X-Shopify-Hmac-SHA256 does not match the body',
       });
     }
   });
@@ -69,10 +69,12 @@ describe('verifyShopifySignature', () => {
     const push = delivery();
     const { 'x-shopify-hmac-sha256': _dropped, ...headers } = push.headers;
     expect(verifyShopifySignature({ ...push, headers }, SECRET)).toEqual({
-      ok: false, reason: 'missing X-Shopify-Hmac-SHA256 header',
+      ok: false,
+      reason: 'missing X-Shopify-Hmac-SHA256 header',
     });
     expect(verifyShopifySignature({ ...push, headers: { ...headers, 'x-shopify-hmac-sha256': '' } }, SECRET)).toEqual({
-      ok: false, reason: 'missing X-Shopify-Hmac-SHA256 header',
+      ok: false,
+      reason: 'missing X-Shopify-Hmac-SHA256 header',
     });
   });
 

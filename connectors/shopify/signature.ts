@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { InboundPush, Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import { headerValue } from '../common/headers.js';
+import type { InboundPush } from '../contract.js';
 
 export { headerValue };
 
@@ -23,7 +24,7 @@ export function signShopifyBody(body: Buffer | string, secret: string): string {
  * The signature covers the body only, and one app secret serves every shop: a delivery captured
  * for shop A would verify for shop B too. So the shop Shopify names must be the shop in the URL.
  */
-export function verifyShopDomain(push: InboundPush, shopId: string): Outcome<void> {
+export function verifyShopDomain(push: InboundPush, shopId: string): Result<void> {
   const header = headerValue(push.headers, SHOP_DOMAIN_HEADER);
   if (!header.ok) return header;
   const domain = header.value?.trim().toLowerCase();
@@ -32,7 +33,7 @@ export function verifyShopDomain(push: InboundPush, shopId: string): Outcome<voi
   return { ok: true, value: undefined };
 }
 
-export function verifyShopifySignature(push: InboundPush, secret: string): Outcome<void> {
+export function verifyShopifySignature(push: InboundPush, secret: string): Result<void> {
   const header = headerValue(push.headers, HMAC_HEADER);
   if (!header.ok) return header;
   const given = header.value?.trim();

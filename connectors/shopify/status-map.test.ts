@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ShopConfig } from '../contract.js';
+import { makeShopifyOrder, shopifyPush, toInboundPush, withCancellation, withStatus } from '../../simulators/shopify/index.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../topics/schemas/order-event.js';
+import type { ShopConfig } from '../contract.js';
 import { normalizeShopifyOrder } from './normalize.js';
-import { makeShopifyOrder, shopifyPush, toInboundPush, withCancellation, withStatus } from './simulator.js';
 import { lookupStatus, shopifyStatusKey, statusMap } from './status-map.js';
 
 const shop: ShopConfig = { channel: 'shopify', shopId: 'omni-test', brand: 'Omni', secret: 's' };
@@ -41,8 +41,8 @@ const EXPECTED: ReadonlyArray<[financial: string, fulfillment: string | null, ca
   ['refunded', 'restocked', false, 'REFUNDED'],
   ['voided', null, false, 'CANCELLED'],
   ['expired', null, false, 'CLOSED'],
-  ...(['pending', 'authorized', 'partially_paid', 'paid', 'partially_refunded', 'voided', 'expired'] as const).flatMap(
-    (financial) => ([null, 'partial', 'fulfilled', 'restocked'] as const).map(
+  ...(['pending', 'authorized', 'partially_paid', 'paid', 'partially_refunded', 'voided', 'expired'] as const).flatMap((financial) =>
+    ([null, 'partial', 'fulfilled', 'restocked'] as const).map(
       (fulfillment) => [financial, fulfillment, true, 'CANCELLED'] as [string, string | null, boolean, OrderStatus],
     ),
   ),
@@ -90,8 +90,9 @@ describe('statusMap', () => {
 
   it('renders the channel status the way Shopify admin reads it', () => {
     expect(shopifyStatusKey({ financial_status: 'paid', fulfillment_status: null, cancelled_at: null })).toBe('paid/unfulfilled');
-    expect(shopifyStatusKey({ financial_status: 'refunded', fulfillment_status: 'restocked', cancelled_at: '2025-03-02T04:30:00-05:00' }))
-      .toBe('refunded/restocked/cancelled');
+    expect(shopifyStatusKey({ financial_status: 'refunded', fulfillment_status: 'restocked', cancelled_at: '2025-03-02T04:30:00-05:00' })).toBe(
+      'refunded/restocked/cancelled',
+    );
   });
 });
 

@@ -93,5 +93,5 @@ export function shopifyStatusKey(order: StatusFields): string {
 
 /** Own-property lookup only, so keys like "constructor" or "__proto__" can never match. */
 export function lookupStatus(key: string): OrderStatus | undefined {
-  return Object.prototype.hasOwnProperty.call(statusMap, key) ? statusMap[key] : undefined;
+  return Object.hasOwn(statusMap, key) ? statusMap[key] : undefined;
 }

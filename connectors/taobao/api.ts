@@ -1,3 +1,4 @@
+import { ApiError } from '../../lib/errors.js';
 import type { ShopConfig } from '../contract.js';
 import { topSign } from './signature.js';
 import { formatChinaTime } from './timestamp.js';
@@ -6,17 +7,16 @@ import { formatChinaTime } from './timestamp.js';
  * A minimal TOP (淘宝开放平台) API client: form-encoded POST to the router with the system
  * parameters method, app_key, session, timestamp ("yyyy-MM-dd HH:mm:ss", China time), format=json,
  * v=2.0, sign_method=md5, and sign = topSign(all params). Errors come back as HTTP 200 with
- * {"error_response": {"code", "msg", "sub_code", "sub_msg", "request_id"}}.
+ * {"error_response": {"code", "msg", "sub_code", "sub_msg", "request_id"}}: thrown as ApiError with
+ * the sub_code (else the code) as platformCode, retryable for rate limits and platform-side (isp.*)
+ * errors. Any other HTTP status comes from the gateway in front of the router: retried, whatever it is.
  *
  * ShopConfig: secret = app secret; credentials.appKey, credentials.sessionKey (the seller's access
  * token); endpoint = base URL; the router is `${endpoint}/router/rest` unless credentials.apiUrl.
  */
-export class TopApiError extends Error {
-  constructor(readonly code: string, readonly subCode: string | undefined, message: string, readonly subMsg?: string) {
-    super(message);
-    this.name = 'TopApiError';
-  }
-}
+
+/** TOP's "App Call Limited" and flow-control codes: wait and retry. */
+const RATE_LIMIT_CODES = new Set(['7']);
 
 export interface TaobaoCredentials {
   appKey: string;
@@ -68,23 +68,50 @@ export async function callTop(
     headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
     body: new URLSearchParams(params).toString(),
   });
-  if (!response.ok) throw new Error(`TOP ${method}: HTTP ${response.status}`);
+  if (!response.ok) throw new ApiError('taobao', `TOP ${method}: HTTP ${response.status}`, { status: response.status, retryable: true });
   const json = (await response.json()) as Record<string, unknown>;
   const error = json.error_response as { code?: unknown; msg?: unknown; sub_code?: unknown; sub_msg?: unknown } | undefined;
   if (error) {
     const sub = typeof error.sub_code === 'string' ? error.sub_code : undefined;
     const subMsg = typeof error.sub_msg === 'string' ? error.sub_msg : undefined;
-    throw new TopApiError(String(error.code), sub, `TOP ${method} failed: ${String(error.code)} ${String(error.msg)}${sub ? ` (${sub})` : ''}`, subMsg);
+    throw new ApiError('taobao', `TOP ${method} failed: ${String(error.code)} ${String(error.msg)}${sub ? ` (${sub})` : ''}${subMsg ? `: ${subMsg}` : ''}`, {
+      platformCode: sub ?? String(error.code),
+      retryable: RATE_LIMIT_CODES.has(String(error.code)) || (sub ?? '').startsWith('isp.'),
+    });
   }
   return json;
 }
 
 /** The fields the hub asks for: enough to normalize, and no receiver PII beyond province/city. */
 export const TRADE_FIELDS = [
-  'tid', 'tid_str', 'status', 'type', 'step_trade_status', 'step_paid_fee', 'payment', 'total_fee', 'post_fee',
-  'discount_fee', 'created', 'pay_time', 'modified', 'receiver_state', 'receiver_city', 'receiver_country',
-  'orders.oid', 'orders.oid_str', 'orders.num_iid', 'orders.sku_id', 'orders.outer_sku_id', 'orders.outer_iid',
-  'orders.num', 'orders.price', 'orders.payment', 'orders.total_fee', 'orders.refund_status', 'orders.status',
+  'tid',
+  'tid_str',
+  'status',
+  'type',
+  'step_trade_status',
+  'step_paid_fee',
+  'payment',
+  'total_fee',
+  'post_fee',
+  'discount_fee',
+  'created',
+  'pay_time',
+  'modified',
+  'receiver_state',
+  'receiver_city',
+  'receiver_country',
+  'orders.oid',
+  'orders.oid_str',
+  'orders.num_iid',
+  'orders.sku_id',
+  'orders.outer_sku_id',
+  'orders.outer_iid',
+  'orders.num',
+  'orders.price',
+  'orders.payment',
+  'orders.total_fee',
+  'orders.refund_status',
+  'orders.status',
 ].join(',');
 
 export async function fetchTradeFullinfo(shop: ShopConfig, tid: string, opts: TopCallOptions = {}): Promise<unknown> {

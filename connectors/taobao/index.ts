@@ -1,6 +1,6 @@
 import type { ChannelConnector } from '../contract.js';
 import { normalizeTaobaoTrade, TAOBAO_CHANNEL } from './normalize.js';
-import { taobaoTradeSchema, type TaobaoTrade } from './payload.js';
+import { type TaobaoTrade, taobaoTradeSchema } from './payload.js';
 import { pullTaobao } from './pull.js';
 import { shipTaobao } from './ship.js';
 import { DEFAULT_TOLERANCE_MS, ReplayGuard, verifySourceStamp } from './signature.js';

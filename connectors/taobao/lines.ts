@@ -1,5 +1,6 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import type { OrderLine } from '../../topics/schemas/order-event.js';
+import { present } from '../common/fields.js';
 import { yuanToFen } from './money.js';
 import type { TaobaoOrder } from './payload.js';
 
@@ -10,17 +11,16 @@ import type { TaobaoOrder } from './payload.js';
  * the whole trade fails (dead-letter) rather than silently losing a line.
  * Quantities and unit prices are as ordered; refunds are reflected in the status, not netted here.
  */
-function present(value: string | null | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
-}
-
 export function skuOf(order: TaobaoOrder): string | undefined {
-  return present(order.outer_sku_id) ?? present(order.sku_id) ?? present(order.outer_iid)
-    ?? (order.num_iid !== undefined && Number.isSafeInteger(order.num_iid) ? `item-${order.num_iid}` : undefined);
+  return (
+    present(order.outer_sku_id) ??
+    present(order.sku_id) ??
+    present(order.outer_iid) ??
+    (order.num_iid !== undefined && Number.isSafeInteger(order.num_iid) ? `item-${order.num_iid}` : undefined)
+  );
 }
 
-export function toOrderLines(orders: readonly TaobaoOrder[]): Outcome<OrderLine[]> {
+export function toOrderLines(orders: readonly TaobaoOrder[]): Result<OrderLine[]> {
   if (orders.length === 0) return { ok: false, reason: 'trade has no orders' };
   const lines: OrderLine[] = [];
   for (const [index, order] of orders.entries()) {

@@ -1,4 +1,3 @@
-
 /*
  * TOP returns money as yuan decimal strings ("199.00", "0.10"). Floats cannot hold most fen
  * exactly, so amounts become integer fen with string arithmetic only: "19.99" → 1999.

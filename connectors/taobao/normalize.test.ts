@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { makeTaobaoTrade, SIM_PII, topJson, withStatus } from '../../simulators/taobao/index.js';
 import { eventIdOf, type InboundPush, type ShopConfig } from '../contract.js';
 import { yuanToFen } from './money.js';
 import { normalizeTaobaoTrade } from './normalize.js';
 import { taobaoTradeSchema } from './payload.js';
-import { makeTaobaoTrade, SIM_PII, topJson, withStatus } from './simulator.js';
 import { parseChinaTime } from './timestamp.js';
 
 const shop: ShopConfig = { channel: 'taobao', shopId: 'tb-omni', brand: 'Omni', secret: 'app-secret-123' };
@@ -80,7 +80,12 @@ describe('normalizeTaobaoTrade', () => {
   });
 
   it('flags presale (step) trades', () => {
-    const step = makeTaobaoTrade({ tid: '4123456789012345600', step: true, lines: [{ outerSkuId: 'PRE', num: 1, price: '10.00' }], createdAt: new Date('2025-10-20T12:00:00Z') });
+    const step = makeTaobaoTrade({
+      tid: '4123456789012345600',
+      step: true,
+      lines: [{ outerSkuId: 'PRE', num: 1, price: '10.00' }],
+      createdAt: new Date('2025-10-20T12:00:00Z'),
+    });
     expect(normalizeTaobaoTrade(parsed(step), shop, push)).toMatchObject({ ok: true, value: { presale: true, status: 'CREATED' } });
   });
 
@@ -97,15 +102,28 @@ describe('normalizeTaobaoTrade', () => {
 
   it('rejects malformed money, time, quantity and lines with a reason', () => {
     const p = parsed();
-    expect(normalizeTaobaoTrade({ ...p, payment: '12.345' }, shop, push)).toEqual({ ok: false, reason: 'payment: money amount "12.345" has more than 2 decimal places' });
+    expect(normalizeTaobaoTrade({ ...p, payment: '12.345' }, shop, push)).toEqual({
+      ok: false,
+      reason: 'payment: money amount "12.345" has more than 2 decimal places',
+    });
     expect(normalizeTaobaoTrade({ ...p, payment: '-1.00' }, shop, push)).toEqual({ ok: false, reason: 'payment: malformed money amount "-1.00"' });
     expect(normalizeTaobaoTrade({ ...p, modified: '2025-11-10T16:03:00Z' }, shop, push).ok).toBe(false);
-    expect(normalizeTaobaoTrade({ ...p, modified: '2025-02-30 10:00:00' }, shop, push)).toEqual({ ok: false, reason: 'modified is not a real time: "2025-02-30 10:00:00"' });
+    expect(normalizeTaobaoTrade({ ...p, modified: '2025-02-30 10:00:00' }, shop, push)).toEqual({
+      ok: false,
+      reason: 'modified is not a real time: "2025-02-30 10:00:00"',
+    });
     const lines = p.orders.order;
-    expect(normalizeTaobaoTrade({ ...p, orders: { order: [{ ...lines[0]!, num: 0 }] } }, shop, push)).toEqual({ ok: false, reason: 'orders[0].num is not a positive integer: 0' });
-    expect(normalizeTaobaoTrade({ ...p, orders: { order: [{ ...lines[0]!, price: '1e3' }] } }, shop, push)).toEqual({ ok: false, reason: 'orders[0].price: malformed money amount "1e3"' });
-    expect(normalizeTaobaoTrade({ ...p, orders: { order: [{ ...lines[0]!, outer_sku_id: ' ', sku_id: null, outer_iid: null, num_iid: undefined }] } }, shop, push))
-      .toEqual({ ok: false, reason: 'orders[0] has no outer_sku_id, sku_id, outer_iid or num_iid' });
+    expect(normalizeTaobaoTrade({ ...p, orders: { order: [{ ...lines[0]!, num: 0 }] } }, shop, push)).toEqual({
+      ok: false,
+      reason: 'orders[0].num is not a positive integer: 0',
+    });
+    expect(normalizeTaobaoTrade({ ...p, orders: { order: [{ ...lines[0]!, price: '1e3' }] } }, shop, push)).toEqual({
+      ok: false,
+      reason: 'orders[0].price: malformed money amount "1e3"',
+    });
+    expect(
+      normalizeTaobaoTrade({ ...p, orders: { order: [{ ...lines[0]!, outer_sku_id: ' ', sku_id: null, outer_iid: null, num_iid: undefined }] } }, shop, push),
+    ).toEqual({ ok: false, reason: 'orders[0] has no outer_sku_id, sku_id, outer_iid or num_iid' });
     expect(normalizeTaobaoTrade({ ...p, orders: { order: [] } }, shop, push)).toEqual({ ok: false, reason: 'trade has no orders' });
   });
 });

@@ -1,6 +1,8 @@
-import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import { countryCode } from '../../lib/regions.js';
+import type { Result } from '../../lib/result.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
-import { buyerRegionOf } from './buyer-region.js';
+import { buyerRegion } from '../common/fields.js';
+import { type InboundPush, orderEventOf, type ShopConfig } from '../contract.js';
 import { toOrderLines } from './lines.js';
 import { yuanToFen } from './money.js';
 import type { TaobaoTrade } from './payload.js';
@@ -11,7 +13,7 @@ import { parseChinaTime } from './timestamp.js';
 export const TAOBAO_CHANNEL = 'taobao';
 
 /** tid_str when present (exact), else tid if it survived JSON.parse exactly (≤ 2^53). */
-export function tradeIdOf(trade: Pick<TaobaoTrade, 'tid' | 'tid_str'>): Outcome<string> {
+export function tradeIdOf(trade: Pick<TaobaoTrade, 'tid' | 'tid_str'>): Result<string> {
   if (trade.tid_str !== undefined) {
     if (trade.tid !== undefined && Number.isSafeInteger(trade.tid) && String(trade.tid) !== trade.tid_str) {
       return { ok: false, reason: `tid ${trade.tid} and tid_str "${trade.tid_str}" disagree` };
@@ -26,7 +28,7 @@ export function tradeIdOf(trade: Pick<TaobaoTrade, 'tid' | 'tid_str'>): Outcome<
  * One trade → one OrderEvent. Every field is built from named trade fields, never by spreading
  * the payload, so none of the receiver's personal data can ride along into Kafka.
  */
-export function normalizeTaobaoTrade(trade: TaobaoTrade, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
+export function normalizeTaobaoTrade(trade: TaobaoTrade, shop: ShopConfig, push: InboundPush): Result<OrderEvent> {
   const channelStatus = taobaoStatusKey(trade);
   const status = lookupStatus(channelStatus);
   if (status === undefined) return { ok: false, reason: `unknown Taobao status "${channelStatus}"` };
@@ -41,7 +43,6 @@ export function normalizeTaobaoTrade(trade: TaobaoTrade, shop: ShopConfig, push:
   if (!total.ok) return { ok: false, reason: `payment: ${total.reason}` };
   const lines = toOrderLines(trade.orders.order);
   if (!lines.ok) return lines;
-  const region = buyerRegionOf(trade);
   return {
     ok: true,
     value: orderEventOf(TAOBAO_CHANNEL, shop, push, {
@@ -52,7 +53,8 @@ export function normalizeTaobaoTrade(trade: TaobaoTrade, shop: ShopConfig, push:
       currency: 'CNY',
       totalMinor: total.value,
       lines: lines.value,
-      ...region,
+      // TOP leaves receiver_country empty for domestic trades.
+      ...buyerRegion(countryCode(trade.receiver_country) ?? 'CN', trade.receiver_state, trade.receiver_city),
       presale: isPresale(trade),
     }),
   };

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { makeTaobaoTrade, topJson } from '../../simulators/taobao/index.js';
 import { taobaoTradeSchema } from './payload.js';
-import { makeTaobaoTrade, topJson } from './simulator.js';
 
-const trade = JSON.parse(topJson(makeTaobaoTrade({ tid: '4123456789012345678', lines: [{ outerSkuId: 'A', num: 1, price: '1.00' }], createdAt: new Date('2025-11-10T16:00:05Z') })));
+const trade = JSON.parse(
+  topJson(makeTaobaoTrade({ tid: '4123456789012345678', lines: [{ outerSkuId: 'A', num: 1, price: '1.00' }], createdAt: new Date('2025-11-10T16:00:05Z') })),
+);
 
 describe('taobaoTradeSchema', () => {
   it('accepts TOP trades and keeps unknown fields', () => {

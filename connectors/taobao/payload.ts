@@ -39,37 +39,39 @@ export const taobaoOrderSchema = z.looseObject({
   title: z.string().optional(),
 });
 
-export const taobaoTradeSchema = z.looseObject({
-  tid: z.number().optional(),
-  tid_str: digits.optional(),
-  status: z.string(),
-  /** "fixed", "step" (presale with deposit), "cod", … */
-  type: z.string().optional(),
-  /** Presale stage: FRONT_NOPAID_FINAL_NOPAID, FRONT_PAID_FINAL_NOPAID, FRONT_PAID_FINAL_PAID. */
-  step_trade_status: z.string().nullish(),
-  step_paid_fee: z.string().nullish(),
-  /** What the buyer pays, postage included, yuan string. */
-  payment: z.string(),
-  total_fee: z.string().optional(),
-  post_fee: z.string().optional(),
-  discount_fee: z.string().optional(),
-  created: z.string(),
-  pay_time: z.string().nullish(),
-  modified: z.string(),
-  /** Region: province and city. Everything else about the receiver is PII. */
-  receiver_state: z.string().nullish(),
-  receiver_city: z.string().nullish(),
-  receiver_district: z.string().nullish(),
-  receiver_country: z.string().nullish(),
-  receiver_name: z.string().nullish(),
-  receiver_mobile: z.string().nullish(),
-  receiver_phone: z.string().nullish(),
-  receiver_address: z.string().nullish(),
-  receiver_zip: z.string().nullish(),
-  buyer_nick: z.string().nullish(),
-  buyer_message: z.string().nullish(),
-  orders: z.looseObject({ order: z.array(taobaoOrderSchema) }),
-}).refine((t) => t.tid_str !== undefined || t.tid !== undefined, { message: 'tid or tid_str is required' });
+export const taobaoTradeSchema = z
+  .looseObject({
+    tid: z.number().optional(),
+    tid_str: digits.optional(),
+    status: z.string(),
+    /** "fixed", "step" (presale with deposit), "cod", … */
+    type: z.string().optional(),
+    /** Presale stage: FRONT_NOPAID_FINAL_NOPAID, FRONT_PAID_FINAL_NOPAID, FRONT_PAID_FINAL_PAID. */
+    step_trade_status: z.string().nullish(),
+    step_paid_fee: z.string().nullish(),
+    /** What the buyer pays, postage included, yuan string. */
+    payment: z.string(),
+    total_fee: z.string().optional(),
+    post_fee: z.string().optional(),
+    discount_fee: z.string().optional(),
+    created: z.string(),
+    pay_time: z.string().nullish(),
+    modified: z.string(),
+    /** Region: province and city. Everything else about the receiver is PII. */
+    receiver_state: z.string().nullish(),
+    receiver_city: z.string().nullish(),
+    receiver_district: z.string().nullish(),
+    receiver_country: z.string().nullish(),
+    receiver_name: z.string().nullish(),
+    receiver_mobile: z.string().nullish(),
+    receiver_phone: z.string().nullish(),
+    receiver_address: z.string().nullish(),
+    receiver_zip: z.string().nullish(),
+    buyer_nick: z.string().nullish(),
+    buyer_message: z.string().nullish(),
+    orders: z.looseObject({ order: z.array(taobaoOrderSchema) }),
+  })
+  .refine((t) => t.tid_str !== undefined || t.tid !== undefined, { message: 'tid or tid_str is required' });
 
 export type TaobaoTrade = z.infer<typeof taobaoTradeSchema>;
 export type TaobaoOrder = z.infer<typeof taobaoOrderSchema>;

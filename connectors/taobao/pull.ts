@@ -1,5 +1,5 @@
 import type { ShopConfig } from '../contract.js';
-import { callTop, TRADE_FIELDS, type TopCallOptions } from './api.js';
+import { callTop, type TopCallOptions, TRADE_FIELDS } from './api.js';
 import { formatChinaTime } from './timestamp.js';
 
 /*
@@ -15,14 +15,19 @@ export async function* pullTaobao(shop: ShopConfig, window: { from: Date; to: Da
   for (let start = window.from.getTime(); start < window.to.getTime(); start += MAX_WINDOW_MS) {
     const end = Math.min(start + MAX_WINDOW_MS, window.to.getTime());
     for (let page = 1; ; page++) {
-      const json = await callTop(shop, 'taobao.trades.sold.increment.get', {
-        fields: TRADE_FIELDS,
-        start_modified: formatChinaTime(start),
-        end_modified: formatChinaTime(end),
-        page_no: String(page),
-        page_size: String(PAGE_SIZE),
-        use_has_next: 'true',
-      }, opts);
+      const json = await callTop(
+        shop,
+        'taobao.trades.sold.increment.get',
+        {
+          fields: TRADE_FIELDS,
+          start_modified: formatChinaTime(start),
+          end_modified: formatChinaTime(end),
+          page_no: String(page),
+          page_size: String(PAGE_SIZE),
+          use_has_next: 'true',
+        },
+        opts,
+      );
       const body = json.trades_sold_increment_get_response as { trades?: { trade?: unknown[] }; has_next?: boolean } | undefined;
       if (!body) throw new Error('TOP taobao.trades.sold.increment.get: unexpected response shape');
       for (const trade of body.trades?.trade ?? []) yield trade;

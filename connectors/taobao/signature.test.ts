@@ -5,10 +5,19 @@ import { ReplayGuard, stampHeaders, topSign, verifySourceStamp, verifyTopSign } 
 
 describe('TOP md5 signing', () => {
   it('is UPPER(hex(md5(secret + sorted k+v + secret))), sign and empty values excluded', () => {
-    const params = { v: '2.0', method: 'taobao.trade.fullinfo.get', app_key: '12345678', sign_method: 'md5', timestamp: '2025-11-11 00:00:05', empty: '', sign: 'ignored' };
+    const params = {
+      v: '2.0',
+      method: 'taobao.trade.fullinfo.get',
+      app_key: '12345678',
+      sign_method: 'md5',
+      timestamp: '2025-11-11 00:00:05',
+      empty: '',
+      sign: 'ignored',
+    };
     const expected = createHash('md5')
       .update('s3cretapp_key12345678methodtaobao.trade.fullinfo.getsign_methodmd5timestamp2025-11-11 00:00:05v2.0s3cret')
-      .digest('hex').toUpperCase();
+      .digest('hex')
+      .toUpperCase();
     expect(topSign(params, 's3cret')).toBe(expected);
     expect(verifyTopSign({ ...params, sign: expected }, 's3cret')).toBe(true);
     expect(verifyTopSign({ ...params, sign: expected.toLowerCase() }, 's3cret')).toBe(true);
@@ -33,8 +42,10 @@ describe('source stamp (verify)', () => {
 
   it('refuses a forged body, a wrong secret and a forged signature', () => {
     const headers = stampHeaders(body, secret, now, 'n2');
-    expect(verifySourceStamp(push(headers, Buffer.from('{"tid_str":"2"}')), secret, { now, replay: new ReplayGuard() }))
-      .toEqual({ ok: false, reason: 'source stamp does not match the body' });
+    expect(verifySourceStamp(push(headers, Buffer.from('{"tid_str":"2"}')), secret, { now, replay: new ReplayGuard() })).toEqual({
+      ok: false,
+      reason: 'source stamp does not match the body',
+    });
     expect(verifySourceStamp(push(headers), 'wrong-secret', { now, replay: new ReplayGuard() }).ok).toBe(false);
     expect(verifySourceStamp(push({ ...headers, 'x-omnistream-source-sign': '0'.repeat(64) }), secret, { now, replay: new ReplayGuard() }).ok).toBe(false);
   });
@@ -49,14 +60,17 @@ describe('source stamp (verify)', () => {
 
   it('refuses a push without a stamp (e.g. posted to the HTTP webhook route)', () => {
     expect(verifySourceStamp(push({ 'content-type': 'application/json' }), secret, { now })).toEqual({
-      ok: false, reason: 'missing source stamp: not a message received on the authenticated TMC connection',
+      ok: false,
+      reason: 'missing source stamp: not a message received on the authenticated TMC connection',
     });
   });
 
   it('refuses duplicated stamp headers', () => {
     const h = stampHeaders(body, secret, now, 'n5');
     const sign = h['x-omnistream-source-sign']!;
-    expect(verifySourceStamp(push({ ...h, 'x-omnistream-source-sign': [sign, sign] }), secret, { now, replay: new ReplayGuard() }))
-      .toEqual({ ok: false, reason: 'multiple x-omnistream-source-sign headers' });
+    expect(verifySourceStamp(push({ ...h, 'x-omnistream-source-sign': [sign, sign] }), secret, { now, replay: new ReplayGuard() })).toEqual({
+      ok: false,
+      reason: 'multiple x-omnistream-source-sign headers',
+    });
   });
 });

@@ -1,6 +1,7 @@
-import type { InboundPush, Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import { sortedMd5Sign, verifySortedMd5Sign } from '../common/sorted-md5-sign.js';
-import { verifySourceStamp as verifyStamp, type StampCheckOptions } from '../common/source-stamp.js';
+import { type StampCheckOptions, verifySourceStamp as verifyStamp } from '../common/source-stamp.js';
+import type { InboundPush } from '../contract.js';
 
 export { safeEqual } from '../common/sorted-md5-sign.js';
 export { DEFAULT_TOLERANCE_MS, ReplayGuard, STAMP_HEADERS, stampHeaders } from '../common/source-stamp.js';
@@ -24,6 +25,6 @@ export { DEFAULT_TOLERANCE_MS, ReplayGuard, STAMP_HEADERS, stampHeaders } from '
 export const topSign = sortedMd5Sign;
 export const verifyTopSign = verifySortedMd5Sign;
 
-export function verifySourceStamp(push: InboundPush, secret: string, opts: Omit<StampCheckOptions, 'connection'> = {}): Outcome<void> {
+export function verifySourceStamp(push: InboundPush, secret: string, opts: Omit<StampCheckOptions, 'connection'> = {}): Result<void> {
   return verifyStamp(push, secret, { ...opts, connection: 'TMC connection' });
 }

@@ -33,8 +33,12 @@ import type { TaobaoTrade } from './payload.js';
  * made, …) are dead-lettered for a human rather than guessed.
  */
 const PAID_STATES = [
-  'WAIT_SELLER_SEND_GOODS', 'PAID_FORBID_CONSIGN', 'SELLER_CONSIGNED_PART',
-  'WAIT_BUYER_CONFIRM_GOODS', 'TRADE_BUYER_SIGNED', 'TRADE_FINISHED',
+  'WAIT_SELLER_SEND_GOODS',
+  'PAID_FORBID_CONSIGN',
+  'SELLER_CONSIGNED_PART',
+  'WAIT_BUYER_CONFIRM_GOODS',
+  'TRADE_BUYER_SIGNED',
+  'TRADE_FINISHED',
 ] as const;
 
 export const statusMap: Readonly<Record<string, OrderStatus>> = Object.freeze({
@@ -53,11 +57,13 @@ export const statusMap: Readonly<Record<string, OrderStatus>> = Object.freeze({
   TRADE_CLOSED: 'REFUNDED',
   'TRADE_CLOSED/REFUNDED': 'REFUNDED',
   TRADE_CLOSED_BY_TAOBAO: 'CANCELLED',
-  ...Object.fromEntries(PAID_STATES.flatMap((s) => [
-    [`${s}/REFUND_IN_PROGRESS`, 'REFUNDING'],
-    [`${s}/PARTLY_REFUNDED`, 'REFUNDING'],
-    [`${s}/REFUNDED`, 'REFUNDED'],
-  ])),
+  ...Object.fromEntries(
+    PAID_STATES.flatMap((s) => [
+      [`${s}/REFUND_IN_PROGRESS`, 'REFUNDING'],
+      [`${s}/PARTLY_REFUNDED`, 'REFUNDING'],
+      [`${s}/REFUNDED`, 'REFUNDED'],
+    ]),
+  ),
 });
 
 const REFUND_IN_PROGRESS = new Set(['WAIT_SELLER_AGREE', 'WAIT_BUYER_RETURN_GOODS', 'WAIT_SELLER_CONFIRM_GOODS', 'SELLER_REFUSE_BUYER']);
@@ -79,5 +85,5 @@ export function taobaoStatusKey(trade: StatusFields): string {
 
 /** Own-property lookup only, so "constructor" or "__proto__" never match. */
 export function lookupStatus(key: string): OrderStatus | undefined {
-  return Object.prototype.hasOwnProperty.call(statusMap, key) ? statusMap[key] : undefined;
+  return Object.hasOwn(statusMap, key) ? statusMap[key] : undefined;
 }

@@ -1,4 +1,4 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 
 /*
  * TMC's binary frame, as the official TOP SDK clients write and read it (reconstructed from the
@@ -49,35 +49,95 @@ export const date = (ms: number): TmcValue => ({ t: 'date', v: ms });
 
 class Writer {
   private readonly parts: Buffer[] = [];
-  u8(v: number) { const b = Buffer.alloc(1); b.writeUInt8(v); this.parts.push(b); }
-  u16(v: number) { const b = Buffer.alloc(2); b.writeUInt16LE(v); this.parts.push(b); }
-  i32(v: number) { const b = Buffer.alloc(4); b.writeInt32LE(v); this.parts.push(b); }
-  i64(v: bigint) { const b = Buffer.alloc(8); b.writeBigInt64LE(v); this.parts.push(b); }
-  string(v: string) { const s = Buffer.from(v, 'utf8'); this.i32(s.length); this.parts.push(s); }
-  bytes(v: Buffer) { this.i32(v.length); this.parts.push(v); }
-  done() { return Buffer.concat(this.parts); }
+  u8(v: number) {
+    const b = Buffer.alloc(1);
+    b.writeUInt8(v);
+    this.parts.push(b);
+  }
+  u16(v: number) {
+    const b = Buffer.alloc(2);
+    b.writeUInt16LE(v);
+    this.parts.push(b);
+  }
+  i32(v: number) {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(v);
+    this.parts.push(b);
+  }
+  i64(v: bigint) {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64LE(v);
+    this.parts.push(b);
+  }
+  string(v: string) {
+    const s = Buffer.from(v, 'utf8');
+    this.i32(s.length);
+    this.parts.push(s);
+  }
+  bytes(v: Buffer) {
+    this.i32(v.length);
+    this.parts.push(v);
+  }
+  done() {
+    return Buffer.concat(this.parts);
+  }
 }
 
 export function encodeFrame(frame: TmcFrame): Buffer {
   const w = new Writer();
   w.u8(frame.protocolVersion ?? TMC_PROTOCOL_VERSION);
   w.u8(frame.messageType);
-  if (frame.statusCode !== undefined) { w.u16(Header.statusCode); w.i32(frame.statusCode); }
-  if (frame.statusPhrase !== undefined) { w.u16(Header.statusPhrase); w.string(frame.statusPhrase); }
-  if (frame.flag !== undefined) { w.u16(Header.flag); w.i32(frame.flag); }
-  if (frame.token !== undefined) { w.u16(Header.token); w.string(frame.token); }
+  if (frame.statusCode !== undefined) {
+    w.u16(Header.statusCode);
+    w.i32(frame.statusCode);
+  }
+  if (frame.statusPhrase !== undefined) {
+    w.u16(Header.statusPhrase);
+    w.string(frame.statusPhrase);
+  }
+  if (frame.flag !== undefined) {
+    w.u16(Header.flag);
+    w.i32(frame.flag);
+  }
+  if (frame.token !== undefined) {
+    w.u16(Header.token);
+    w.string(frame.token);
+  }
   for (const [key, value] of Object.entries(frame.content)) {
     w.u16(Header.custom);
     w.string(key);
     switch (value.t) {
-      case 'void': w.u8(Format.void); break;
-      case 'string': w.u8(Format.string); w.string(value.v); break;
-      case 'byte': w.u8(Format.byte); w.u8(value.v); break;
-      case 'int16': w.u8(Format.int16); w.u16(value.v); break;
-      case 'int32': w.u8(Format.int32); w.i32(value.v); break;
-      case 'int64': w.u8(Format.int64); w.i64(value.v); break;
-      case 'date': w.u8(Format.date); w.i64(BigInt(value.v)); break;
-      case 'bytes': w.u8(Format.bytes); w.bytes(value.v); break;
+      case 'void':
+        w.u8(Format.void);
+        break;
+      case 'string':
+        w.u8(Format.string);
+        w.string(value.v);
+        break;
+      case 'byte':
+        w.u8(Format.byte);
+        w.u8(value.v);
+        break;
+      case 'int16':
+        w.u8(Format.int16);
+        w.u16(value.v);
+        break;
+      case 'int32':
+        w.u8(Format.int32);
+        w.i32(value.v);
+        break;
+      case 'int64':
+        w.u8(Format.int64);
+        w.i64(value.v);
+        break;
+      case 'date':
+        w.u8(Format.date);
+        w.i64(BigInt(value.v));
+        break;
+      case 'bytes':
+        w.u8(Format.bytes);
+        w.bytes(value.v);
+        break;
     }
   }
   w.u16(Header.end);
@@ -87,16 +147,45 @@ export function encodeFrame(frame: TmcFrame): Buffer {
 class Reader {
   pos = 0;
   constructor(private readonly buf: Buffer) {}
-  need(n: number) { if (this.pos + n > this.buf.length) throw new RangeError(`frame truncated at byte ${this.pos}`); }
-  u8() { this.need(1); return this.buf.readUInt8(this.pos++); }
-  u16() { this.need(2); const v = this.buf.readUInt16LE(this.pos); this.pos += 2; return v; }
-  i32() { this.need(4); const v = this.buf.readInt32LE(this.pos); this.pos += 4; return v; }
-  i64() { this.need(8); const v = this.buf.readBigInt64LE(this.pos); this.pos += 8; return v; }
-  bytes() { const n = this.i32(); if (n < 0) throw new RangeError('negative length'); this.need(n); const v = this.buf.subarray(this.pos, this.pos + n); this.pos += n; return Buffer.from(v); }
-  string() { return this.bytes().toString('utf8'); }
+  need(n: number) {
+    if (this.pos + n > this.buf.length) throw new RangeError(`frame truncated at byte ${this.pos}`);
+  }
+  u8() {
+    this.need(1);
+    return this.buf.readUInt8(this.pos++);
+  }
+  u16() {
+    this.need(2);
+    const v = this.buf.readUInt16LE(this.pos);
+    this.pos += 2;
+    return v;
+  }
+  i32() {
+    this.need(4);
+    const v = this.buf.readInt32LE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  i64() {
+    this.need(8);
+    const v = this.buf.readBigInt64LE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+  bytes() {
+    const n = this.i32();
+    if (n < 0) throw new RangeError('negative length');
+    this.need(n);
+    const v = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return Buffer.from(v);
+  }
+  string() {
+    return this.bytes().toString('utf8');
+  }
 }
 
-export function decodeFrame(data: Buffer): Outcome<TmcFrame> {
+export function decodeFrame(data: Buffer): Result<TmcFrame> {
   try {
     const r = new Reader(data);
     const frame: TmcFrame = { protocolVersion: r.u8(), messageType: r.u8(), content: {} };
@@ -107,24 +196,50 @@ export function decodeFrame(data: Buffer): Outcome<TmcFrame> {
           const format = r.u8();
           let value: TmcValue;
           switch (format) {
-            case Format.void: value = { t: 'void' }; break;
-            case Format.string: value = { t: 'string', v: r.string() }; break;
-            case Format.byte: value = { t: 'byte', v: r.u8() }; break;
-            case Format.int16: value = { t: 'int16', v: r.u16() }; break;
-            case Format.int32: value = { t: 'int32', v: r.i32() }; break;
-            case Format.int64: value = { t: 'int64', v: r.i64() }; break;
-            case Format.date: value = { t: 'date', v: Number(r.i64()) }; break;
-            case Format.bytes: value = { t: 'bytes', v: r.bytes() }; break;
-            default: throw new RangeError(`unknown value format ${format}`);
+            case Format.void:
+              value = { t: 'void' };
+              break;
+            case Format.string:
+              value = { t: 'string', v: r.string() };
+              break;
+            case Format.byte:
+              value = { t: 'byte', v: r.u8() };
+              break;
+            case Format.int16:
+              value = { t: 'int16', v: r.u16() };
+              break;
+            case Format.int32:
+              value = { t: 'int32', v: r.i32() };
+              break;
+            case Format.int64:
+              value = { t: 'int64', v: r.i64() };
+              break;
+            case Format.date:
+              value = { t: 'date', v: Number(r.i64()) };
+              break;
+            case Format.bytes:
+              value = { t: 'bytes', v: r.bytes() };
+              break;
+            default:
+              throw new RangeError(`unknown value format ${format}`);
           }
           frame.content[key] = value;
           break;
         }
-        case Header.statusCode: frame.statusCode = r.i32(); break;
-        case Header.statusPhrase: frame.statusPhrase = r.string(); break;
-        case Header.flag: frame.flag = r.i32(); break;
-        case Header.token: frame.token = r.string(); break;
-        default: throw new RangeError(`unknown header type ${header}`);
+        case Header.statusCode:
+          frame.statusCode = r.i32();
+          break;
+        case Header.statusPhrase:
+          frame.statusPhrase = r.string();
+          break;
+        case Header.flag:
+          frame.flag = r.i32();
+          break;
+        case Header.token:
+          frame.token = r.string();
+          break;
+        default:
+          throw new RangeError(`unknown header type ${header}`);
       }
     }
     if (r.pos !== data.length) throw new RangeError('bytes after end of headers');
@@ -138,9 +253,16 @@ export function decodeFrame(data: Buffer): Outcome<TmcFrame> {
 export function textOf(value: TmcValue | undefined): string | undefined {
   if (!value) return undefined;
   switch (value.t) {
-    case 'string': return value.v;
-    case 'byte': case 'int16': case 'int32': case 'date': return String(value.v);
-    case 'int64': return value.v.toString();
-    default: return undefined;
+    case 'string':
+      return value.v;
+    case 'byte':
+    case 'int16':
+    case 'int32':
+    case 'date':
+      return String(value.v);
+    case 'int64':
+      return value.v.toString();
+    default:
+      return undefined;
   }
 }

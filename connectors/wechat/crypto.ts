@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 
 /*
  * WeChat message encryption (the WXBizMsgCrypt scheme shared by Official Accounts and the
@@ -15,7 +15,7 @@ import type { Outcome } from '../contract.js';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const BLOCK = 32;
 
-export function aesKeyOf(encodingAESKey: string): Outcome<Buffer> {
+export function aesKeyOf(encodingAESKey: string): Result<Buffer> {
   if (!/^[A-Za-z0-9+/]{43}$/.test(encodingAESKey)) return { ok: false, reason: 'EncodingAESKey must be 43 base64 characters' };
   return { ok: true, value: Buffer.from(`${encodingAESKey}=`, 'base64') };
 }
@@ -27,7 +27,7 @@ export interface Decrypted {
   appId: string;
 }
 
-export function decryptWechat(encrypt: string, key: Buffer): Outcome<Decrypted> {
+export function decryptWechat(encrypt: string, key: Buffer): Result<Decrypted> {
   if (!encrypt || !BASE64.test(encrypt)) return { ok: false, reason: 'Encrypt is not base64' };
   const cipherText = Buffer.from(encrypt, 'base64');
   if (cipherText.length === 0 || cipherText.length % 16 !== 0) return { ok: false, reason: 'Encrypt is not a whole number of AES blocks' };
@@ -37,7 +37,7 @@ export function decryptWechat(encrypt: string, key: Buffer): Outcome<Decrypted> 
     decipher.setAutoPadding(false);
     padded = Buffer.concat([decipher.update(cipherText), decipher.final()]);
   } catch {
-    return { ok: false, reason: 'Encrypt does not decrypt with this shop\'s EncodingAESKey' };
+    return { ok: false, reason: "Encrypt does not decrypt with this shop's EncodingAESKey" };
   }
   const pad = padded[padded.length - 1] ?? 0;
   if (pad < 1 || pad > BLOCK || pad > padded.length || !padded.subarray(padded.length - pad).every((b) => b === pad)) {

@@ -1,6 +1,6 @@
 import type { ChannelConnector } from '../contract.js';
 import { normalizeWechat, WECHAT_CHANNEL } from './normalize.js';
-import { wechatPayloadSchema, type WechatPayload } from './payload.js';
+import { type WechatPayload, wechatPayloadSchema } from './payload.js';
 import { pullWechatOrders } from './pull.js';
 import { shipWechatOrder } from './ship.js';
 import { decodeWechatPush, verifyWechatPush } from './signature.js';
@@ -28,4 +28,4 @@ export const wechat: ChannelConnector<WechatPayload> = {
   ship: (shop, notice) => shipWechatOrder(shop, notice),
 };
 
-export type { WechatPayload, WechatEvent, WechatOrder } from './payload.js';
+export type { WechatEvent, WechatOrder, WechatPayload } from './payload.js';

@@ -15,12 +15,21 @@ export function quoteLongIntegers(json: string): string {
     const ch = json[i]!;
     if (inString) {
       out += ch;
-      if (ch === '\\') { out += json[i + 1] ?? ''; i += 2; continue; }
+      if (ch === '\\') {
+        out += json[i + 1] ?? '';
+        i += 2;
+        continue;
+      }
       if (ch === '"') inString = false;
       i++;
       continue;
     }
-    if (ch === '"') { inString = true; out += ch; i++; continue; }
+    if (ch === '"') {
+      inString = true;
+      out += ch;
+      i++;
+      continue;
+    }
     if (ch === '-' || (ch >= '0' && ch <= '9')) {
       NUMBER.lastIndex = i;
       const match = NUMBER.exec(json);

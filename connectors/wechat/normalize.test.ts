@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { makeWechatOrder, SIM_PII, wechatEventJson } from '../../simulators/wechat/index.js';
 import { eventIdOf, type InboundPush, type ShopConfig } from '../contract.js';
+import { quoteLongIntegers } from './json-ids.js';
 import { normalizeWechat, normalizeWechatEvent, normalizeWechatOrder, skuOf } from './normalize.js';
 import { wechatEventSchema, wechatOrderSchema, wechatPayloadSchema } from './payload.js';
-import { quoteLongIntegers } from './json-ids.js';
-import { makeWechatOrder, SIM_PII, wechatEventJson } from './simulator.js';
 
 const shop: ShopConfig = { channel: 'wechat', shopId: 'wx-flagship', brand: 'Omni Apparel', secret: 'unused' };
 const push: InboundPush = { headers: {}, rawBody: Buffer.alloc(0), receivedAt: 1_758_000_000_321 };
 
 // Hand-written after the /channels/ec/order/get answer documented by WeChat (fields per README).
-const documented = wechatOrderSchema.parse(JSON.parse(quoteLongIntegers(`{
+const documented = wechatOrderSchema.parse(
+  JSON.parse(
+    quoteLongIntegers(`{
   "order_id": 3704612354559743232, "status": 20, "create_time": 1658505600, "update_time": 1658509200,
   "openid": "${SIM_PII.openid}", "unionid": "${SIM_PII.unionid}",
   "order_detail": {
@@ -29,7 +31,9 @@ const documented = wechatOrderSchema.parse(JSON.parse(quoteLongIntegers(`{
     "ext_info": {"customer_notes": "${SIM_PII.customerNotes}", "merchant_notes": ""}
   },
   "aftersale_detail": {"on_aftersale_order_cnt": 0, "aftersale_order_list": []}
-}`)));
+}`),
+  ),
+);
 
 describe('normalizeWechatOrder (pulled order)', () => {
   it('maps every canonical field', () => {
@@ -37,15 +41,27 @@ describe('normalizeWechatOrder (pulled order)', () => {
     expect(normalizeWechatOrder(documented, shop, push)).toEqual({
       ok: true,
       value: {
-        eventId: eventIdOf(orderKey, 'PAID', 1658509200_000), orderKey, channel: 'wechat', shopId: 'wx-flagship',
-        brand: 'Omni Apparel', channelOrderId: '3704612354559743232', status: 'PAID', channelStatus: '20',
-        occurredAt: 1658509200_000, receivedAt: 1_758_000_000_321, currency: 'CNY', totalMinor: 4508,
+        eventId: eventIdOf(orderKey, 'PAID', 1658509200_000),
+        orderKey,
+        channel: 'wechat',
+        shopId: 'wx-flagship',
+        brand: 'Omni Apparel',
+        channelOrderId: '3704612354559743232',
+        status: 'PAID',
+        channelStatus: '20',
+        occurredAt: 1658509200_000,
+        receivedAt: 1_758_000_000_321,
+        currency: 'CNY',
+        totalMinor: 4508,
         lines: [
           { sku: 'OUT-TEE-RED-M', quantity: 2, unitPriceMinor: 1999 },
           { sku: 'STICKER', quantity: 1, unitPriceMinor: 10 },
           { sku: '4234236', quantity: 1, unitPriceMinor: 0 },
         ],
-        buyerCountry: 'CN', buyerProvince: '广东省', buyerCity: '深圳市', presale: true,
+        buyerCountry: 'CN',
+        buyerProvince: '广东省',
+        buyerCity: '深圳市',
+        presale: true,
       },
     });
   });
@@ -60,15 +76,46 @@ describe('normalizeWechatOrder (pulled order)', () => {
   });
 
   it('is not presale when no SKU is a presale SKU; region null when absent', () => {
-    const o = makeWechatOrder({ orderId: '1', status: 30, createTime: 1_658_505_600, lines: [{ skuId: '9', count: 1, salePrice: 1 }], province: null, city: '' });
+    const o = makeWechatOrder({
+      orderId: '1',
+      status: 30,
+      createTime: 1_658_505_600,
+      lines: [{ skuId: '9', count: 1, salePrice: 1 }],
+      province: null,
+      city: '',
+    });
     expect(normalizeWechatOrder(o, shop, push)).toMatchObject({ ok: true, value: { presale: false, buyerProvince: null, buyerCity: null } });
   });
 
   it.each([
-    ['a fractional sale_price', (o: typeof documented) => { o.order_detail.product_infos[0]!.sale_price = 19.99; }, 'product_infos[0].sale_price is not a whole non-negative number of fen: 19.99'],
-    ['a zero sku_cnt', (o: typeof documented) => { o.order_detail.product_infos[1]!.sku_cnt = 0; }, 'product_infos[1].sku_cnt is not a positive whole quantity: 0'],
-    ['a negative order_price', (o: typeof documented) => { o.order_detail.price_info.order_price = -5; }, 'price_info.order_price is not a whole non-negative number of fen: -5'],
-    ['update_time in milliseconds', (o: typeof documented) => { o.update_time = 1658509200000; }, 'update_time is not an epoch-seconds time: 1658509200000'],
+    [
+      'a fractional sale_price',
+      (o: typeof documented) => {
+        o.order_detail.product_infos[0]!.sale_price = 19.99;
+      },
+      'product_infos[0].sale_price is not a whole non-negative number of fen: 19.99',
+    ],
+    [
+      'a zero sku_cnt',
+      (o: typeof documented) => {
+        o.order_detail.product_infos[1]!.sku_cnt = 0;
+      },
+      'product_infos[1].sku_cnt is not a positive whole quantity: 0',
+    ],
+    [
+      'a negative order_price',
+      (o: typeof documented) => {
+        o.order_detail.price_info.order_price = -5;
+      },
+      'price_info.order_price is not a whole non-negative number of fen: -5',
+    ],
+    [
+      'update_time in milliseconds',
+      (o: typeof documented) => {
+        o.update_time = 1658509200000;
+      },
+      'update_time is not an epoch-seconds time: 1658509200000',
+    ],
   ])('rejects %s with a reason', (_label, mutate, reason) => {
     const bad = structuredClone(documented);
     mutate(bad);
@@ -83,21 +130,40 @@ describe('normalizeWechatOrder (pulled order)', () => {
 });
 
 describe('normalizeWechatEvent (push: order id and transition only)', () => {
-  const pay = wechatEventSchema.parse(JSON.parse(quoteLongIntegers(
-    wechatEventJson({ event: 'channels_ec_order_pay', orderId: '3705115058471208928', createTime: 1662480000, info: { pay_time: 1662480000 } }),
-  )));
+  const pay = wechatEventSchema.parse(
+    JSON.parse(
+      quoteLongIntegers(
+        wechatEventJson({ event: 'channels_ec_order_pay', orderId: '3705115058471208928', createTime: 1662480000, info: { pay_time: 1662480000 } }),
+      ),
+    ),
+  );
 
   it('yields a status-only event: no lines, total 0, no region', () => {
     const orderKey = 'wechat:wx-flagship:3705115058471208928';
-    expect(normalizeWechatEvent(pay, shop, push)).toEqual([{
-      ok: true,
-      value: {
-        eventId: eventIdOf(orderKey, 'PAID', 1662480000_000), orderKey, channel: 'wechat', shopId: 'wx-flagship',
-        brand: 'Omni Apparel', channelOrderId: '3705115058471208928', status: 'PAID', channelStatus: 'channels_ec_order_pay',
-        occurredAt: 1662480000_000, receivedAt: 1_758_000_000_321, currency: 'CNY', totalMinor: 0, lines: [],
-        buyerCountry: 'CN', buyerProvince: null, buyerCity: null, presale: false,
+    expect(normalizeWechatEvent(pay, shop, push)).toEqual([
+      {
+        ok: true,
+        value: {
+          eventId: eventIdOf(orderKey, 'PAID', 1662480000_000),
+          orderKey,
+          channel: 'wechat',
+          shopId: 'wx-flagship',
+          brand: 'Omni Apparel',
+          channelOrderId: '3705115058471208928',
+          status: 'PAID',
+          channelStatus: 'channels_ec_order_pay',
+          occurredAt: 1662480000_000,
+          receivedAt: 1_758_000_000_321,
+          currency: 'CNY',
+          totalMinor: 0,
+          lines: [],
+          buyerCountry: 'CN',
+          buyerProvince: null,
+          buyerCity: null,
+          presale: false,
+        },
       },
-    }]);
+    ]);
     expect(JSON.stringify(normalizeWechatEvent(pay, shop, push))).not.toContain(SIM_PII.openid);
   });
 
@@ -105,9 +171,12 @@ describe('normalizeWechatEvent (push: order id and transition only)', () => {
     const base = { ToUserName: 'gh_x', CreateTime: 1662480000, MsgType: 'event' };
     expect(normalizeWechatEvent({ ...base, Event: 'channels_ec_aftersale_update' }, shop, push)).toEqual([]);
     expect(normalizeWechatEvent({ ...base, Event: 'channels_ec_order_ext_info_update', order_info: { order_id: '1' } }, shop, push)).toEqual([]);
-    expect(normalizeWechatEvent({ ...base, Event: 'channels_ec_order_pay' }, shop, push)).toEqual([{ ok: false, reason: 'channels_ec_order_pay has no order_info' }]);
-    expect(normalizeWechatEvent({ ...base, CreateTime: 1662480000123, Event: 'channels_ec_order_pay', order_info: { order_id: '1' } }, shop, push))
-      .toEqual([{ ok: false, reason: 'CreateTime is not an epoch-seconds time: 1662480000123' }]);
+    expect(normalizeWechatEvent({ ...base, Event: 'channels_ec_order_pay' }, shop, push)).toEqual([
+      { ok: false, reason: 'channels_ec_order_pay has no order_info' },
+    ]);
+    expect(normalizeWechatEvent({ ...base, CreateTime: 1662480000123, Event: 'channels_ec_order_pay', order_info: { order_id: '1' } }, shop, push)).toEqual([
+      { ok: false, reason: 'CreateTime is not an epoch-seconds time: 1662480000123' },
+    ]);
   });
 
   it('routes through normalizeWechat by shape', () => {

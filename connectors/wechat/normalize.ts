@@ -1,16 +1,21 @@
-import { orderEventOf, type InboundPush, type Outcome, type ShopConfig, type OrderFact } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import type { OrderEvent, OrderLine } from '../../topics/schemas/order-event.js';
-import {
-  isWechatOrder, type WechatAddress, type WechatEvent, type WechatOrder, type WechatPayload, type WechatProduct,
-} from './payload.js';
+import { buyerRegion, present } from '../common/fields.js';
+import { type InboundPush, type OrderFact, orderEventOf, type ShopConfig } from '../contract.js';
+import { isWechatOrder, type WechatEvent, type WechatOrder, type WechatPayload, type WechatProduct } from './payload.js';
 import { eventStatusKey, lookupStatus, orderStatusKey } from './status-map.js';
 
 export const WECHAT_CHANNEL = 'wechat';
 
 /** Order events (Event names per the channels_ec_order_* callback docs cited in README). */
 export const ORDER_EVENTS: ReadonlySet<string> = new Set([
-  'channels_ec_order_new', 'channels_ec_order_pay', 'channels_ec_order_wait_shipping', 'channels_ec_order_deliver',
-  'channels_ec_order_cancel', 'channels_ec_order_confirm', 'channels_ec_order_settle',
+  'channels_ec_order_new',
+  'channels_ec_order_pay',
+  'channels_ec_order_wait_shipping',
+  'channels_ec_order_deliver',
+  'channels_ec_order_cancel',
+  'channels_ec_order_confirm',
+  'channels_ec_order_settle',
 ]);
 /** Known events that change no order status: acknowledged, nothing published. */
 export const IGNORED_EVENTS: ReadonlySet<string> = new Set([
@@ -18,20 +23,20 @@ export const IGNORED_EVENTS: ReadonlySet<string> = new Set([
   'channels_ec_aftersale_update', // after-sale lifecycle; the order's after-sale state comes with pull()
 ]);
 
-export function normalizeWechat(payload: WechatPayload, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent>[] {
+export function normalizeWechat(payload: WechatPayload, shop: ShopConfig, push: InboundPush): Result<OrderEvent>[] {
   if (isWechatOrder(payload)) return [normalizeWechatOrder(payload, shop, push)];
   return normalizeWechatEvent(payload, shop, push);
 }
 
 /** Epoch seconds → ms; refuses fractions, negatives, and milliseconds passed as seconds. */
-export function secondsToMs(field: string, value: number | undefined): Outcome<number> {
+export function secondsToMs(field: string, value: number | undefined): Result<number> {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1e9 || value >= 1e10) {
     return { ok: false, reason: `${field} is not an epoch-seconds time: ${String(value)}` };
   }
   return { ok: true, value: value * 1000 };
 }
 
-export function fen(field: string, value: number | undefined): Outcome<number> {
+export function fen(field: string, value: number | undefined): Result<number> {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     return { ok: false, reason: `${field} is not a whole non-negative number of fen: ${String(value)}` };
   }
@@ -50,7 +55,7 @@ function event(fact: Fact, shop: ShopConfig, push: InboundPush): OrderEvent {
  * totalMinor 0, lines [], no region, presale false: "not carried", not "zero". occurredAt is the
  * event's CreateTime. The full order comes from /channels/ec/order/get via pull().
  */
-export function normalizeWechatEvent(message: WechatEvent, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent>[] {
+export function normalizeWechatEvent(message: WechatEvent, shop: ShopConfig, push: InboundPush): Result<OrderEvent>[] {
   if (IGNORED_EVENTS.has(message.Event)) return [];
   if (!ORDER_EVENTS.has(message.Event)) return [{ ok: false, reason: `unknown WeChat event "${message.Event}"` }];
   const info = message.order_info;
@@ -60,18 +65,26 @@ export function normalizeWechatEvent(message: WechatEvent, shop: ShopConfig, pus
   if (status === undefined) return [{ ok: false, reason: `unknown WeChat status "${key}"` }];
   const occurredAt = secondsToMs('CreateTime', message.CreateTime);
   if (!occurredAt.ok) return [occurredAt];
-  return [{
-    ok: true,
-    value: event({
-      channelOrderId: String(info.order_id), status, channelStatus: key, occurredAt: occurredAt.value,
-      totalMinor: 0, lines: [], buyerProvince: null, buyerCity: null, presale: false,
-    }, shop, push),
-  }];
-}
-
-function present(value: string | null | undefined): string | null {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : null;
+  return [
+    {
+      ok: true,
+      value: event(
+        {
+          channelOrderId: String(info.order_id),
+          status,
+          channelStatus: key,
+          occurredAt: occurredAt.value,
+          totalMinor: 0,
+          lines: [],
+          buyerProvince: null,
+          buyerCity: null,
+          presale: false,
+        },
+        shop,
+        push,
+      ),
+    },
+  ];
 }
 
 /** The stock key: out_sku_id, else the merchant's sku_code, else WeChat's sku_id. */
@@ -79,12 +92,7 @@ export function skuOf(product: WechatProduct): string {
   return present(product.out_sku_id) ?? present(product.sku_code) ?? String(product.sku_id);
 }
 
-/** The PII boundary: from the whole address only province and city names leave. */
-export function regionOf(address: WechatAddress | null | undefined): { buyerProvince: string | null; buyerCity: string | null } {
-  return { buyerProvince: present(address?.province_name), buyerCity: present(address?.city_name) };
-}
-
-function toLines(products: readonly WechatProduct[]): Outcome<OrderLine[]> {
+function toLines(products: readonly WechatProduct[]): Result<OrderLine[]> {
   const lines: OrderLine[] = [];
   for (const [index, product] of products.entries()) {
     const price = fen(`product_infos[${index}].sale_price`, product.sale_price);
@@ -97,7 +105,7 @@ function toLines(products: readonly WechatProduct[]): Outcome<OrderLine[]> {
   return { ok: true, value: lines };
 }
 
-export function normalizeWechatOrder(order: WechatOrder, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
+export function normalizeWechatOrder(order: WechatOrder, shop: ShopConfig, push: InboundPush): Result<OrderEvent> {
   const key = orderStatusKey(order.status, order.aftersale_detail?.on_aftersale_order_cnt);
   const status = lookupStatus(key);
   if (status === undefined) return { ok: false, reason: `unknown WeChat status "${key}"` };
@@ -109,11 +117,19 @@ export function normalizeWechatOrder(order: WechatOrder, shop: ShopConfig, push:
   if (!lines.ok) return lines;
   return {
     ok: true,
-    value: event({
-      channelOrderId: String(order.order_id), status, channelStatus: key, occurredAt: occurredAt.value,
-      totalMinor: total.value, lines: lines.value,
-      ...regionOf(order.order_detail.delivery_info?.address_info),
-      presale: order.order_detail.product_infos.some((p) => p.sku_deliver_info?.stock_type === 1),
-    }, shop, push),
+    value: event(
+      {
+        channelOrderId: String(order.order_id),
+        status,
+        channelStatus: key,
+        occurredAt: occurredAt.value,
+        totalMinor: total.value,
+        lines: lines.value,
+        ...buyerRegion('CN', order.order_detail.delivery_info?.address_info?.province_name, order.order_detail.delivery_info?.address_info?.city_name),
+        presale: order.order_detail.product_infos.some((p) => p.sku_deliver_info?.stock_type === 1),
+      },
+      shop,
+      push,
+    ),
   };
 }

@@ -94,10 +94,12 @@ export const wechatOrderSchema = z.looseObject({
     pay_info: z.looseObject({}).nullish(),
     ext_info: z.looseObject({ customer_notes: z.string().nullish(), merchant_notes: z.string().nullish() }).nullish(),
   }),
-  aftersale_detail: z.looseObject({
-    on_aftersale_order_cnt: z.number().int().optional(),
-    aftersale_order_list: z.array(z.unknown()).optional(),
-  }).nullish(),
+  aftersale_detail: z
+    .looseObject({
+      on_aftersale_order_cnt: z.number().int().optional(),
+      aftersale_order_list: z.array(z.unknown()).optional(),
+    })
+    .nullish(),
 });
 
 export const wechatPayloadSchema = z.union([wechatEventSchema, wechatOrderSchema]);

@@ -1,3 +1,4 @@
+import { ApiError } from '../../lib/errors.js';
 import type { ShopConfig } from '../contract.js';
 import { quoteLongIntegers } from './json-ids.js';
 
@@ -18,11 +19,9 @@ import { quoteLongIntegers } from './json-ids.js';
 export const DEFAULT_ENDPOINT = 'https://api.weixin.qq.com';
 export const MAX_RANGE_SECONDS = 7 * 24 * 3600;
 
-export class WechatApiError extends Error {
-  constructor(readonly path: string, readonly errcode: unknown, readonly errmsg: string) {
-    super(`WeChat ${path} failed: errcode ${String(errcode)} ${errmsg}`.trim());
-  }
-}
+/** An errcode answer, with the errcode as platformCode (ship.ts decides which ones pass). */
+const apiError = (path: string, errcode: unknown, errmsg: string) =>
+  new ApiError('wechat', `${path} failed: errcode ${String(errcode)} ${errmsg}`.trim(), { platformCode: errcode === undefined ? undefined : String(errcode) });
 
 interface ApiAnswer {
   errcode?: unknown;
@@ -32,7 +31,7 @@ interface ApiAnswer {
 
 async function readAnswer(path: string, response: Response): Promise<ApiAnswer> {
   const body = JSON.parse(quoteLongIntegers(await response.text())) as ApiAnswer;
-  if (body.errcode !== undefined && body.errcode !== 0) throw new WechatApiError(path, body.errcode, body.errmsg ?? '');
+  if (body.errcode !== undefined && body.errcode !== 0) throw apiError(path, body.errcode, body.errmsg ?? '');
   return body;
 }
 
@@ -40,13 +39,15 @@ export async function fetchAccessToken(endpoint: string, appId: string, appSecre
   const path = '/cgi-bin/token';
   const query = new URLSearchParams({ grant_type: 'client_credential', appid: appId, secret: appSecret });
   const body = await readAnswer(path, await fetch(`${endpoint}${path}?${query}`));
-  if (typeof body.access_token !== 'string') throw new WechatApiError(path, body.errcode, 'no access_token in the answer');
+  if (typeof body.access_token !== 'string') throw apiError(path, body.errcode, 'no access_token in the answer');
   return body.access_token;
 }
 
 async function post(endpoint: string, path: string, token: string, payload: unknown): Promise<ApiAnswer> {
   const response = await fetch(`${endpoint}${path}?access_token=${encodeURIComponent(token)}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
   });
   return readAnswer(path, response);
 }
@@ -56,15 +57,12 @@ export async function tokenFor(shop: ShopConfig, endpoint: string): Promise<stri
   if (given) return given;
   const appId = shop.credentials?.appId;
   const appSecret = shop.credentials?.appSecret;
-  if (!appId || !appSecret) throw new Error(`wechat shop ${shop.shopId}: credentials.appId and credentials.appSecret (or accessToken) are required to pull orders`);
+  if (!appId || !appSecret)
+    throw new Error(`wechat shop ${shop.shopId}: credentials.appId and credentials.appSecret (or accessToken) are required to pull orders`);
   return fetchAccessToken(endpoint, appId, appSecret);
 }
 
-export async function* pullWechatOrders(
-  shop: ShopConfig,
-  window: { from: Date; to: Date },
-  options: { pageSize?: number } = {},
-): AsyncGenerator<unknown> {
+export async function* pullWechatOrders(shop: ShopConfig, window: { from: Date; to: Date }, options: { pageSize?: number } = {}): AsyncGenerator<unknown> {
   const endpoint = (shop.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
   const token = await tokenFor(shop, endpoint);
   const pageSize = Math.min(Math.max(options.pageSize ?? 100, 1), 100);
@@ -75,7 +73,9 @@ export async function* pullWechatOrders(
     let nextKey = '';
     for (let page = 0; page < 100_000; page++) {
       const list = await post(endpoint, '/channels/ec/order/list/get', token, {
-        update_time_range: { start_time: start, end_time: end }, page_size: pageSize, next_key: nextKey,
+        update_time_range: { start_time: start, end_time: end },
+        page_size: pageSize,
+        next_key: nextKey,
       });
       const ids = Array.isArray(list.order_id_list) ? list.order_id_list : [];
       for (const id of ids) {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeWechatOrder, SIM_DELIVERY_IDS, SIM_ERRORS, startWechatSimulator, type WechatSimulator } from '../../simulators/wechat/index.js';
 import { CARRIERS, type ShipmentNotice, type ShopConfig } from '../contract.js';
 import { wechatDeliveryIds } from './carriers.js';
 import { wechat } from './index.js';
-import { wechatErrorResult, WECHAT_ERRCODES } from './ship.js';
-import { makeWechatOrder, SIM_DELIVERY_IDS, SIM_ERRORS, startWechatSimulator, type WechatSimulator } from './simulator.js';
+import { WECHAT_ERRCODES, wechatErrorResult } from './ship.js';
 
 const APP = { appId: 'wxsimappid000002', appSecret: 'sim-app-secret-ship' };
 let sim: WechatSimulator;
@@ -14,19 +14,35 @@ let next = 0;
 function paidOrder(status = 20): string {
   const orderId = `37046123545597${String(50000 + next++)}`;
   const created = Math.floor(Date.now() / 1000) - 3600;
-  sim.upsertOrder(makeWechatOrder({
-    orderId, status, createTime: created, updateTime: created + 60,
-    lines: [{ skuId: '4234201', skuCode: 'SKU-A', count: 2, salePrice: 990 }, { skuId: '4234202', skuCode: 'SKU-B', count: 1, salePrice: 1990 }],
-  }));
+  sim.upsertOrder(
+    makeWechatOrder({
+      orderId,
+      status,
+      createTime: created,
+      updateTime: created + 60,
+      lines: [
+        { skuId: '4234201', skuCode: 'SKU-A', count: 2, salePrice: 990 },
+        { skuId: '4234202', skuCode: 'SKU-B', count: 1, salePrice: 1990 },
+      ],
+    }),
+  );
   return orderId;
 }
-const notice = (orderId: string, carrier: ShipmentNotice['carrier'] = 'SF'): ShipmentNotice =>
-  ({ channelOrderId: orderId, carrier, waybillNo: 'SF1500000000001', shippedAt: Date.now() });
+const notice = (orderId: string, carrier: ShipmentNotice['carrier'] = 'SF'): ShipmentNotice => ({
+  channelOrderId: orderId,
+  carrier,
+  waybillNo: 'SF1500000000001',
+  shippedAt: Date.now(),
+});
 
 beforeAll(async () => {
   sim = await startWechatSimulator(APP);
   shop = {
-    channel: 'wechat', shopId: 'wx-flagship', brand: 'Omni', secret: 'push-token', endpoint: sim.url,
+    channel: 'wechat',
+    shopId: 'wx-flagship',
+    brand: 'Omni',
+    secret: 'push-token',
+    endpoint: sim.url,
     credentials: { appId: APP.appId, encodingAESKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', appSecret: APP.appSecret },
   };
 });
@@ -45,10 +61,17 @@ describe('ship() against the WeChat simulator', () => {
     const orderId = paidOrder();
     const before = sim.shipments.length;
     expect(await wechat.ship!(shop, notice(orderId, 'JD'))).toEqual({ ok: true });
-    expect(sim.shipments.slice(before)).toEqual([{
-      orderId, deliveryId: 'JD', waybillId: 'SF1500000000001',
-      products: [{ product_id: '100000000', sku_id: '4234201', product_cnt: 2 }, { product_id: '100000001', sku_id: '4234202', product_cnt: 1 }],
-    }]);
+    expect(sim.shipments.slice(before)).toEqual([
+      {
+        orderId,
+        deliveryId: 'JD',
+        waybillId: 'SF1500000000001',
+        products: [
+          { product_id: '100000000', sku_id: '4234201', product_cnt: 2 },
+          { product_id: '100000001', sku_id: '4234202', product_cnt: 1 },
+        ],
+      },
+    ]);
   });
 
   it('a repeat is ok and sends nothing more', async () => {
@@ -76,7 +99,11 @@ describe('ship() against the WeChat simulator', () => {
     const orderId = paidOrder();
     sim.failNext('server-error');
     sim.failNext('rate-limit');
-    expect(await wechat.ship!(shop, notice(orderId))).toEqual({ ok: false, retryable: true, reason: 'WeChat /channels/ec/order/delivery/send answered HTTP 503' });
+    expect(await wechat.ship!(shop, notice(orderId))).toEqual({
+      ok: false,
+      retryable: true,
+      reason: 'WeChat /channels/ec/order/delivery/send answered HTTP 503',
+    });
     expect(await wechat.ship!(shop, notice(orderId))).toMatchObject({ ok: false, retryable: true, reason: expect.stringContaining('45011') });
     expect(await wechat.ship!(shop, notice(orderId))).toEqual({ ok: true });
   });
@@ -89,10 +116,17 @@ describe('ship() against the WeChat simulator', () => {
   });
 
   it('unknown, unpaid or cancelled orders and a wrong app secret are not retryable', async () => {
-    expect(await wechat.ship!(shop, notice('3704612354559799999'))).toMatchObject({ ok: false, retryable: false, reason: expect.stringContaining(String(SIM_ERRORS.notFound.errcode)) });
+    expect(await wechat.ship!(shop, notice('3704612354559799999'))).toMatchObject({
+      ok: false,
+      retryable: false,
+      reason: expect.stringContaining(String(SIM_ERRORS.notFound.errcode)),
+    });
     expect(await wechat.ship!(shop, notice(paidOrder(10)))).toMatchObject({ ok: false, retryable: false, reason: expect.stringContaining('status 10') });
     expect(await wechat.ship!(shop, notice(paidOrder(250)))).toMatchObject({ ok: false, retryable: false });
-    expect(await wechat.ship!({ ...shop, credentials: { ...shop.credentials, appSecret: 'wrong' } }, notice(paidOrder()))).toMatchObject({ ok: false, retryable: false });
+    expect(await wechat.ship!({ ...shop, credentials: { ...shop.credentials, appSecret: 'wrong' } }, notice(paidOrder()))).toMatchObject({
+      ok: false,
+      retryable: false,
+    });
   });
 
   it('an unreachable platform is retryable', async () => {
@@ -106,9 +140,9 @@ describe('wechatErrorResult (error mapping)', () => {
     [WECHAT_ERRCODES.dailyQuota, false, { ok: false, retryable: true }],
     [WECHAT_ERRCODES.expiredToken, true, { ok: false, retryable: true }],
     [WECHAT_ERRCODES.expiredToken, false, { ok: false, retryable: false }],
-    [WECHAT_ERRCODES.alreadyShipped, true, { ok: true }],
+    [WECHAT_ERRCODES.alreadyShipped, true, { ok: false, code: String(WECHAT_ERRCODES.alreadyShipped) }],
     [WECHAT_ERRCODES.invalidArgs, true, { ok: false, retryable: false }],
   ] as const)('errcode %i (token fetched: %s) → %j', (errcode, fetched, expected) => {
-    expect(wechatErrorResult('/p', errcode, 'msg', fetched)).toMatchObject(expected);
+    expect(wechatErrorResult('msg', errcode, fetched)).toMatchObject(expected);
   });
 });

@@ -1,7 +1,9 @@
-import type { CallResult, ShipmentNotice, ShopConfig } from '../contract.js';
+import { ApiError, isRetryableStatus } from '../../lib/errors.js';
+import { type Failure, fail, ok, permanent, type Result, transient } from '../../lib/result.js';
+import type { ShipmentNotice, ShopConfig } from '../contract.js';
 import { wechatDeliveryIds } from './carriers.js';
 import { quoteLongIntegers } from './json-ids.js';
-import { DEFAULT_ENDPOINT, tokenFor, WechatApiError } from './pull.js';
+import { DEFAULT_ENDPOINT, tokenFor } from './pull.js';
 
 /*
  * Sync-back: 订单发货 POST /channels/ec/order/delivery/send?access_token=…
@@ -35,45 +37,48 @@ const SHIPPED_STATUSES: ReadonlySet<number> = new Set([30, 100]);
 /** Statuses from which the merchant may ship (20 待发货, 21 部分发货). */
 const SHIPPABLE_STATUSES: ReadonlySet<number> = new Set([20, 21]);
 
-const retry = (reason: string): CallResult => ({ ok: false, reason, retryable: true });
-const fail = (reason: string): CallResult => ({ ok: false, reason, retryable: false });
-
 interface Answer {
   errcode?: unknown;
   errmsg?: string;
   [key: string]: unknown;
 }
 
-export function wechatErrorResult(path: string, errcode: unknown, errmsg: string, tokenWasFetched: boolean): CallResult {
-  const reason = `WeChat ${path} failed: errcode ${String(errcode)} ${errmsg}`.trim();
-  if (errcode === WECHAT_ERRCODES.alreadyShipped) return { ok: true };
-  if (errcode === WECHAT_ERRCODES.busy || errcode === WECHAT_ERRCODES.dailyQuota || errcode === WECHAT_ERRCODES.minuteQuota) return retry(reason);
-  if ((errcode === WECHAT_ERRCODES.invalidToken || errcode === WECHAT_ERRCODES.expiredToken) && tokenWasFetched) return retry(reason);
-  return fail(reason);
+/** An errcode answer → a Failure with the errcode as its code, retryable as the outcomes above say. */
+export function wechatErrorResult(reason: string, errcode: unknown, tokenWasFetched: boolean): Failure {
+  const code = Number(errcode);
+  const retryable =
+    code === WECHAT_ERRCODES.busy ||
+    code === WECHAT_ERRCODES.dailyQuota ||
+    code === WECHAT_ERRCODES.minuteQuota ||
+    ((code === WECHAT_ERRCODES.invalidToken || code === WECHAT_ERRCODES.expiredToken) && tokenWasFetched);
+  return fail(reason, { code: String(errcode), retryable });
 }
 
-type Called = { ok: true; body: Answer } | { ok: false; result: CallResult };
+/** "Already shipped" (by an earlier attempt whose answer was lost) means the goal holds. */
+const settled = (f: Failure): Result => (f.code === String(WECHAT_ERRCODES.alreadyShipped) ? ok() : f);
 
-async function call(endpoint: string, path: string, token: string, payload: unknown, tokenWasFetched: boolean): Promise<Called> {
+async function call(endpoint: string, path: string, token: string, payload: unknown, tokenWasFetched: boolean): Promise<Result<Answer>> {
   let response: Response;
   try {
     response = await fetch(`${endpoint}${path}?access_token=${encodeURIComponent(token)}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
     });
   } catch (err) {
-    return { ok: false, result: retry(`WeChat unreachable: ${(err as Error).message}`) };
+    return transient(`WeChat unreachable: ${(err as Error).message}`);
   }
-  if (response.status === 429 || response.status >= 500) return { ok: false, result: retry(`WeChat ${path} answered HTTP ${response.status}`) };
+  if (isRetryableStatus(response.status)) return transient(`WeChat ${path} answered HTTP ${response.status}`);
   let body: Answer;
   try {
     body = JSON.parse(quoteLongIntegers(await response.text())) as Answer;
   } catch {
-    return { ok: false, result: retry(`WeChat ${path} answered HTTP ${response.status} without JSON`) };
+    return transient(`WeChat ${path} answered HTTP ${response.status} without JSON`);
   }
   if (body.errcode !== undefined && body.errcode !== 0) {
-    return { ok: false, result: wechatErrorResult(path, body.errcode, body.errmsg ?? '', tokenWasFetched) };
+    return wechatErrorResult(`WeChat ${path} failed: errcode ${String(body.errcode)} ${body.errmsg ?? ''}`.trim(), body.errcode, tokenWasFetched);
   }
-  return { ok: true, body };
+  return ok(body);
 }
 
 interface OrderForShipping {
@@ -81,39 +86,47 @@ interface OrderForShipping {
   order_detail?: { product_infos?: Array<{ product_id?: unknown; sku_id?: unknown; sku_cnt?: unknown }> };
 }
 
-export async function shipWechatOrder(shop: ShopConfig, notice: ShipmentNotice): Promise<CallResult> {
+export async function shipWechatOrder(shop: ShopConfig, notice: ShipmentNotice): Promise<Result> {
   const deliveryId = wechatDeliveryIds[notice.carrier];
-  if (deliveryId === undefined) return fail(`no WeChat delivery_id for carrier ${String(notice.carrier)}`);
+  if (deliveryId === undefined) return permanent(`no WeChat delivery_id for carrier ${String(notice.carrier)}`);
   const endpoint = (shop.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
   const tokenWasFetched = !shop.credentials?.accessToken;
   let token: string;
   try {
     token = await tokenFor(shop, endpoint);
   } catch (err) {
-    if (err instanceof WechatApiError) return wechatErrorResult(err.path, err.errcode, err.errmsg, false);
-    if (err instanceof TypeError) return retry(`WeChat unreachable: ${err.message}`);
-    return fail(err instanceof Error ? err.message : String(err));
+    if (err instanceof ApiError) return settled(wechatErrorResult(err.message, err.platformCode, false));
+    if (err instanceof TypeError) return transient(`WeChat unreachable: ${err.message}`);
+    return permanent(err instanceof Error ? err.message : String(err));
   }
 
   const read = await call(endpoint, ORDER_GET_PATH, token, { order_id: notice.channelOrderId }, tokenWasFetched);
-  if (!read.ok) return read.result;
-  const order = read.body.order as OrderForShipping | undefined;
+  if (!read.ok) return settled(read);
+  const order = read.value.order as OrderForShipping | undefined;
   const status = Number(order?.status);
-  if (SHIPPED_STATUSES.has(status)) return { ok: true };
-  if (!SHIPPABLE_STATUSES.has(status)) return fail(`WeChat order ${notice.channelOrderId} has status ${String(order?.status)}, which cannot be shipped`);
+  if (SHIPPED_STATUSES.has(status)) return ok();
+  if (!SHIPPABLE_STATUSES.has(status)) return permanent(`WeChat order ${notice.channelOrderId} has status ${String(order?.status)}, which cannot be shipped`);
   const products = order?.order_detail?.product_infos ?? [];
   if (products.length === 0 || products.some((p) => p.product_id === undefined || p.product_id === null)) {
-    return fail(`WeChat order ${notice.channelOrderId} lacks the product ids delivery/send requires`);
+    return permanent(`WeChat order ${notice.channelOrderId} lacks the product ids delivery/send requires`);
   }
 
-  const sent = await call(endpoint, DELIVERY_SEND_PATH, token, {
-    order_id: notice.channelOrderId,
-    delivery_list: [{
-      delivery_id: deliveryId,
-      waybill_id: notice.waybillNo,
-      deliver_type: 1,
-      product_infos: products.map((p) => ({ product_id: String(p.product_id), sku_id: String(p.sku_id), product_cnt: Number(p.sku_cnt) })),
-    }],
-  }, tokenWasFetched);
-  return sent.ok ? { ok: true } : sent.result;
+  const sent = await call(
+    endpoint,
+    DELIVERY_SEND_PATH,
+    token,
+    {
+      order_id: notice.channelOrderId,
+      delivery_list: [
+        {
+          delivery_id: deliveryId,
+          waybill_id: notice.waybillNo,
+          deliver_type: 1,
+          product_infos: products.map((p) => ({ product_id: String(p.product_id), sku_id: String(p.sku_id), product_cnt: Number(p.sku_cnt) })),
+        },
+      ],
+    },
+    tokenWasFetched,
+  );
+  return sent.ok ? ok() : settled(sent);
 }

@@ -1,15 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { toInboundPush, type WechatSecrets, wechatEventJson, wechatPush } from '../../simulators/wechat/index.js';
 import type { ShopConfig } from '../contract.js';
 import { aesKeyOf, decryptWechat, encryptWechat } from './crypto.js';
 import { quoteLongIntegers } from './json-ids.js';
 import { decodeWechatPush, sha1Sorted, verifyWechatPush } from './signature.js';
-import { toInboundPush, wechatEventJson, wechatPush, type WechatSecrets } from './simulator.js';
 
 const secrets: WechatSecrets = {
-  token: 'simToken2025', encodingAESKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', appId: 'wxsimappid000001', userName: 'gh_simshop0001',
+  token: 'simToken2025',
+  encodingAESKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+  appId: 'wxsimappid000001',
+  userName: 'gh_simshop0001',
 };
 const shop: ShopConfig = {
-  channel: 'wechat', shopId: 'wx-flagship', brand: 'Omni', secret: secrets.token,
+  channel: 'wechat',
+  shopId: 'wx-flagship',
+  brand: 'Omni',
+  secret: secrets.token,
   credentials: { encodingAESKey: secrets.encodingAESKey, appId: secrets.appId, userName: 'gh_simshop0001' },
 };
 const NOW = 1_783_235_777_000;
@@ -27,7 +33,8 @@ describe('WeChat AES (WXBizMsgCrypt)', () => {
   const key = aesKeyOf(secrets.encodingAESKey);
   if (!key.ok) throw new Error(key.reason);
   // random(16) ‖ len ‖ msg ‖ appid, PKCS#7 to 32 bytes, encrypted with `openssl enc -aes-256-cbc -nopad`.
-  const fromOpenssl = 'Q3stYC6hdFzMh9T8HCvyDOCIQ1ZZsQ7Iy3FhqA1vE7xCIRt89f9dTKbpJDqRQBw3g12o1Pm0iq2u69c5N/ZlTvXcD/pnIa6o1A8hq8cwaXvvkdH6cqPo8yJDy9sHBq2hF0x+dVMwB0nF2j2W4UlJhaggMigfejCyU7ATrJSRv/Y=';
+  const fromOpenssl =
+    'Q3stYC6hdFzMh9T8HCvyDOCIQ1ZZsQ7Iy3FhqA1vE7xCIRt89f9dTKbpJDqRQBw3g12o1Pm0iq2u69c5N/ZlTvXcD/pnIa6o1A8hq8cwaXvvkdH6cqPo8yJDy9sHBq2hF0x+dVMwB0nF2j2W4UlJhaggMigfejCyU7ATrJSRv/Y=';
   const message = '{"Event":"channels_ec_order_pay","order_info":{"order_id":3705115058471208928}}';
 
   it('decrypts an independently produced ciphertext and reads the trailing appid', () => {
@@ -54,13 +61,22 @@ describe('verifyWechatPush', () => {
 
   it('rejects a body swapped under a genuine query string', () => {
     const genuine = delivery();
-    const other = toInboundPush(wechatPush(wechatEventJson({ event: 'channels_ec_order_cancel', orderId: '1', createTime: 1_783_235_777 }), secrets, { timestamp: 1_783_235_777, nonce: '1849150504' }), NOW);
+    const other = toInboundPush(
+      wechatPush(wechatEventJson({ event: 'channels_ec_order_cancel', orderId: '1', createTime: 1_783_235_777 }), secrets, {
+        timestamp: 1_783_235_777,
+        nonce: '1849150504',
+      }),
+      NOW,
+    );
     expect(verifyWechatPush({ ...genuine, rawBody: other.rawBody }, shop, NOW)).toEqual({ ok: false, reason: 'msg_signature does not match' });
   });
 
   it('rejects a wrong plain signature even when msg_signature matches', () => {
     const push = delivery();
-    expect(verifyWechatPush({ ...push, query: { ...push.query, signature: 'f'.repeat(40) } }, shop, NOW)).toEqual({ ok: false, reason: 'signature does not match' });
+    expect(verifyWechatPush({ ...push, query: { ...push.query, signature: 'f'.repeat(40) } }, shop, NOW)).toEqual({
+      ok: false,
+      reason: 'signature does not match',
+    });
   });
 
   it('rejects a stale or future timestamp (±5 min), configurable', () => {
@@ -74,7 +90,10 @@ describe('verifyWechatPush', () => {
   it('rejects missing query parameters and plaintext mode', () => {
     const push = delivery();
     const { msg_signature: _m, ...noMsgSig } = push.query!;
-    expect(verifyWechatPush({ ...push, query: noMsgSig }, shop, NOW)).toEqual({ ok: false, reason: 'missing timestamp, nonce or msg_signature query parameter' });
+    expect(verifyWechatPush({ ...push, query: noMsgSig }, shop, NOW)).toEqual({
+      ok: false,
+      reason: 'missing timestamp, nonce or msg_signature query parameter',
+    });
     expect(verifyWechatPush({ ...push, query: undefined }, shop, NOW)).toEqual({ ok: false, reason: 'encrypt_type must be "aes" (safe mode)' });
     expect(verifyWechatPush({ ...push, query: { ...push.query, encrypt_type: 'raw' } }, shop, NOW).ok).toBe(false);
   });
@@ -91,7 +110,8 @@ describe('verifyWechatPush', () => {
   it('explains that XML bodies are not supported', () => {
     const push = delivery();
     expect(verifyWechatPush({ ...push, rawBody: Buffer.from('<xml><Encrypt><![CDATA[x]]></Encrypt></xml>') }, shop, NOW)).toEqual({
-      ok: false, reason: 'XML push bodies are not supported: set the shop\'s message push data format to JSON',
+      ok: false,
+      reason: "XML push bodies are not supported: set the shop's message push data format to JSON",
     });
   });
 });
@@ -110,7 +130,10 @@ describe('quoteLongIntegers', () => {
   it.each([
     ['{"order_id":3737552192816962560}', '{"order_id":"3737552192816962560"}'],
     ['{"a":[1,-12,1.5e3,1234567890123456]}', '{"a":[1,-12,1.5e3,"1234567890123456"]}'],
-    ['{"s":"digits 3737552192816962560 inside a string","t":"esc \\" 12345678901234567"}', '{"s":"digits 3737552192816962560 inside a string","t":"esc \\" 12345678901234567"}'],
+    [
+      '{"s":"digits 3737552192816962560 inside a string","t":"esc \\" 12345678901234567"}',
+      '{"s":"digits 3737552192816962560 inside a string","t":"esc \\" 12345678901234567"}',
+    ],
     ['{"CreateTime":1783235777,"price":1999}', '{"CreateTime":1783235777,"price":1999}'],
   ])('%s → %s', (input, output) => {
     expect(quoteLongIntegers(input)).toBe(output);

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { InboundPush, Outcome, ShopConfig } from '../contract.js';
+import type { Result } from '../../lib/result.js';
+import type { InboundPush, ShopConfig } from '../contract.js';
 import { aesKeyOf, decryptWechat } from './crypto.js';
 import { quoteLongIntegers } from './json-ids.js';
 
@@ -24,7 +25,9 @@ import { quoteLongIntegers } from './json-ids.js';
 export const DEFAULT_TOLERANCE_MS = 5 * 60 * 1000;
 
 export function sha1Sorted(parts: readonly string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
 }
 
 function sameHex(given: string, expected: string): boolean {
@@ -45,11 +48,11 @@ interface Envelope {
 }
 
 /** The JSON body WeChat posts. XML (the other configurable format) is refused with a reason. */
-export function envelopeOf(push: InboundPush): Outcome<{ encrypt: string; toUserName: string | undefined }> {
+export function envelopeOf(push: InboundPush): Result<{ encrypt: string; toUserName: string | undefined }> {
   const text = push.rawBody.toString('utf8').trim();
   if (!text) return { ok: false, reason: 'empty WeChat push body' };
   if (text.startsWith('<')) {
-    return { ok: false, reason: 'XML push bodies are not supported: set the shop\'s message push data format to JSON' };
+    return { ok: false, reason: "XML push bodies are not supported: set the shop's message push data format to JSON" };
   }
   let envelope: Envelope;
   try {
@@ -63,7 +66,7 @@ export function envelopeOf(push: InboundPush): Outcome<{ encrypt: string; toUser
   return { ok: true, value: { encrypt: envelope.Encrypt, toUserName: typeof envelope.ToUserName === 'string' ? envelope.ToUserName : undefined } };
 }
 
-export function verifyWechatPush(push: InboundPush, shop: ShopConfig, now = Date.now()): Outcome<void> {
+export function verifyWechatPush(push: InboundPush, shop: ShopConfig, now = Date.now()): Result<void> {
   const query = push.query ?? {};
   const { timestamp, nonce, msg_signature: msgSignature, signature } = query;
   if (query.encrypt_type !== 'aes') return { ok: false, reason: 'encrypt_type must be "aes" (safe mode)' };
@@ -90,7 +93,7 @@ export function verifyWechatPush(push: InboundPush, shop: ShopConfig, now = Date
 }
 
 /** Decrypts and checks the trailing appid. */
-export function openEnvelope(encrypt: string, shop: ShopConfig): Outcome<string> {
+export function openEnvelope(encrypt: string, shop: ShopConfig): Result<string> {
   const appId = shop.credentials?.appId;
   const aesKey = shop.credentials?.encodingAESKey;
   if (!appId || !aesKey) return { ok: false, reason: 'shop needs credentials.appId and credentials.encodingAESKey' };
@@ -103,7 +106,7 @@ export function openEnvelope(encrypt: string, shop: ShopConfig): Outcome<string>
 }
 
 /** decode(): the decrypted event JSON, with long integer ids turned into strings (see json-ids.ts). */
-export function decodeWechatPush(push: InboundPush, shop: ShopConfig): Outcome<string> {
+export function decodeWechatPush(push: InboundPush, shop: ShopConfig): Result<string> {
   const envelope = envelopeOf(push);
   if (!envelope.ok) return envelope;
   const opened = openEnvelope(envelope.value.encrypt, shop);

@@ -1,18 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import type { InboundPush, ShopConfig } from '../contract.js';
+import { makeWechatOrder, wechatEventJson } from '../../simulators/wechat/index.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../topics/schemas/order-event.js';
+import type { InboundPush, ShopConfig } from '../contract.js';
 import { normalizeWechatEvent, normalizeWechatOrder } from './normalize.js';
 import { wechatEventSchema } from './payload.js';
-import { makeWechatOrder, wechatEventJson } from './simulator.js';
 import { lookupStatus, statusMap } from './status-map.js';
 
 const shop: ShopConfig = { channel: 'wechat', shopId: 'wx-1', brand: 'Omni', secret: 'unused' };
 const push: InboundPush = { headers: {}, rawBody: Buffer.alloc(0), receivedAt: 1 };
 const T = 1_658_505_600;
 
-const order = (status: number, onAftersale = 0) => makeWechatOrder({
-  orderId: '3704612354559743232', status, createTime: T, onAftersale, lines: [{ skuId: '2', count: 1, salePrice: 100 }],
-});
+const order = (status: number, onAftersale = 0) =>
+  makeWechatOrder({
+    orderId: '3704612354559743232',
+    status,
+    createTime: T,
+    onAftersale,
+    lines: [{ skuId: '2', count: 1, salePrice: 100 }],
+  });
 
 const ORDER_STATUS_CASES: Array<[status: number, aftersale: number, key: string, expected: OrderStatus]> = [
   [10, 0, '10', 'CREATED'], // 待付款
@@ -43,7 +48,9 @@ const EVENT_CASES: Array<[event: string, info: Record<string, number>, key: stri
 ];
 
 const eventOf = (event: string, info: Record<string, number>) =>
-  wechatEventSchema.parse(JSON.parse(wechatEventJson({ event, orderId: '3705115058471208928', createTime: T, info }).replace(/"order_id":(\d+)/, '"order_id":"$1"')));
+  wechatEventSchema.parse(
+    JSON.parse(wechatEventJson({ event, orderId: '3705115058471208928', createTime: T, info }).replace(/"order_id":(\d+)/, '"order_id":"$1"')),
+  );
 
 describe('WeChat statusMap', () => {
   it('holds exactly the documented keys, frozen, canonical values only', () => {
@@ -60,18 +67,26 @@ describe('WeChat statusMap', () => {
     expect(normalizeWechatEvent(eventOf(event, info), shop, push)).toMatchObject([{ ok: true, value: { status: expected, channelStatus: key } }]);
   });
 
-  it.each([[0, '0'], [11, '11'], [40, '40'], [10, '10/aftersale']])('dead-letters order status %s with a reason', (status, key) => {
+  it.each([
+    [0, '0'],
+    [11, '11'],
+    [40, '40'],
+    [10, '10/aftersale'],
+  ])('dead-letters order status %s with a reason', (status, key) => {
     const o = key.endsWith('/aftersale') ? order(status as number, 1) : order(status as number);
     expect(normalizeWechatOrder(o, shop, push)).toEqual({ ok: false, reason: `unknown WeChat status "${key}"` });
   });
 
   it('dead-letters a deliver event without a valid finish_delivery, and unknown events', () => {
-    expect(normalizeWechatEvent(eventOf('channels_ec_order_deliver', {}), shop, push))
-      .toEqual([{ ok: false, reason: 'unknown WeChat status "channels_ec_order_deliver/finish_delivery=missing"' }]);
-    expect(normalizeWechatEvent(eventOf('channels_ec_order_deliver', { finish_delivery: 2 }), shop, push))
-      .toEqual([{ ok: false, reason: 'unknown WeChat status "channels_ec_order_deliver/finish_delivery=2"' }]);
-    expect(normalizeWechatEvent(eventOf('channels_ec_order_teleported', {}), shop, push))
-      .toEqual([{ ok: false, reason: 'unknown WeChat event "channels_ec_order_teleported"' }]);
+    expect(normalizeWechatEvent(eventOf('channels_ec_order_deliver', {}), shop, push)).toEqual([
+      { ok: false, reason: 'unknown WeChat status "channels_ec_order_deliver/finish_delivery=missing"' },
+    ]);
+    expect(normalizeWechatEvent(eventOf('channels_ec_order_deliver', { finish_delivery: 2 }), shop, push)).toEqual([
+      { ok: false, reason: 'unknown WeChat status "channels_ec_order_deliver/finish_delivery=2"' },
+    ]);
+    expect(normalizeWechatEvent(eventOf('channels_ec_order_teleported', {}), shop, push)).toEqual([
+      { ok: false, reason: 'unknown WeChat event "channels_ec_order_teleported"' },
+    ]);
   });
 
   it('never matches inherited properties', () => {

@@ -45,5 +45,5 @@ export function eventStatusKey(event: string, finishDelivery: number | undefined
 }
 
 export function lookupStatus(key: string): OrderStatus | undefined {
-  return Object.prototype.hasOwnProperty.call(statusMap, key) ? statusMap[key] : undefined;
+  return Object.hasOwn(statusMap, key) ? statusMap[key] : undefined;
 }

@@ -53,7 +53,12 @@ export function loadWmsDirectory(raw: string | undefined, opts: { requireExplici
   }
   const parsed = wmsDirectorySchema.safeParse(json);
   if (!parsed.success) {
-    throw new Error(`OMNISTREAM_WMS: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `OMNISTREAM_WMS: ${parsed.error.issues
+        .slice(0, 5)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ')}`,
+    );
   }
   return new WmsDirectory(parsed.data);
 }

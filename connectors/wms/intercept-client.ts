@@ -2,14 +2,13 @@ import type { WmsWarehouse } from './directory.js';
 import { signedHeaders } from './signature.js';
 
 /** How one intercept call ended: done, refused for good (no retry helps), or worth another try. */
-export type InterceptAnswer =
-  | { kind: 'intercepted' }
-  | { kind: 'refused'; reason: string }
-  | { kind: 'transient'; reason: string };
+export type InterceptAnswer = { kind: 'intercepted' } | { kind: 'refused'; reason: string } | { kind: 'transient'; reason: string };
 
 /** POST `${endpoint}/intercept`, signed like the scans. 5xx, 429 and network errors are transient. */
 export async function callIntercept(
-  wms: WmsWarehouse, request: { shipmentId: string | null; orderKey: string; reason: string }, timeoutMs = 5000,
+  wms: WmsWarehouse,
+  request: { shipmentId: string | null; orderKey: string; reason: string },
+  timeoutMs = 5000,
 ): Promise<InterceptAnswer> {
   const body = JSON.stringify(request);
   let res: Response;

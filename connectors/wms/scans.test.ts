@@ -2,8 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { scanRecords, wmsScanPushSchema } from './scans.js';
 
 const scan = (type: 'PICKED' | 'PACKED' | 'SCAN_OUT', extra: Record<string, unknown> = {}) => ({
-  scanId: `S-1:${type}`, type, shipmentId: 'shopify:shop:1#WH-EAST', orderKey: 'shopify:shop:1',
-  lines: [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 1 }], scannedAt: '2026-11-25T08:00:00+08:00', ...extra,
+  scanId: `S-1:${type}`,
+  type,
+  shipmentId: 'shopify:shop:1#WH-EAST',
+  orderKey: 'shopify:shop:1',
+  lines: [
+    { sku: 'A', quantity: 2 },
+    { sku: 'B', quantity: 1 },
+  ],
+  scannedAt: '2026-11-25T08:00:00+08:00',
+  ...extra,
 });
 
 describe('WMS scans', () => {
@@ -33,10 +41,22 @@ describe('WMS scans', () => {
   it('a scan-out is SHIPPED plus exactly one SCAN_OUT movement from the first line, both with ids from the scan id', () => {
     const [s] = wmsScanPushSchema.parse(scan('SCAN_OUT', { waybillNo: 'SF123' }));
     const r = scanRecords('WH-EAST', s!);
-    expect(r.event).toMatchObject({ kind: 'SHIPPED', waybillNo: 'SF123', lines: [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 1 }] });
+    expect(r.event).toMatchObject({
+      kind: 'SHIPPED',
+      waybillNo: 'SF123',
+      lines: [
+        { sku: 'A', quantity: 2 },
+        { sku: 'B', quantity: 1 },
+      ],
+    });
     expect(r.movement).toEqual({
-      movementId: 'wms:WH-EAST:S-1:SCAN_OUT', kind: 'SCAN_OUT', sku: 'A', warehouse: 'WH-EAST', quantity: 2,
-      orderKey: 'shopify:shop:1', occurredAt: Date.parse('2026-11-25T00:00:00Z'),
+      movementId: 'wms:WH-EAST:S-1:SCAN_OUT',
+      kind: 'SCAN_OUT',
+      sku: 'A',
+      warehouse: 'WH-EAST',
+      quantity: 2,
+      orderKey: 'shopify:shop:1',
+      occurredAt: Date.parse('2026-11-25T00:00:00Z'),
     });
     expect(scanRecords('WH-EAST', s!)).toEqual(r);
   });

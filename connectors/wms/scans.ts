@@ -5,10 +5,7 @@ import type { StockMovement } from '../../topics/schemas/stock-movement.js';
 export const SCAN_TYPES = ['PICKED', 'PACKED', 'SCAN_OUT'] as const;
 export type ScanType = (typeof SCAN_TYPES)[number];
 
-const instant = z.union([
-  z.number().int().positive(),
-  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
-]);
+const instant = z.union([z.number().int().positive(), z.iso.datetime({ offset: true }).transform((s) => Date.parse(s))]);
 
 /** One scan as the WMS pushes it. Operator is an id (badge number), never a name. */
 export const wmsScanSchema = z.object({

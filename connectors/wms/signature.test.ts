@@ -16,7 +16,10 @@ describe('WMS request signature', () => {
     const h = signedHeaders(SECRET, body, NOW);
     expect(verifyWmsSignature(SECRET, h, Buffer.from('{"a":2}'), NOW)).toMatchObject({ ok: false, reason: 'signature does not match' });
     expect(verifyWmsSignature('another-secret-sixteen', h, Buffer.from(body), NOW)).toMatchObject({ ok: false });
-    expect(verifyWmsSignature(SECRET, { ...h, 'x-wms-timestamp': String(NOW + 1) }, Buffer.from(body), NOW)).toMatchObject({ ok: false, reason: 'signature does not match' });
+    expect(verifyWmsSignature(SECRET, { ...h, 'x-wms-timestamp': String(NOW + 1) }, Buffer.from(body), NOW)).toMatchObject({
+      ok: false,
+      reason: 'signature does not match',
+    });
     expect(verifyWmsSignature(SECRET, h, Buffer.from(body), NOW + 6 * 60_000)).toMatchObject({ ok: false, reason: expect.stringContaining('replay') });
     expect(verifyWmsSignature(SECRET, {}, Buffer.from(body), NOW)).toMatchObject({ ok: false, reason: 'missing x-wms-signature header' });
   });

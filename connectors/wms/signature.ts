@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { safeEqual } from '../common/safe-equal.js';
+import { ok, type Result } from '../../lib/result.js';
+import { safeEqual } from '../../lib/safe-equal.js';
 
 export const SIGNATURE_HEADER = 'x-wms-signature';
 export const TIMESTAMP_HEADER = 'x-wms-timestamp';
@@ -20,16 +21,14 @@ export function signedHeaders(secret: string, body: string, now = Date.now()): R
   return { 'content-type': 'application/json', [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: wmsSignature(secret, timestamp, body) };
 }
 
-export type Verification = { ok: true } | { ok: false; reason: string };
-
-export function verifyWmsSignature(
-  secret: string, headers: Record<string, string | string[] | undefined>, rawBody: Buffer, now = Date.now(),
-): Verification {
+export function verifyWmsSignature(secret: string, headers: Record<string, string | string[] | undefined>, rawBody: Buffer, now = Date.now()): Result {
   const signature = headers[SIGNATURE_HEADER];
   const timestamp = headers[TIMESTAMP_HEADER];
   if (typeof signature !== 'string' || signature === '') return { ok: false, reason: `missing ${SIGNATURE_HEADER} header` };
-  if (typeof timestamp !== 'string' || !/^\d{10,16}$/.test(timestamp)) return { ok: false, reason: `missing or malformed ${TIMESTAMP_HEADER} header (epoch ms)` };
-  if (Math.abs(now - Number(timestamp)) > MAX_SKEW_MS) return { ok: false, reason: `${TIMESTAMP_HEADER} is more than ${MAX_SKEW_MS / 60_000} minutes from the hub's clock (replay?)` };
+  if (typeof timestamp !== 'string' || !/^\d{10,16}$/.test(timestamp))
+    return { ok: false, reason: `missing or malformed ${TIMESTAMP_HEADER} header (epoch ms)` };
+  if (Math.abs(now - Number(timestamp)) > MAX_SKEW_MS)
+    return { ok: false, reason: `${TIMESTAMP_HEADER} is more than ${MAX_SKEW_MS / 60_000} minutes from the hub's clock (replay?)` };
   if (!safeEqual(signature.toLowerCase(), wmsSignature(secret, timestamp, rawBody))) return { ok: false, reason: 'signature does not match' };
-  return { ok: true };
+  return ok();
 }

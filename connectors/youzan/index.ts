@@ -1,6 +1,6 @@
 import type { ChannelConnector } from '../contract.js';
 import { normalizeYouzan, YOUZAN_CHANNEL } from './normalize.js';
-import { youzanPayloadSchema, type YouzanPayload } from './payload.js';
+import { type YouzanPayload, youzanPayloadSchema } from './payload.js';
 import { pullYouzanTrades } from './pull.js';
 import { shipYouzanTrade } from './ship.js';
 import { verifyYouzanPush } from './signature.js';

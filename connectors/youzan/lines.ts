@@ -1,5 +1,6 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import type { OrderLine } from '../../topics/schemas/order-event.js';
+import { present } from '../common/fields.js';
 import { yuanToFen } from './money.js';
 import type { YouzanLine } from './payload.js';
 
@@ -9,16 +10,14 @@ import type { YouzanLine } from './payload.js';
  * A line with none of these fails the order. Unit price: price (yuan → fen); quantity: num.
  */
 export function skuOf(line: YouzanLine): string | undefined {
-  const outer = line.outer_sku_id?.trim();
-  if (outer) return outer;
-  if (line.sku_id !== undefined && String(line.sku_id) !== '0' && String(line.sku_id) !== '') return `sku-${String(line.sku_id)}`;
-  const outerItem = line.outer_item_id?.trim();
-  if (outerItem) return outerItem;
-  if (line.item_id !== undefined && String(line.item_id) !== '0') return `item-${String(line.item_id)}`;
-  return undefined;
+  // A platform id of 0 stands for "none" (an item without SKUs).
+  const id = (value: string | number | undefined) => (value !== undefined && String(value) !== '0' && String(value) !== '' ? String(value) : undefined);
+  const sku = id(line.sku_id);
+  const item = id(line.item_id);
+  return present(line.outer_sku_id) ?? (sku && `sku-${sku}`) ?? present(line.outer_item_id) ?? (item && `item-${item}`);
 }
 
-export function toOrderLines(items: readonly YouzanLine[]): Outcome<OrderLine[]> {
+export function toOrderLines(items: readonly YouzanLine[]): Result<OrderLine[]> {
   const lines: OrderLine[] = [];
   for (const [index, item] of items.entries()) {
     const sku = skuOf(item);

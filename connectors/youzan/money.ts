@@ -1,4 +1,4 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 
 /*
  * Youzan money is yuan as decimal strings ("0.01", "199.00"). Converted to integer fen with string
@@ -7,7 +7,7 @@ import type { Outcome } from '../contract.js';
  */
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
-export function yuanToFen(field: string, amount: string | undefined | null): Outcome<number> {
+export function yuanToFen(field: string, amount: string | undefined | null): Result<number> {
   if (amount === undefined || amount === null) return { ok: false, reason: `${field} is missing` };
   const match = DECIMAL.exec(amount);
   if (!match) return { ok: false, reason: `${field}: malformed yuan amount "${amount}"` };

@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { makeYouzanTrade, SIM_PII, toInboundPush, withYouzanStatus, youzanEnvelope, youzanPush } from '../../simulators/youzan/index.js';
 import { eventIdOf, type InboundPush, type ShopConfig } from '../contract.js';
 import { youzan } from './index.js';
 import { yuanToFen } from './money.js';
 import { normalizeYouzan, normalizeYouzanPush, normalizeYouzanTrade } from './normalize.js';
 import { decodeYouzanMsg, youzanPayloadSchema, youzanPushSchema } from './payload.js';
-import { makeYouzanTrade, SIM_PII, toInboundPush, withYouzanStatus, youzanEnvelope, youzanPush } from './simulator.js';
 import { formatChinaTime, parseChinaTime } from './timestamp.js';
 
 const CLIENT_ID = 'd3ccc77bb8b5bf4e08';
-const shop: ShopConfig = { channel: 'youzan', shopId: 'yz-main', brand: 'Omni Apparel', secret: 'sim-client-secret-7788', credentials: { clientId: CLIENT_ID, kdtId: '41566520' } };
+const shop: ShopConfig = {
+  channel: 'youzan',
+  shopId: 'yz-main',
+  brand: 'Omni Apparel',
+  secret: 'sim-client-secret-7788',
+  credentials: { clientId: CLIENT_ID, kdtId: '41566520' },
+};
 const push: InboundPush = { headers: {}, rawBody: Buffer.alloc(0), receivedAt: 1_762_790_500_123 };
 
 const created = makeYouzanTrade({
@@ -99,7 +105,7 @@ describe('normalizeYouzanTrade', () => {
 });
 
 describe('normalizeYouzanPush', () => {
-  it('maps the example push quoted from Youzan\'s docs (trade_TradePaid, tid E20181016214101073500004)', () => {
+  it("maps the example push quoted from Youzan's docs (trade_TradePaid, tid E20181016214101073500004)", () => {
     // Hand-copied from the example in yuyan2077/youzanyunpay server/server.go, not the simulator.
     const docsExample = youzanPushSchema.parse({
       msg: '%7B%22full_order_info%22%3A%7B%22remark_info%22%3A%7B%22buyer_message%22%3A%22%22%7D%2C%22pay_info%22%3A%7B%22outer_transactions%22%3A%5B%224200000168201810166190128957%22%5D%2C%22post_fee%22%3A%220.00%22%2C%22total_fee%22%3A%220.01%22%2C%22payment%22%3A%220.01%22%2C%22transaction%22%3A%5B%22181016214103000041%22%5D%7D%2C%22source_info%22%3A%7B%22is_offline_order%22%3Afalse%2C%22source%22%3A%7B%22platform%22%3A%22wx%22%2C%22wx_entrance%22%3A%22direct_buy%22%7D%7D%2C%22order_info%22%3A%7B%22consign_time%22%3A%7B%7D%2C%22order_extra%22%3A%7B%22is_from_cart%22%3A%22false%22%7D%2C%22created%22%3A%222018-10-16+21%3A41%3A01%22%2C%22status_str%22%3A%22%E5%B7%B2%E6%94%AF%E4%BB%98%22%2C%22expired_time%22%3A%222018-10-16+22%3A11%3A01%22%2C%22success_time%22%3A%7B%7D%2C%22type%22%3A6%2C%22tid%22%3A%22E20181016214101073500004%22%2C%22confirm_time%22%3A%7B%7D%2C%22pay_time%22%3A%222018-10-16+21%3A41%3A10%22%2C%22update_time%22%3A%222018-10-16+21%3A41%3A11%22%2C%22is_retail_order%22%3Afalse%2C%22pay_type%22%3A10%2C%22team_type%22%3A1%2C%22refund_state%22%3A0%2C%22close_type%22%3A0%2C%22status%22%3A%22TRADE_PAID%22%2C%22express_type%22%3A9%2C%22order_tags%22%3A%7B%22is_payed%22%3Atrue%2C%22is_secured_transactions%22%3Atrue%7D%7D%7D%7D',
@@ -134,21 +140,38 @@ describe('normalizeYouzanPush', () => {
     const slim = youzanEnvelope(paid, 'trade_TradePaid', { clientId: CLIENT_ID, kdtId: 41566520, slim: true });
     expect(ok(normalizeYouzanPush(slim, shop, push))).toMatchObject({ status: 'PAID', lines: [], buyerProvince: null, totalMinor: 5813 });
     const full = youzanEnvelope(paid, 'trade_TradeBuyerPay', { clientId: CLIENT_ID, kdtId: 41566520 });
-    expect(ok(normalizeYouzanPush(full, shop, push))).toMatchObject({ status: 'PAID', buyerProvince: '广东省', lines: expect.arrayContaining([expect.objectContaining({ sku: 'TEE-RED-M' })]) });
+    expect(ok(normalizeYouzanPush(full, shop, push))).toMatchObject({
+      status: 'PAID',
+      buyerProvince: '广东省',
+      lines: expect.arrayContaining([expect.objectContaining({ sku: 'TEE-RED-M' })]),
+    });
   });
 
   it('refuses test messages, other shops, other apps, non-trade messages, and a tid mismatch', () => {
-    const env = (o: Partial<Parameters<typeof youzanEnvelope>[2]> = {}) => youzanEnvelope(paid, 'trade_TradeBuyerPay', { clientId: CLIENT_ID, kdtId: 41566520, ...o });
-    expect(normalizeYouzanPush(env({ test: true }), shop, push)).toEqual({ ok: false, reason: 'Youzan test message (type trade_TradeBuyerPay): acknowledged, no order in it' });
+    const env = (o: Partial<Parameters<typeof youzanEnvelope>[2]> = {}) =>
+      youzanEnvelope(paid, 'trade_TradeBuyerPay', { clientId: CLIENT_ID, kdtId: 41566520, ...o });
+    expect(normalizeYouzanPush(env({ test: true }), shop, push)).toEqual({
+      ok: false,
+      reason: 'Youzan test message (type trade_TradeBuyerPay): acknowledged, no order in it',
+    });
     expect(normalizeYouzanPush(env({ kdtId: 123 }), shop, push)).toEqual({ ok: false, reason: 'kdt_id 123 is not this shop (41566520)' });
     expect(normalizeYouzanPush(env({ clientId: 'other' }), shop, push)).toEqual({ ok: false, reason: 'client_id other is not this app' });
     expect(normalizeYouzanPush({ ...env(), type: 'SCRM_CUSTOMER_CARD', msg: '%7B%22card_no%22%3A%221%22%7D' }, shop, push).ok).toBe(false);
-    expect(normalizeYouzanPush({ ...env(), msg: '%7B' }, shop, push)).toMatchObject({ ok: false, reason: expect.stringMatching(/^msg is not URL-encoded JSON/) });
-    expect(normalizeYouzanPush({ ...env(), id: 'E1' }, shop, push)).toEqual({ ok: false, reason: 'msg tid E20251111000005073500004 differs from envelope id E1' });
+    expect(normalizeYouzanPush({ ...env(), msg: '%7B' }, shop, push)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^msg is not URL-encoded JSON/),
+    });
+    expect(normalizeYouzanPush({ ...env(), id: 'E1' }, shop, push)).toEqual({
+      ok: false,
+      reason: 'msg tid E20251111000005073500004 differs from envelope id E1',
+    });
   });
 
   it('end to end: verify, schema, normalize, ack', () => {
-    const delivery = toInboundPush(youzanPush(youzanEnvelope(paid, 'trade_TradeBuyerPay', { clientId: CLIENT_ID, kdtId: 41566520 }), shop.secret), push.receivedAt);
+    const delivery = toInboundPush(
+      youzanPush(youzanEnvelope(paid, 'trade_TradeBuyerPay', { clientId: CLIENT_ID, kdtId: 41566520 }), shop.secret),
+      push.receivedAt,
+    );
     expect(youzan.verify(delivery, shop)).toEqual({ ok: true, value: undefined });
     const parsed = youzan.payloadSchema.parse(JSON.parse(delivery.rawBody.toString('utf8')));
     expect(youzan.normalize(parsed, shop, delivery)).toMatchObject([{ ok: true, value: { status: 'PAID' } }]);

@@ -1,9 +1,10 @@
-import { orderEventOf, type InboundPush, type Outcome, type ShopConfig } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
-import { buyerRegionOf } from './buyer-region.js';
+import { buyerRegion } from '../common/fields.js';
+import { type InboundPush, orderEventOf, type ShopConfig } from '../contract.js';
 import { toOrderLines } from './lines.js';
 import { yuanToFen } from './money.js';
-import { decodeYouzanMsg, youzanTradeSchema, type YouzanFullOrderInfo, type YouzanPayload, type YouzanPush } from './payload.js';
+import { decodeYouzanMsg, type YouzanFullOrderInfo, type YouzanPayload, type YouzanPush, youzanTradeSchema } from './payload.js';
 import { isPresale } from './presale.js';
 import { lookupStatus, youzanStatusKey } from './status-map.js';
 import { parseChinaTime } from './timestamp.js';
@@ -14,11 +15,11 @@ export const YOUZAN_CHANNEL = 'youzan';
  * Push envelope or pulled trade → one canonical event. Fields are built one by one from named
  * payload fields (never spread), so buyer_info and the receiver cannot leak.
  */
-export function normalizeYouzan(payload: YouzanPayload, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent>[] {
+export function normalizeYouzan(payload: YouzanPayload, shop: ShopConfig, push: InboundPush): Result<OrderEvent>[] {
   return ['msg' in payload ? normalizeYouzanPush(payload as YouzanPush, shop, push) : normalizeYouzanTrade(payload.full_order_info, shop, push)];
 }
 
-export function normalizeYouzanPush(envelope: YouzanPush, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
+export function normalizeYouzanPush(envelope: YouzanPush, shop: ShopConfig, push: InboundPush): Result<OrderEvent> {
   const clientId = shop.credentials?.clientId;
   if (clientId && envelope.client_id !== clientId) return { ok: false, reason: `client_id ${envelope.client_id} is not this app` };
   const kdtId = shop.credentials?.kdtId;
@@ -28,12 +29,15 @@ export function normalizeYouzanPush(envelope: YouzanPush, shop: ShopConfig, push
   let decoded: unknown;
   try {
     decoded = JSON.parse(decodeYouzanMsg(envelope.msg));
-  } catch (err) {
+  } catch {
     return { ok: false, reason: 'msg is not URL-encoded JSON' }; // the parser's message would quote buyer data
   }
   const trade = youzanTradeSchema.safeParse(decoded);
   if (!trade.success) {
-    const issues = trade.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const issues = trade.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
     return { ok: false, reason: `Youzan ${envelope.type} msg is not a trade with full_order_info: ${issues}` };
   }
   const info = trade.data.full_order_info;
@@ -41,7 +45,7 @@ export function normalizeYouzanPush(envelope: YouzanPush, shop: ShopConfig, push
   return normalizeYouzanTrade(info, shop, push);
 }
 
-export function normalizeYouzanTrade(info: YouzanFullOrderInfo, shop: ShopConfig, push: InboundPush): Outcome<OrderEvent> {
+export function normalizeYouzanTrade(info: YouzanFullOrderInfo, shop: ShopConfig, push: InboundPush): Result<OrderEvent> {
   const order = info.order_info;
   const channelStatus = youzanStatusKey(order.status, order.refund_state);
   const status = lookupStatus(channelStatus);
@@ -67,7 +71,7 @@ export function normalizeYouzanTrade(info: YouzanFullOrderInfo, shop: ShopConfig
       currency: 'CNY',
       totalMinor: total.value,
       lines: lines.value,
-      ...buyerRegionOf(info.address_info),
+      ...buyerRegion('CN', info.address_info?.delivery_province, info.address_info?.delivery_city),
       presale: isPresale(info),
     }),
   };

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeYouzanTrade, startYouzanSimulator, withYouzanStatus, type YouzanSimulator } from '../../simulators/youzan/index.js';
 import type { ShopConfig } from '../contract.js';
 import { youzan } from './index.js';
 import type { YouzanTrade } from './payload.js';
 import { pullYouzanTrades } from './pull.js';
-import { makeYouzanTrade, startYouzanSimulator, withYouzanStatus, type YouzanSimulator } from './simulator.js';
 
 const CLIENT_ID = 'd3ccc77bb8b5bf4e08';
 const SECRET = 'sim-client-secret-7788';
@@ -13,15 +13,26 @@ let shop: ShopConfig;
 const t0 = Date.parse('2025-11-11T00:00:00+08:00');
 const trades: YouzanTrade[] = Array.from({ length: 5 }, (_, i) =>
   withYouzanStatus(
-    makeYouzanTrade({ tid: `E2025111100000${String(5000000000 + i)}`, lines: [{ outerSkuId: `SKU-${i}`, quantity: 1, priceFen: 100 + i }], createdAt: new Date(t0 + i * 60_000) }),
+    makeYouzanTrade({
+      tid: `E2025111100000${String(5000000000 + i)}`,
+      lines: [{ outerSkuId: `SKU-${i}`, quantity: 1, priceFen: 100 + i }],
+      createdAt: new Date(t0 + i * 60_000),
+    }),
     'WAIT_SELLER_SEND_GOODS',
     new Date(t0 + i * 60_000 + 30_000),
-  ));
+  ),
+);
 
 beforeAll(async () => {
   sim = await startYouzanSimulator({ clientId: CLIENT_ID, clientSecret: SECRET, kdtId: KDT });
   for (const t of trades) sim.upsertTrade(t);
-  sim.upsertTrade(withYouzanStatus(makeYouzanTrade({ tid: 'E20251110000000000000999', lines: [{ outerSkuId: 'OLD', quantity: 1, priceFen: 1 }], createdAt: new Date(t0 - 86_400_000) }), 'TRADE_SUCCESS', new Date(t0 - 3_600_000)));
+  sim.upsertTrade(
+    withYouzanStatus(
+      makeYouzanTrade({ tid: 'E20251110000000000000999', lines: [{ outerSkuId: 'OLD', quantity: 1, priceFen: 1 }], createdAt: new Date(t0 - 86_400_000) }),
+      'TRADE_SUCCESS',
+      new Date(t0 - 3_600_000),
+    ),
+  );
   shop = { channel: 'youzan', shopId: 'yz-main', brand: 'Omni', secret: SECRET, endpoint: sim.url, credentials: { clientId: CLIENT_ID, kdtId: KDT } };
 });
 afterAll(() => sim.close());
@@ -47,7 +58,7 @@ describe('pull() against the Youzan simulator', () => {
     ]);
   });
 
-  it('yields payloads the connector\'s schema and normalize accept, with full lines', async () => {
+  it("yields payloads the connector's schema and normalize accept, with full lines", async () => {
     const got = await collect(youzan.pull!(shop, window));
     expect(got).toHaveLength(5);
     for (const payload of got) {
@@ -63,11 +74,19 @@ describe('pull() against the Youzan simulator', () => {
     expect(got.map((t) => t.full_order_info.order_info.tid)).toEqual([trades[0]!.full_order_info.order_info.tid]);
   });
 
-  it('a wrong client secret gets Youzan\'s auth error', async () => {
-    await expect(collect(pullYouzanTrades({ ...shop, secret: 'wrong-secret' }, window))).rejects.toMatchObject({ name: 'YouzanApiError', code: 40010 });
+  it("a wrong client secret gets Youzan's auth error", async () => {
+    await expect(collect(pullYouzanTrades({ ...shop, secret: 'wrong-secret' }, window))).rejects.toMatchObject({
+      name: 'ApiError',
+      api: 'youzan',
+      platformCode: '40010',
+      retryable: false,
+    });
   });
 
   it('an unknown access token gets the gateway error', async () => {
-    await expect(collect(pullYouzanTrades({ ...shop, credentials: { ...shop.credentials, accessToken: 'forged' } }, window))).rejects.toMatchObject({ code: 4203 });
+    await expect(collect(pullYouzanTrades({ ...shop, credentials: { ...shop.credentials, accessToken: 'forged' } }, window))).rejects.toMatchObject({
+      api: 'youzan',
+      platformCode: '4203',
+    });
   });
 });

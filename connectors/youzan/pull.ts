@@ -1,5 +1,6 @@
+import { ApiError } from '../../lib/errors.js';
 import type { ShopConfig } from '../contract.js';
-import { youzanTradeSchema, type YouzanTrade } from './payload.js';
+import { type YouzanTrade, youzanTradeSchema } from './payload.js';
 import { formatChinaTime } from './timestamp.js';
 
 /*
@@ -22,13 +23,6 @@ import { formatChinaTime } from './timestamp.js';
 export const DEFAULT_ENDPOINT = 'https://open.youzanyun.com';
 export const PAGE_SIZE = 100;
 
-export class YouzanApiError extends Error {
-  constructor(readonly code: number | string, message: string) {
-    super(message);
-    this.name = 'YouzanApiError';
-  }
-}
-
 interface Envelope<T> {
   success?: boolean;
   code?: number;
@@ -39,10 +33,14 @@ interface Envelope<T> {
 
 async function post<T>(url: string, body: unknown): Promise<T> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!response.ok) throw new YouzanApiError(response.status, `${new URL(url).pathname}: HTTP ${response.status}`);
+  if (!response.ok) throw new ApiError('youzan', `${new URL(url).pathname}: HTTP ${response.status}`, { status: response.status });
   const json = (await response.json()) as Envelope<T>;
-  if (json.gw_err_resp) throw new YouzanApiError(json.gw_err_resp.err_code ?? 'gw', `${new URL(url).pathname}: ${json.gw_err_resp.err_msg ?? 'gateway error'}`);
-  if (!json.success || json.data === undefined) throw new YouzanApiError(json.code ?? 'none', `${new URL(url).pathname}: ${json.code} ${json.message ?? ''}`.trim());
+  if (json.gw_err_resp)
+    throw new ApiError('youzan', `${new URL(url).pathname}: ${json.gw_err_resp.err_msg ?? 'gateway error'}`, {
+      platformCode: json.gw_err_resp.err_code ?? 'gw',
+    });
+  if (!json.success || json.data === undefined)
+    throw new ApiError('youzan', `${new URL(url).pathname}: ${json.code} ${json.message ?? ''}`.trim(), { platformCode: json.code ?? 'none' });
   return json.data;
 }
 
@@ -53,16 +51,16 @@ export async function youzanAccessToken(shop: ShopConfig): Promise<string> {
   if (!clientId || !kdtId) throw new Error(`youzan shop ${shop.shopId}: credentials.clientId and credentials.kdtId (or accessToken) are required`);
   const endpoint = (shop.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
   const data = await post<{ access_token: string }>(`${endpoint}/auth/token`, {
-    client_id: clientId, client_secret: shop.secret, authorize_type: 'silent', grant_id: kdtId, refresh: false,
+    client_id: clientId,
+    client_secret: shop.secret,
+    authorize_type: 'silent',
+    grant_id: kdtId,
+    refresh: false,
   });
   return data.access_token;
 }
 
-export async function* pullYouzanTrades(
-  shop: ShopConfig,
-  window: { from: Date; to: Date },
-  opts: { pageSize?: number } = {},
-): AsyncGenerator<YouzanTrade> {
+export async function* pullYouzanTrades(shop: ShopConfig, window: { from: Date; to: Date }, opts: { pageSize?: number } = {}): AsyncGenerator<YouzanTrade> {
   const endpoint = (shop.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
   const token = await youzanAccessToken(shop);
   const size = opts.pageSize ?? PAGE_SIZE;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeYouzanTrade, SIM_EXPRESS_IDS, startYouzanSimulator, withYouzanStatus, type YouzanSimulator } from '../../simulators/youzan/index.js';
 import { CARRIERS, type ShipmentNotice, type ShopConfig } from '../contract.js';
 import { youzanExpressIds } from './carriers.js';
 import { youzan } from './index.js';
-import { youzanShipResult, YOUZAN_SHIP_CODES } from './ship.js';
-import { makeYouzanTrade, SIM_EXPRESS_IDS, startYouzanSimulator, withYouzanStatus, type YouzanSimulator } from './simulator.js';
+import { YOUZAN_SHIP_CODES, youzanShipResult } from './ship.js';
 
 const CLIENT_ID = 'd3ccc77bb8b5bf4e08';
 const SECRET = 'sim-client-secret-ship';
@@ -16,14 +16,21 @@ let nextTid = 0;
 function paidTrade(): string {
   const tid = `E2025111200000${String(6000000000 + nextTid++)}`;
   const created = new Date(Date.now() - 3_600_000);
-  sim.upsertTrade(withYouzanStatus(
-    makeYouzanTrade({ tid, lines: [{ outerSkuId: 'SKU-1', quantity: 1, priceFen: 990 }], createdAt: created }),
-    'WAIT_SELLER_SEND_GOODS', new Date(created.getTime() + 60_000),
-  ));
+  sim.upsertTrade(
+    withYouzanStatus(
+      makeYouzanTrade({ tid, lines: [{ outerSkuId: 'SKU-1', quantity: 1, priceFen: 990 }], createdAt: created }),
+      'WAIT_SELLER_SEND_GOODS',
+      new Date(created.getTime() + 60_000),
+    ),
+  );
   return tid;
 }
-const notice = (tid: string, carrier: ShipmentNotice['carrier'] = 'SF'): ShipmentNotice =>
-  ({ channelOrderId: tid, carrier, waybillNo: 'SF1234567890', shippedAt: Date.now() });
+const notice = (tid: string, carrier: ShipmentNotice['carrier'] = 'SF'): ShipmentNotice => ({
+  channelOrderId: tid,
+  carrier,
+  waybillNo: 'SF1234567890',
+  shippedAt: Date.now(),
+});
 
 beforeAll(async () => {
   sim = await startYouzanSimulator({ clientId: CLIENT_ID, clientSecret: SECRET, kdtId: KDT });
@@ -78,7 +85,11 @@ describe('ship() against the Youzan simulator', () => {
   });
 
   it('an unknown trade, a wrong secret or a closed trade are not retryable', async () => {
-    expect(await youzan.ship!(shop, notice('E20990101000000000000000'))).toMatchObject({ ok: false, retryable: false, reason: expect.stringContaining(String(YOUZAN_SHIP_CODES.tradeNotFound)) });
+    expect(await youzan.ship!(shop, notice('E20990101000000000000000'))).toMatchObject({
+      ok: false,
+      retryable: false,
+      reason: expect.stringContaining(String(YOUZAN_SHIP_CODES.tradeNotFound)),
+    });
     expect(await youzan.ship!({ ...shop, secret: 'wrong' }, notice(paidTrade()))).toMatchObject({ ok: false, retryable: false });
     const closed = `E2025111200000${String(6100000000)}`;
     sim.upsertTrade(makeYouzanTrade({ tid: closed, lines: [{ outerSkuId: 'X', quantity: 1, priceFen: 1 }], createdAt: new Date() }));

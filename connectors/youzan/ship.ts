@@ -1,6 +1,8 @@
-import type { CallResult, ShipmentNotice, ShopConfig } from '../contract.js';
+import { failureOf, isRetryableStatus } from '../../lib/errors.js';
+import { ok, permanent, type Result, transient } from '../../lib/result.js';
+import type { ShipmentNotice, ShopConfig } from '../contract.js';
 import { youzanExpressIds } from './carriers.js';
-import { DEFAULT_ENDPOINT, YouzanApiError, youzanAccessToken } from './pull.js';
+import { DEFAULT_ENDPOINT, youzanAccessToken } from './pull.js';
 
 /*
  * Sync-back: youzan.logistics.online.confirm 3.0.0 ("卖家确认发货": 买家已付款 → 卖家已发货).
@@ -35,38 +37,30 @@ interface ConfirmAnswer {
   gw_err_resp?: { err_code?: number; err_msg?: string };
 }
 
-const retry = (reason: string): CallResult => ({ ok: false, reason, retryable: true });
-const fail = (reason: string): CallResult => ({ ok: false, reason, retryable: false });
-
-export function youzanShipResult(httpStatus: number, answer: ConfirmAnswer | undefined, tokenWasFetched: boolean): CallResult {
-  if (httpStatus === 429 || httpStatus >= 500) return retry(`Youzan answered HTTP ${httpStatus}`);
-  if (!answer) return retry(`Youzan answered HTTP ${httpStatus} without JSON`);
+export function youzanShipResult(httpStatus: number, answer: ConfirmAnswer | undefined, tokenWasFetched: boolean): Result {
+  if (isRetryableStatus(httpStatus)) return transient(`Youzan answered HTTP ${httpStatus}`);
+  if (!answer) return transient(`Youzan answered HTTP ${httpStatus} without JSON`);
   const gw = answer.gw_err_resp;
   if (gw) {
     const reason = `Youzan gateway error ${gw.err_code ?? '?'} ${gw.err_msg ?? ''}`.trim();
-    if (gw.err_code === GW_RATE_LIMITED) return retry(reason);
+    if (gw.err_code === GW_RATE_LIMITED) return transient(reason);
     // A fetched token may have been revoked meanwhile; the next attempt fetches a new one.
-    if (gw.err_code === GW_TOKEN_EXPIRED && tokenWasFetched) return retry(reason);
-    return fail(reason);
+    if (gw.err_code === GW_TOKEN_EXPIRED && tokenWasFetched) return transient(reason);
+    return permanent(reason);
   }
-  if (answer.success === true && answer.data?.is_success === true) return { ok: true };
-  if (answer.code === YOUZAN_SHIP_CODES.alreadyShipped) return { ok: true };
-  return fail(`Youzan refused the shipment: ${answer.code ?? '?'} ${answer.message ?? ''}`.trim());
+  if (answer.success === true && answer.data?.is_success === true) return ok();
+  if (answer.code === YOUZAN_SHIP_CODES.alreadyShipped) return ok();
+  return permanent(`Youzan refused the shipment: ${answer.code ?? '?'} ${answer.message ?? ''}`.trim());
 }
 
-/** Errors of the token step: network → retry; Youzan refusing the credentials or missing config → not. */
-function tokenFailure(err: unknown): CallResult {
-  if (err instanceof YouzanApiError) {
-    const code = Number(err.code);
-    return code === 429 || (code >= 500 && code < 600) ? retry(err.message) : fail(err.message);
-  }
-  if (err instanceof TypeError) return retry(`Youzan unreachable: ${err.message}`);
-  return fail(err instanceof Error ? err.message : String(err));
+/** Errors of the token step: network, 429, 5xx → retry; Youzan refusing the credentials or missing config → not. */
+function tokenFailure(err: unknown): Result {
+  return err instanceof TypeError ? transient(`Youzan unreachable: ${err.message}`) : failureOf(err);
 }
 
-export async function shipYouzanTrade(shop: ShopConfig, notice: ShipmentNotice): Promise<CallResult> {
+export async function shipYouzanTrade(shop: ShopConfig, notice: ShipmentNotice): Promise<Result> {
   const outStype = youzanExpressIds[notice.carrier];
-  if (outStype === undefined) return fail(`no Youzan company id for carrier ${String(notice.carrier)}`);
+  if (outStype === undefined) return permanent(`no Youzan company id for carrier ${String(notice.carrier)}`);
   let token: string;
   try {
     token = await youzanAccessToken(shop);
@@ -78,10 +72,12 @@ export async function shipYouzanTrade(shop: ShopConfig, notice: ShipmentNotice):
   let response: Response;
   try {
     response = await fetch(`${endpoint}${CONFIRM_PATH}?${new URLSearchParams({ access_token: token })}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
     });
   } catch (err) {
-    return retry(`Youzan unreachable: ${(err as Error).message}`);
+    return transient(`Youzan unreachable: ${(err as Error).message}`);
   }
   let answer: ConfirmAnswer | undefined;
   try {

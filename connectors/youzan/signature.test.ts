@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { makeYouzanTrade, toInboundPush, youzanEnvelope, youzanPush } from '../../simulators/youzan/index.js';
 import { signYouzanBody, signYouzanMsg, verifyYouzanPush } from './signature.js';
-import { makeYouzanTrade, toInboundPush, youzanEnvelope, youzanPush } from './simulator.js';
 
 const CLIENT_ID = 'd3ccc77bb8b5bf4e08';
 const SECRET = 'sim-client-secret-7788';
-const trade = makeYouzanTrade({ tid: 'E20251111000005000000001', lines: [{ outerSkuId: 'TEE-RED-M', quantity: 1, priceFen: 1999 }], createdAt: new Date('2025-11-11T00:00:05+08:00') });
+const trade = makeYouzanTrade({
+  tid: 'E20251111000005000000001',
+  lines: [{ outerSkuId: 'TEE-RED-M', quantity: 1, priceFen: 1999 }],
+  createdAt: new Date('2025-11-11T00:00:05+08:00'),
+});
 const envelope = youzanEnvelope(trade, 'trade_TradeCreate', { clientId: CLIENT_ID, kdtId: 41566520 });
 const opts = { clientId: CLIENT_ID, clientSecret: SECRET };
 const delivery = () => toInboundPush(youzanPush(envelope, SECRET), 1);

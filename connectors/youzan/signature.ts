@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { InboundPush, Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
+import { safeEqual } from '../../lib/safe-equal.js';
 import { headerValue } from '../common/headers.js';
-import { safeEqual } from '../common/safe-equal.js';
+import type { InboundPush } from '../contract.js';
 
 export { headerValue, safeEqual };
 
@@ -42,7 +43,7 @@ export interface YouzanVerifyOptions {
   allowLegacyBodySign?: boolean;
 }
 
-export function verifyYouzanPush(push: InboundPush, opts: YouzanVerifyOptions): Outcome<void> {
+export function verifyYouzanPush(push: InboundPush, opts: YouzanVerifyOptions): Result<void> {
   const header = headerValue(push.headers, EVENT_SIGN_HEADER);
   if (!header.ok) return header;
   const given = header.value?.trim().toLowerCase();

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { ShopConfig } from '../contract.js';
+import { makeYouzanTrade, withYouzanStatus } from '../../simulators/youzan/index.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../topics/schemas/order-event.js';
+import type { ShopConfig } from '../contract.js';
 import { normalizeYouzanTrade } from './normalize.js';
-import { makeYouzanTrade, withYouzanStatus } from './simulator.js';
 import { lookupStatus, statusMap } from './status-map.js';
 
 const shop: ShopConfig = { channel: 'youzan', shopId: 'yz-main', brand: 'Omni', secret: 's' };
-const base = makeYouzanTrade({ tid: 'E20251111000005000000001', lines: [{ outerSkuId: 'A', quantity: 1, priceFen: 100 }], createdAt: new Date('2025-11-11T00:00:05+08:00') });
+const base = makeYouzanTrade({
+  tid: 'E20251111000005000000001',
+  lines: [{ outerSkuId: 'A', quantity: 1, priceFen: 100 }],
+  createdAt: new Date('2025-11-11T00:00:05+08:00'),
+});
 const at = new Date('2025-11-12T10:00:00+08:00');
 const push = { headers: {}, rawBody: Buffer.alloc(0), receivedAt: 1 };
 
@@ -20,12 +24,15 @@ const EXPECTED: ReadonlyArray<[status: string, refundState: number, key: string,
   ['TRADE_SUCCESS', 0, 'TRADE_SUCCESS', 'COMPLETED'],
   ['TRADE_CLOSED', 0, 'TRADE_CLOSED', 'CANCELLED'],
   ['TRADE_CLOSED', 12, 'TRADE_CLOSED/refund_state:12', 'REFUNDED'],
-  ...(['TRADE_PAID', 'WAIT_CONFIRM', 'WAIT_SELLER_SEND_GOODS', 'WAIT_BUYER_CONFIRM_GOODS', 'TRADE_SUCCESS'] as const).flatMap((s) => [
-    [s, 1, `${s}/refund_state:1`, 'REFUNDING'],
-    [s, 2, `${s}/refund_state:2`, 'REFUNDING'],
-    [s, 11, `${s}/refund_state:11`, 'REFUNDING'],
-    [s, 12, `${s}/refund_state:12`, 'REFUNDED'],
-  ] as Array<[string, number, string, OrderStatus]>),
+  ...(['TRADE_PAID', 'WAIT_CONFIRM', 'WAIT_SELLER_SEND_GOODS', 'WAIT_BUYER_CONFIRM_GOODS', 'TRADE_SUCCESS'] as const).flatMap(
+    (s) =>
+      [
+        [s, 1, `${s}/refund_state:1`, 'REFUNDING'],
+        [s, 2, `${s}/refund_state:2`, 'REFUNDING'],
+        [s, 11, `${s}/refund_state:11`, 'REFUNDING'],
+        [s, 12, `${s}/refund_state:12`, 'REFUNDED'],
+      ] as Array<[string, number, string, OrderStatus]>,
+  ),
 ];
 
 describe('Youzan statusMap', () => {

@@ -39,5 +39,5 @@ export function youzanStatusKey(status: string, refundState?: number | null): st
 }
 
 export function lookupStatus(key: string): OrderStatus | undefined {
-  return Object.prototype.hasOwnProperty.call(statusMap, key) ? statusMap[key] : undefined;
+  return Object.hasOwn(statusMap, key) ? statusMap[key] : undefined;
 }

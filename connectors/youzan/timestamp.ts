@@ -1,4 +1,4 @@
-import type { Outcome } from '../contract.js';
+import type { Result } from '../../lib/result.js';
 
 /*
  * Youzan times are China wall-clock strings without offset: "2018-10-16 21:41:01" (UTC+08:00,
@@ -7,7 +7,7 @@ import type { Outcome } from '../contract.js';
 const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 const CHINA_OFFSET_MS = 8 * 3600_000;
 
-export function parseChinaTime(field: string, value: unknown): Outcome<number> {
+export function parseChinaTime(field: string, value: unknown): Result<number> {
   const match = typeof value === 'string' ? WALL_CLOCK.exec(value) : null;
   if (!match) return { ok: false, reason: `${field} is not a "yyyy-MM-dd HH:mm:ss" time: ${JSON.stringify(value)}` };
   const [y, mo, d, h, mi, s] = match.slice(1).map(Number) as [number, number, number, number, number, number];

@@ -29,7 +29,10 @@ export const divergenceEnvSchema = z.object({
    * then, is history (an import of old orders, a replay into a fresh namespace), not a divergence.
    * 0 records every one.
    */
-  OMNISTREAM_DIVERGENCE_HISTORY_HORIZON_SECONDS: z.coerce.number().min(0).default(24 * 3600),
+  OMNISTREAM_DIVERGENCE_HISTORY_HORIZON_SECONDS: z.coerce
+    .number()
+    .min(0)
+    .default(24 * 3600),
 });
 
 export interface DivergenceConfig {
@@ -64,5 +67,17 @@ export function loadDivergenceConfig(env: NodeJS.ProcessEnv = process.env): Dive
 
 /** Every type with the same grace (tests). */
 export function uniformDivergenceConfig(graceMs: number, settleMs = Math.min(5000, graceMs / 4), escalationFactor = 3): DivergenceConfig {
-  return { graceMs: { SHIPPED_NOT_SYNCED: graceMs, CANCELLED_IN_FULFILMENT: graceMs, PAID_NOT_SEEN: graceMs, DELIVERED_NOT_CONFIRMED: graceMs, NO_CARRIER_SCAN: graceMs, CONTRADICTION: graceMs }, escalationFactor, settleMs, historyHorizonMs: 0 };
+  return {
+    graceMs: {
+      SHIPPED_NOT_SYNCED: graceMs,
+      CANCELLED_IN_FULFILMENT: graceMs,
+      PAID_NOT_SEEN: graceMs,
+      DELIVERED_NOT_CONFIRMED: graceMs,
+      NO_CARRIER_SCAN: graceMs,
+      CONTRADICTION: graceMs,
+    },
+    escalationFactor,
+    settleMs,
+    historyHorizonMs: 0,
+  };
 }

@@ -3,22 +3,32 @@ import { describe, expect, it } from 'vitest';
 import { DIVERGENCE_TYPES, type DivergenceType } from '../../topics/schemas/divergence-event.js';
 import { uniformDivergenceConfig } from './config.js';
 import { evaluate } from './core.js';
-import { factOf, type Fact } from './facts.js';
-import { ANOMALY_PATH, HISTORY_PATHS, orderHistory, outcomeRecord, type HistoryPlan, type InputRecord } from './histories.js';
-import { Simulation, deliveries } from './simulation.js';
+import { type Fact, factOf } from './facts.js';
+import { ANOMALY_PATH, HISTORY_PATHS, type HistoryPlan, type InputRecord, orderHistory, outcomeRecord } from './histories.js';
+import { deliveries, Simulation } from './simulation.js';
 
 const G = 60_000;
 /** Settle covers the simulated cross-topic skew: sync lag + delivery delay, up to 20 s. */
 const config = uniformDivergenceConfig(G, 30_000);
 const T0 = Date.UTC(2026, 0, 1);
 const KEY = 'taobao:shop1:1001';
-const plan = (p: Partial<HistoryPlan> = {}): HistoryPlan => ({ orderKey: KEY, start: T0, path: 'delivered', lags: [1000, 3000, 2000], gaps: [5 * 60_000, 30 * 60_000, 2 * 3600_000], ...p });
+const plan = (p: Partial<HistoryPlan> = {}): HistoryPlan => ({
+  orderKey: KEY,
+  start: T0,
+  path: 'delivered',
+  lags: [1000, 3000, 2000],
+  gaps: [5 * 60_000, 30 * 60_000, 2 * 3600_000],
+  ...p,
+});
 
 /** Delivers records in broker order, each `delay` after it was written, with the timer running. */
 function run(records: InputRecord[], delay = 2000, until = Number.POSITIVE_INFINITY): Simulation {
   const sim = new Simulation(config);
   let last = 0;
-  for (const { record, at } of deliveries(records, [delay])) { sim.deliver(record, Math.min(at, until)); last = at; }
+  for (const { record, at } of deliveries(records, [delay])) {
+    sim.deliver(record, Math.min(at, until));
+    last = at;
+  }
   sim.runUntil(Math.min(last + 100 * G, until));
   return sim;
 }
@@ -38,21 +48,41 @@ describe('divergence core: each type, opened by time, repaired, resolved', () =>
     const sim = run(records);
     expect(states(sim)).toEqual(['SHIPPED_NOT_SYNCED:OPENED', 'SHIPPED_NOT_SYNCED:RESOLVED']);
     const [opened, resolved] = sim.divergences;
-    expect(opened).toMatchObject({ action: 'SHIP', channelView: 'PAID', warehouseView: 'WH-EAST:SHIPPED', openedAt: opened!.since + G, occurredAt: opened!.since + G });
-    expect(sim.channelCommands).toEqual([expect.objectContaining({ kind: 'SHIP', commandId: `${opened!.divergenceId}:SHIP`, carrier: 'ZTO', waybillNo: 'ZT0000001001', channel: 'taobao', shopId: 'shop1', channelOrderId: '1001', divergenceId: opened!.divergenceId })]);
+    expect(opened).toMatchObject({
+      action: 'SHIP',
+      channelView: 'PAID',
+      warehouseView: 'WH-EAST:SHIPPED',
+      openedAt: opened!.since + G,
+      occurredAt: opened!.since + G,
+    });
+    expect(sim.channelCommands).toEqual([
+      expect.objectContaining({
+        kind: 'SHIP',
+        commandId: `${opened!.divergenceId}:SHIP`,
+        carrier: 'ZTO',
+        waybillNo: 'ZT0000001001',
+        channel: 'taobao',
+        shopId: 'shop1',
+        channelOrderId: '1001',
+        divergenceId: opened!.divergenceId,
+      }),
+    ]);
     expect(resolved).toMatchObject({ divergenceId: opened!.divergenceId, resolution: 'channel shows SHIPPED', durationMs: 2 * G, channelView: 'SHIPPED' });
     expect(opened!.divergenceId).toBe(`${KEY}:SHIPPED_NOT_SYNCED:${opened!.since}`);
   });
 
   it('CANCELLED_IN_FULFILMENT: intercepts at the warehouse, says the hub still holds stock, resolves on INTERCEPTED', () => {
     // The hub never released the stock in this history: the divergence says so.
-    const records = orderHistory(plan({ path: 'cancelled-picking', anomaly: 'CANCELLED_IN_FULFILMENT', anomalyLag: 2 * G }))
-      .filter((r) => !(r.topic === 'inventoryEvents' && (r.value as { kind: string }).kind === 'RELEASED'));
+    const records = orderHistory(plan({ path: 'cancelled-picking', anomaly: 'CANCELLED_IN_FULFILMENT', anomalyLag: 2 * G })).filter(
+      (r) => !(r.topic === 'inventoryEvents' && (r.value as { kind: string }).kind === 'RELEASED'),
+    );
     const sim = run(records);
     expect(states(sim)).toEqual(['CANCELLED_IN_FULFILMENT:OPENED', 'CANCELLED_IN_FULFILMENT:RESOLVED']);
     expect(sim.divergences[0]).toMatchObject({ action: 'INTERCEPT', channelView: 'REFUNDING', warehouseView: 'WH-EAST:PICKED' });
     expect(sim.divergences[0]!.hubView).toContain('stock still held');
-    expect(sim.warehouseCommands).toEqual([expect.objectContaining({ kind: 'INTERCEPT', warehouse: 'WH-EAST', shipmentId: `${KEY}#WH-EAST`, waybillNo: 'ZT0000001001' })]);
+    expect(sim.warehouseCommands).toEqual([
+      expect.objectContaining({ kind: 'INTERCEPT', warehouse: 'WH-EAST', shipmentId: `${KEY}#WH-EAST`, waybillNo: 'ZT0000001001' }),
+    ]);
     expect(sim.divergences[1]).toMatchObject({ resolution: 'parcel intercepted', durationMs: 2 * G });
   });
 
@@ -67,7 +97,9 @@ describe('divergence core: each type, opened by time, repaired, resolved', () =>
   });
 
   it('CANCELLED_IN_FULFILMENT: a parcel only planned stops when the hub releases the stock', () => {
-    const records = orderHistory(plan({ path: 'cancelled-picking' })).filter((r) => !['PICKED', 'INTERCEPTED'].includes((r.value as { kind?: string }).kind ?? ''));
+    const records = orderHistory(plan({ path: 'cancelled-picking' })).filter(
+      (r) => !['PICKED', 'INTERCEPTED'].includes((r.value as { kind?: string }).kind ?? ''),
+    );
     const released = records.find((r) => r.topic === 'inventoryEvents' && (r.value as { kind: string }).kind === 'RELEASED')!;
     const late = { ...released, timestamp: released.timestamp + 2 * G };
     const sim = run([...records.filter((r) => r !== released), late]);
@@ -81,11 +113,19 @@ describe('divergence core: each type, opened by time, repaired, resolved', () =>
     // The timer runs while the pull is still out: opened with a repair, then resolved.
     const paid = records.find((r) => (r.value as { status?: string }).status === 'PAID')!.value as { occurredAt: number };
     const sim = new Simulation(config);
-    for (const { record, at } of deliveries(records.filter((r) => r.timestamp <= paid.occurredAt), [0])) sim.deliver(record, at);
+    for (const { record, at } of deliveries(
+      records.filter((r) => r.timestamp <= paid.occurredAt),
+      [0],
+    ))
+      sim.deliver(record, at);
     sim.runUntil(paid.occurredAt + G);
     expect(states(sim)).toEqual([]);
     // Nothing says the channel is paid yet: the hub cannot know. The pull brings PAID, then RESERVED.
-    for (const { record, at } of deliveries(records.filter((r) => r.timestamp > paid.occurredAt), [0])) sim.deliver(record, at);
+    for (const { record, at } of deliveries(
+      records.filter((r) => r.timestamp > paid.occurredAt),
+      [0],
+    ))
+      sim.deliver(record, at);
     sim.runUntil(Number.MAX_SAFE_INTEGER / 2);
     expect(states(sim)).toEqual(['PAID_NOT_SEEN:OPENED', 'PAID_NOT_SEEN:RESOLVED']);
     expect(sim.divergences[1]).toMatchObject({ resolution: 'hub acted on the payment', since: paid.occurredAt });
@@ -108,7 +148,10 @@ describe('divergence core: each type, opened by time, repaired, resolved', () =>
     const replay = (lag: number) => {
       const sim = new Simulation(withHorizon);
       let last = 0;
-      for (const { record, at } of deliveries(orderHistory(plan({ anomaly: 'PAID_NOT_SEEN', anomalyLag: lag })), [0])) { sim.deliver(record, at); last = at; }
+      for (const { record, at } of deliveries(orderHistory(plan({ anomaly: 'PAID_NOT_SEEN', anomalyLag: lag })), [0])) {
+        sim.deliver(record, at);
+        last = at;
+      }
       sim.runUntil(last + 100 * G);
       return states(sim);
     };
@@ -143,7 +186,10 @@ describe('divergence core: each type, opened by time, repaired, resolved', () =>
 
   it('CONTRADICTION: the channel shows delivered although the hub rejected the order', () => {
     const records = orderHistory(plan({ path: 'rejected' })).filter((r) => (r.value as { status?: string }).status !== 'CANCELLED');
-    const completed = { ...records[0]!, value: { ...(records[0]!.value as object), status: 'COMPLETED', eventId: 'done', occurredAt: T0 + 3 * 3600_000 } } as InputRecord;
+    const completed = {
+      ...records[0]!,
+      value: { ...(records[0]!.value as object), status: 'COMPLETED', eventId: 'done', occurredAt: T0 + 3 * 3600_000 },
+    } as InputRecord;
     const sim = run([...records, { ...completed, timestamp: T0 + 3 * 3600_000 }]);
     expect(states(sim)).toEqual(['CONTRADICTION:OPENED', 'CONTRADICTION:ESCALATED']);
     expect(sim.divergences[0]!.hubView).toContain('REJECTED');
@@ -151,7 +197,10 @@ describe('divergence core: each type, opened by time, repaired, resolved', () =>
 });
 
 describe('divergence core: lifecycle rules', () => {
-  const shippedOnly = () => orderHistory(plan({ anomaly: 'SHIPPED_NOT_SYNCED', anomalyLag: 100 * G })).filter((r) => !(r.topic === 'orderEvents' && (r.value as { status: string }).status === 'SHIPPED'));
+  const shippedOnly = () =>
+    orderHistory(plan({ anomaly: 'SHIPPED_NOT_SYNCED', anomalyLag: 100 * G })).filter(
+      (r) => !(r.topic === 'orderEvents' && (r.value as { status: string }).status === 'SHIPPED'),
+    );
 
   it('a FAILED repair escalates at once; the escalated divergence resolves when the channel catches up', () => {
     const records = orderHistory(plan({ anomaly: 'SHIPPED_NOT_SYNCED', anomalyLag: 2 * G + 30_000 }));
@@ -162,7 +211,18 @@ describe('divergence core: lifecycle rules', () => {
     sim.runUntil(shipped.at + G);
     const [command] = sim.channelCommands;
     expect(command).toBeDefined();
-    sim.deliver(outcomeRecord({ commandId: command!.commandId, commandKind: 'SHIP', orderKey: KEY, channel: 'taobao', divergenceId: command!.divergenceId, state: 'FAILED', reason: 'HTTP 403 token expired', occurredAt: shipped.at + G + 5000 }));
+    sim.deliver(
+      outcomeRecord({
+        commandId: command!.commandId,
+        commandKind: 'SHIP',
+        orderKey: KEY,
+        channel: 'taobao',
+        divergenceId: command!.divergenceId,
+        state: 'FAILED',
+        reason: 'HTTP 403 token expired',
+        occurredAt: shipped.at + G + 5000,
+      }),
+    );
     expect(states(sim)).toEqual(['SHIPPED_NOT_SYNCED:OPENED', 'SHIPPED_NOT_SYNCED:ESCALATED']);
     expect(sim.divergences[1]!.resolution).toBe('repair failed: HTTP 403 token expired');
     for (const d of all.filter((x) => x.at > shipped.at + G)) sim.deliver(d.record, d.at);
@@ -189,7 +249,9 @@ describe('divergence core: lifecycle rules', () => {
   });
 
   it('the event path alone never opens a contradiction that still holds (it is left to the timer)', () => {
-    const all = shippedOnly().map(factOf).filter((f): f is Fact => f !== null);
+    const all = shippedOnly()
+      .map(factOf)
+      .filter((f): f is Fact => f !== null);
     const shippedAt = all.find((f) => f.view === 'warehouse' && f.kind === 'SHIPPED')!.at;
     const facts = all.filter((f) => f.at <= shippedAt + 1000);
     const r = evaluate(KEY, facts, { events: [], ids: new Set() }, null, config);
@@ -207,7 +269,8 @@ describe('divergence core: lifecycle rules', () => {
   it('a divergence opened on what was known, then disproved by a late fact, is resolved (not left open)', () => {
     const records = orderHistory(plan({ anomaly: 'SHIPPED_NOT_SYNCED', anomalyLag: 2 * G }));
     const channelShipped = records.find((r) => r.topic === 'orderEvents' && (r.value as { status: string }).status === 'SHIPPED')!;
-    const shippedAt = (records.find((r) => r.topic === 'fulfilmentEvents' && (r.value as { kind: string }).kind === 'SHIPPED')!.value as { occurredAt: number }).occurredAt;
+    const shippedAt = (records.find((r) => r.topic === 'fulfilmentEvents' && (r.value as { kind: string }).kind === 'SHIPPED')!.value as { occurredAt: number })
+      .occurredAt;
     // The channel actually showed SHIPPED 10 s after the warehouse; the news arrived after the window.
     const early = { ...channelShipped, value: { ...channelShipped.value, occurredAt: shippedAt + 10_000, eventId: 'early' } } as InputRecord;
     const sim = new Simulation(config);
@@ -224,13 +287,16 @@ describe('divergence core: lifecycle rules', () => {
 // ── Property tests ───────────────────────────────────────────────────────────────────────────
 
 /** Realistic lags (< grace/6), so that lag + delivery delay always stays below the grace window. */
-const planArb = (anomaly?: DivergenceType) => fc.record({
-  n: fc.integer({ min: 1, max: 99999 }),
-  path: anomaly ? fc.constant(ANOMALY_PATH[anomaly]) : fc.constantFrom(...HISTORY_PATHS),
-  lags: fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 3, maxLength: 9 }),
-  gaps: fc.array(fc.integer({ min: 0, max: 6 * 3600_000 }), { minLength: 3, maxLength: 9 }),
-  anomalyLag: fc.integer({ min: G + 20_000, max: 2 * G }),
-}).map(({ n, path, lags, gaps, anomalyLag }): HistoryPlan => ({ orderKey: `jd:shop9:${n}`, start: T0 + n, path, lags, gaps, anomaly, anomalyLag }));
+const planArb = (anomaly?: DivergenceType) =>
+  fc
+    .record({
+      n: fc.integer({ min: 1, max: 99999 }),
+      path: anomaly ? fc.constant(ANOMALY_PATH[anomaly]) : fc.constantFrom(...HISTORY_PATHS),
+      lags: fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 3, maxLength: 9 }),
+      gaps: fc.array(fc.integer({ min: 0, max: 6 * 3600_000 }), { minLength: 3, maxLength: 9 }),
+      anomalyLag: fc.integer({ min: G + 20_000, max: 2 * G }),
+    })
+    .map(({ n, path, lags, gaps, anomalyLag }): HistoryPlan => ({ orderKey: `jd:shop9:${n}`, start: T0 + n, path, lags, gaps, anomaly, anomalyLag }));
 const delivery = fc.record({
   delays: fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 20 }),
   repeats: fc.array(fc.nat({ max: 40 }), { maxLength: 8 }),
@@ -239,7 +305,10 @@ const delivery = fc.record({
 function simulate(records: InputRecord[], d: { delays: number[]; repeats: number[] }): Simulation {
   const sim = new Simulation(config);
   let last = 0;
-  for (const { record, at } of deliveries(records, d.delays, d.repeats)) { sim.deliver(record, at); last = at; }
+  for (const { record, at } of deliveries(records, d.delays, d.repeats)) {
+    sim.deliver(record, at);
+    last = at;
+  }
   sim.runUntil(last + 10 * G);
   return sim;
 }
@@ -251,23 +320,29 @@ const signature = (sim: Simulation) => sim.divergences.map((d) => [d.eventId, d.
 
 describe('divergence core: properties', () => {
   it('a consistent history, duplicated and interleaved across topics, opens zero divergences', () => {
-    fc.assert(fc.property(planArb(), delivery, (p, d) => {
-      const sim = simulate(orderHistory(p), d);
-      expect(sim.divergences).toEqual([]);
-      expect(sim.channelCommands).toEqual([]);
-      expect(sim.warehouseCommands).toEqual([]);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(planArb(), delivery, (p, d) => {
+        const sim = simulate(orderHistory(p), d);
+        expect(sim.divergences).toEqual([]);
+        expect(sim.channelCommands).toEqual([]);
+        expect(sim.warehouseCommands).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   for (const type of DIVERGENCE_TYPES) {
     it(`one injected ${type} opens exactly one divergence, of that type, whatever the arrival order`, () => {
-      fc.assert(fc.property(planArb(type), delivery, delivery, (p, d1, d2) => {
-        const records = orderHistory(p);
-        const a = simulate(records, d1);
-        const opened = a.divergences.filter((e) => e.state === 'OPENED');
-        expect(opened.map((e) => e.type)).toEqual([type]);
-        expect(signature(simulate(records, d2))).toEqual(signature(a));
-      }), { numRuns: 60 });
+      fc.assert(
+        fc.property(planArb(type), delivery, delivery, (p, d1, d2) => {
+          const records = orderHistory(p);
+          const a = simulate(records, d1);
+          const opened = a.divergences.filter((e) => e.state === 'OPENED');
+          expect(opened.map((e) => e.type)).toEqual([type]);
+          expect(signature(simulate(records, d2))).toEqual(signature(a));
+        }),
+        { numRuns: 60 },
+      );
     });
   }
 });

@@ -2,9 +2,9 @@ import type { ChannelCommand } from '../../topics/schemas/channel-command.js';
 import type { DivergenceEvent, DivergenceState } from '../../topics/schemas/divergence-event.js';
 import type { WarehouseCommand } from '../../topics/schemas/warehouse-command.js';
 import type { DivergenceConfig } from './config.js';
-import { timeline, type Fact, type OutcomeFact } from './facts.js';
-import { RULES, parcelsAfterCancellation, type Rule } from './rules.js';
-import { applyFact, cloneViews, emptyViews, parcels, viewWords, type Views } from './views.js';
+import { type Fact, type OutcomeFact, timeline } from './facts.js';
+import { parcelsAfterCancellation, RULES, type Rule } from './rules.js';
+import { applyFact, cloneViews, emptyViews, parcels, type Views, viewWords } from './views.js';
 
 /** What was already written for an order: the divergence events, and every output id (commands too). */
 export interface Emitted {
@@ -55,9 +55,16 @@ export function evaluate(orderKey: string, facts: Iterable<Fact>, emitted: Emitt
   const lastAt = tl.length > 0 ? tl[tl.length - 1]!.at : 0;
   const latest = snaps.length > 0 ? snaps[snaps.length - 1]!.views : emptyViews();
   const out: Evaluation = { divergences: [], channelCommands: [], warehouseCommands: [], nextDeadline: null };
-  const deadline = (t: number) => { out.nextDeadline = out.nextDeadline === null ? t : Math.min(out.nextDeadline, t); };
+  const deadline = (t: number) => {
+    out.nextDeadline = out.nextDeadline === null ? t : Math.min(out.nextDeadline, t);
+  };
   const seen = new Set(emitted.ids);
-  const emit = (e: DivergenceEvent) => { if (!seen.has(e.eventId)) { seen.add(e.eventId); out.divergences.push(e); } };
+  const emit = (e: DivergenceEvent) => {
+    if (!seen.has(e.eventId)) {
+      seen.add(e.eventId);
+      out.divergences.push(e);
+    }
+  };
   // Divergences still open: a later contradiction never continues one already resolved.
   const opened = emitted.events.filter((e) => e.state === 'OPENED' && !emitted.ids.has(`${e.divergenceId}:RESOLVED`));
   const matched = new Set<string>();
@@ -112,7 +119,10 @@ export function evaluate(orderKey: string, facts: Iterable<Fact>, emitted: Emitt
   const lastSeen = tl.reduce((m, f) => Math.max(m, f.seenAt), 0);
   for (const e of opened) {
     if (matched.has(e.divergenceId)) continue;
-    if (now === null || now < lastSeen + config.settleMs) { deadline(lastSeen + config.settleMs); continue; }
+    if (now === null || now < lastSeen + config.settleMs) {
+      deadline(lastSeen + config.settleMs);
+      continue;
+    }
     const at = Math.max(lastAt, e.since);
     emit(event(e, 'RESOLVED', at, latest, 'later facts show no contradiction', null, at - e.since));
   }
@@ -155,8 +165,13 @@ function intervals(rule: Rule, snaps: Snapshot[]): Interval[] {
   let open: Interval | null = null;
   for (const s of snaps) {
     const holds = rule.holds(s.views);
-    if (holds && !open) out.push((open = { start: s.at, knownAt: s.seen, end: null }));
-    else if (!holds && open) { open.end = s.at; open = null; }
+    if (holds && !open) {
+      open = { start: s.at, knownAt: s.seen, end: null };
+      out.push(open);
+    } else if (!holds && open) {
+      open.end = s.at;
+      open = null;
+    }
   }
   return out;
 }
@@ -168,7 +183,16 @@ function ruleOf(divergenceId: string, orderKey: string): string {
 }
 
 /** The earliest reason to escalate within the interval: a failed repair, a rule's own reason, or time. */
-function escalationOf(rule: Rule, divergenceId: string, since: number, iv: Interval, snaps: Snapshot[], outcomes: OutcomeFact[], now: number | null, escalateAfter: number): { at: number; reason: string } | null {
+function escalationOf(
+  rule: Rule,
+  divergenceId: string,
+  since: number,
+  iv: Interval,
+  snaps: Snapshot[],
+  outcomes: OutcomeFact[],
+  now: number | null,
+  escalateAfter: number,
+): { at: number; reason: string } | null {
   const within = (t: number) => t >= since && (iv.end === null || t < iv.end);
   const candidates: { at: number; reason: string }[] = [];
   const failed = outcomes.find((o) => o.divergenceId === divergenceId && o.state === 'FAILED' && (iv.end === null || o.at < iv.end));
@@ -177,18 +201,41 @@ function escalationOf(rule: Rule, divergenceId: string, since: number, iv: Inter
     for (const s of snaps) {
       if (!within(s.at)) continue;
       const reason = rule.escalation(s.views);
-      if (reason) { candidates.push({ at: s.at, reason }); break; }
+      if (reason) {
+        candidates.push({ at: s.at, reason });
+        break;
+      }
     }
   }
-  if (now !== null && now >= since + escalateAfter) candidates.push({ at: since + escalateAfter, reason: `still open after ${Math.round(escalateAfter / 1000)} s` });
+  if (now !== null && now >= since + escalateAfter)
+    candidates.push({ at: since + escalateAfter, reason: `still open after ${Math.round(escalateAfter / 1000)} s` });
   candidates.sort((a, b) => a.at - b.at);
   return candidates[0] ?? null;
 }
 
-function event(base: Pick<DivergenceEvent, 'divergenceId' | 'orderKey' | 'channel' | 'type' | 'since' | 'openedAt'>, state: DivergenceState, occurredAt: number, v: Views, resolution: string | null, action: string | null, durationMs: number | null): DivergenceEvent {
+function event(
+  base: Pick<DivergenceEvent, 'divergenceId' | 'orderKey' | 'channel' | 'type' | 'since' | 'openedAt'>,
+  state: DivergenceState,
+  occurredAt: number,
+  v: Views,
+  resolution: string | null,
+  action: string | null,
+  durationMs: number | null,
+): DivergenceEvent {
   return {
-    eventId: `${base.divergenceId}:${state}`, divergenceId: base.divergenceId, orderKey: base.orderKey, channel: base.channel, type: base.type, state,
-    ...viewWords(v), since: base.since, openedAt: base.openedAt, occurredAt, resolution, action, durationMs,
+    eventId: `${base.divergenceId}:${state}`,
+    divergenceId: base.divergenceId,
+    orderKey: base.orderKey,
+    channel: base.channel,
+    type: base.type,
+    state,
+    ...viewWords(v),
+    since: base.since,
+    openedAt: base.openedAt,
+    occurredAt,
+    resolution,
+    action,
+    durationMs,
   };
 }
 
@@ -199,20 +246,63 @@ function channelOf(orderKey: string, v: Views): string {
 /** The commands a rule's action asks for, with ids from the divergence: a repeat is the same command. */
 function addRepairs(out: Evaluation, seen: Set<string>, rule: Rule, divergenceId: string, v: Views, orderKey: string, issuedAt: number): void {
   const [channel, shopId, ...rest] = orderKey.split(':');
-  const who = { orderKey, channel: v.channel?.channel ?? channel!, shopId: v.channel?.shopId ?? shopId ?? '', channelOrderId: v.channel?.channelOrderId ?? rest.join(':') };
+  const who = {
+    orderKey,
+    channel: v.channel?.channel ?? channel!,
+    shopId: v.channel?.shopId ?? shopId ?? '',
+    channelOrderId: v.channel?.channelOrderId ?? rest.join(':'),
+  };
   const reason = `${rule.name} divergence`;
-  const claim = (id: string) => (seen.has(id) ? false : (seen.add(id), true));
+  const claim = (id: string) => {
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  };
   if (rule.action === 'SHIP') {
     const p = parcels(v).find((x) => x.shippedAt !== null && x.waybillNo) ?? parcels(v).find((x) => x.shippedAt !== null);
     const commandId = `${divergenceId}:SHIP`;
-    if (claim(commandId)) out.channelCommands.push({ commandId, kind: 'SHIP', ...who, carrier: p?.carrier ?? null, waybillNo: p?.waybillNo ?? null, divergenceId, reason, since: v.channel?.since ?? null, issuedAt });
+    if (claim(commandId))
+      out.channelCommands.push({
+        commandId,
+        kind: 'SHIP',
+        ...who,
+        carrier: p?.carrier ?? null,
+        waybillNo: p?.waybillNo ?? null,
+        divergenceId,
+        reason,
+        since: v.channel?.since ?? null,
+        issuedAt,
+      });
   } else if (rule.action === 'RECONCILE_ORDER') {
     const commandId = `${divergenceId}:RECONCILE_ORDER`;
-    if (claim(commandId)) out.channelCommands.push({ commandId, kind: 'RECONCILE_ORDER', ...who, carrier: null, waybillNo: null, divergenceId, reason, since: v.channel?.since ?? null, issuedAt });
+    if (claim(commandId))
+      out.channelCommands.push({
+        commandId,
+        kind: 'RECONCILE_ORDER',
+        ...who,
+        carrier: null,
+        waybillNo: null,
+        divergenceId,
+        reason,
+        since: v.channel?.since ?? null,
+        issuedAt,
+      });
   } else if (rule.action === 'INTERCEPT') {
     for (const p of parcelsAfterCancellation(v)) {
       const commandId = `${divergenceId}:INTERCEPT:${p.warehouse}`;
-      if (claim(commandId)) out.warehouseCommands.push({ commandId, kind: 'INTERCEPT', orderKey, channel: who.channel, warehouse: p.warehouse, shipmentId: p.shipmentId, waybillNo: p.waybillNo, divergenceId, reason, issuedAt });
+      if (claim(commandId))
+        out.warehouseCommands.push({
+          commandId,
+          kind: 'INTERCEPT',
+          orderKey,
+          channel: who.channel,
+          warehouse: p.warehouse,
+          shipmentId: p.shipmentId,
+          waybillNo: p.waybillNo,
+          divergenceId,
+          reason,
+          issuedAt,
+        });
     }
   }
 }
@@ -224,7 +314,12 @@ function addRepairs(out: Evaluation, seen: Set<string>, rule: Rule, divergenceId
 export function syncLagOf(f: Fact, facts: Iterable<Fact>): { channel: string; stage: 'received' | 'decided'; ms: number } | null {
   if (f.view === 'channel') return { channel: f.channel, stage: 'received', ms: Math.max(0, f.receivedAt - f.at) };
   if (f.view !== 'hub') return null;
-  const answers: Partial<Record<string, string[]>> = { LOCKED: ['CREATED'], RESERVED: ['PAID'], RELEASED: ['CANCELLED', 'REFUNDING', 'REFUNDED', 'CLOSED'], SHIPPED: ['SHIPPED'] };
+  const answers: Partial<Record<string, string[]>> = {
+    LOCKED: ['CREATED'],
+    RESERVED: ['PAID'],
+    RELEASED: ['CANCELLED', 'REFUNDING', 'REFUNDED', 'CLOSED'],
+    SHIPPED: ['SHIPPED'],
+  };
   const statuses = answers[f.kind];
   if (!statuses) return null;
   let cause: { at: number; channel: string } | null = null;

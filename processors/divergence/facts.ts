@@ -1,9 +1,8 @@
 import type { Decoded } from '../../lib/batch-consumer.js';
-import type { CommandOutcomeState } from '../../topics/schemas/command-outcome.js';
+import type { CommandOutcome, CommandOutcomeState } from '../../topics/schemas/command-outcome.js';
 import type { FulfilmentEvent } from '../../topics/schemas/fulfilment-event.js';
 import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
 import type { OrderEvent, OrderStatus } from '../../topics/schemas/order-event.js';
-import type { CommandOutcome } from '../../topics/schemas/command-outcome.js';
 
 /**
  * One thing one system said about an order, reduced to what the views need, with the time that
@@ -85,11 +84,16 @@ type Unseen<F> = F extends Fact ? Omit<F, 'seenAt'> : never;
 
 function factOfValue(r: Pick<Decoded, 'topic' | 'timestamp' | 'value'>): Unseen<Fact> | null {
   switch (r.topic) {
-    case 'orderEvents': return orderFact(r.value as OrderEvent, r.timestamp);
-    case 'inventoryEvents': return inventoryFact(r.value as InventoryEvent, r.timestamp);
-    case 'fulfilmentEvents': return fulfilmentFact(r.value as FulfilmentEvent, r.timestamp);
-    case 'commandOutcomes': return outcomeFact(r.value as CommandOutcome);
-    default: return null;
+    case 'orderEvents':
+      return orderFact(r.value as OrderEvent, r.timestamp);
+    case 'inventoryEvents':
+      return inventoryFact(r.value as InventoryEvent, r.timestamp);
+    case 'fulfilmentEvents':
+      return fulfilmentFact(r.value as FulfilmentEvent, r.timestamp);
+    case 'commandOutcomes':
+      return outcomeFact(r.value as CommandOutcome);
+    default:
+      return null;
   }
 }
 
@@ -97,30 +101,87 @@ function orderFact(e: OrderEvent, recordTime: number): Unseen<Fact> | null {
   // The hub's own statuses (hub:unpaid-timeout) are what the hub did, seen when the hub wrote them.
   if (e.channelStatus.startsWith('hub:')) {
     if (e.status !== 'CANCELLED') return null;
-    return { view: 'hub', id: e.eventId, orderKey: e.orderKey, at: recordTime, kind: 'CANCELLED', warehouse: null, shipmentId: null, carrier: null, waybillNo: null };
+    return {
+      view: 'hub',
+      id: e.eventId,
+      orderKey: e.orderKey,
+      at: recordTime,
+      kind: 'CANCELLED',
+      warehouse: null,
+      shipmentId: null,
+      carrier: null,
+      waybillNo: null,
+    };
   }
-  return { view: 'channel', id: e.eventId, orderKey: e.orderKey, at: e.occurredAt, status: e.status, channel: e.channel, shopId: e.shopId, channelOrderId: e.channelOrderId, receivedAt: e.receivedAt };
+  return {
+    view: 'channel',
+    id: e.eventId,
+    orderKey: e.orderKey,
+    at: e.occurredAt,
+    status: e.status,
+    channel: e.channel,
+    shopId: e.shopId,
+    channelOrderId: e.channelOrderId,
+    receivedAt: e.receivedAt,
+  };
 }
 
 function inventoryFact(e: InventoryEvent, recordTime: number): Unseen<Fact> | null {
   if (!e.orderKey || !HUB_INVENTORY.has(e.kind)) return null;
-  return { view: 'hub', id: e.eventId, orderKey: e.orderKey, at: recordTime, kind: e.kind as HubKind, warehouse: e.warehouse, shipmentId: null, carrier: null, waybillNo: null };
+  return {
+    view: 'hub',
+    id: e.eventId,
+    orderKey: e.orderKey,
+    at: recordTime,
+    kind: e.kind as HubKind,
+    warehouse: e.warehouse,
+    shipmentId: null,
+    carrier: null,
+    waybillNo: null,
+  };
 }
 
 function fulfilmentFact(e: FulfilmentEvent, recordTime: number): Unseen<Fact> | null {
   const base = { id: e.eventId, orderKey: e.orderKey };
   if (HUB_FULFILMENT.has(e.kind)) {
-    return { ...base, view: 'hub', at: recordTime, kind: e.kind as HubKind, warehouse: e.warehouse, shipmentId: e.shipmentId, carrier: e.carrier, waybillNo: e.waybillNo };
+    return {
+      ...base,
+      view: 'hub',
+      at: recordTime,
+      kind: e.kind as HubKind,
+      warehouse: e.warehouse,
+      shipmentId: e.shipmentId,
+      carrier: e.carrier,
+      waybillNo: e.waybillNo,
+    };
   }
   if (WAREHOUSE.has(e.kind)) {
-    return { ...base, view: 'warehouse', at: e.occurredAt, kind: e.kind as WarehouseKind, warehouse: e.warehouse, shipmentId: e.shipmentId, carrier: e.carrier, waybillNo: e.waybillNo };
+    return {
+      ...base,
+      view: 'warehouse',
+      at: e.occurredAt,
+      kind: e.kind as WarehouseKind,
+      warehouse: e.warehouse,
+      shipmentId: e.shipmentId,
+      carrier: e.carrier,
+      waybillNo: e.waybillNo,
+    };
   }
   if (CARRIER.has(e.kind)) return { ...base, view: 'carrier', at: e.occurredAt, kind: e.kind as CarrierKind };
   return null;
 }
 
 function outcomeFact(o: CommandOutcome): Unseen<Fact> {
-  return { view: 'outcome', id: o.outcomeId, orderKey: o.orderKey, at: o.occurredAt, commandId: o.commandId, divergenceId: o.divergenceId, state: o.state, reason: o.reason };
+  return {
+    view: 'outcome',
+    id: o.outcomeId,
+    orderKey: o.orderKey,
+    at: o.occurredAt,
+    commandId: o.commandId,
+    divergenceId: o.divergenceId,
+    state: o.state,
+    reason: o.reason,
+  };
 }
 
 /** Stable time order: same-time facts in id order, so every arrival order yields one timeline. */

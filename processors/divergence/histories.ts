@@ -44,8 +44,12 @@ export interface HistoryPlan {
 
 /** The path an anomaly needs. */
 export const ANOMALY_PATH: Record<Anomaly, HistoryPath> = {
-  SHIPPED_NOT_SYNCED: 'delivered', CANCELLED_IN_FULFILMENT: 'cancelled-picking', PAID_NOT_SEEN: 'delivered',
-  DELIVERED_NOT_CONFIRMED: 'delivered', NO_CARRIER_SCAN: 'delivered', CONTRADICTION: 'delivered',
+  SHIPPED_NOT_SYNCED: 'delivered',
+  CANCELLED_IN_FULFILMENT: 'cancelled-picking',
+  PAID_NOT_SEEN: 'delivered',
+  DELIVERED_NOT_CONFIRMED: 'delivered',
+  NO_CARRIER_SCAN: 'delivered',
+  CONTRADICTION: 'delivered',
 };
 
 export function orderHistory(plan: HistoryPlan): InputRecord[] {
@@ -66,26 +70,69 @@ export function orderHistory(plan: HistoryPlan): InputRecord[] {
   const ch = (status: OrderStatus, at: number, channelStatus = `${status.toLowerCase()}`): number => {
     const receivedAt = at + lag();
     const value: OrderEvent = {
-      eventId: `${plan.orderKey}:${status}:${at}`, orderKey: plan.orderKey, channel: channel!, shopId: shopId!, brand: 'B', channelOrderId,
-      status, channelStatus, occurredAt: at, receivedAt, currency: 'CNY', totalMinor: 1000, lines: [{ sku: 'S1', quantity: 1, unitPriceMinor: 1000 }],
-      buyerCountry: 'CN', buyerProvince: null, buyerCity: null, presale: false, detail: 'FULL',
+      eventId: `${plan.orderKey}:${status}:${at}`,
+      orderKey: plan.orderKey,
+      channel: channel!,
+      shopId: shopId!,
+      brand: 'B',
+      channelOrderId,
+      status,
+      channelStatus,
+      occurredAt: at,
+      receivedAt,
+      currency: 'CNY',
+      totalMinor: 1000,
+      lines: [{ sku: 'S1', quantity: 1, unitPriceMinor: 1000 }],
+      buyerCountry: 'CN',
+      buyerProvince: null,
+      buyerCity: null,
+      presale: false,
+      detail: 'FULL',
     };
     out.push({ topic: 'orderEvents', key: plan.orderKey, timestamp: receivedAt, value });
     return receivedAt;
   };
   const hubCancel = (at: number) => {
     const value: OrderEvent = {
-      eventId: `${plan.orderKey}:hub-cancel:${at}`, orderKey: plan.orderKey, channel: channel!, shopId: shopId!, brand: 'B', channelOrderId,
-      status: 'CANCELLED', channelStatus: 'hub:unpaid-timeout', occurredAt: at, receivedAt: at, currency: 'CNY', totalMinor: 1000, lines: [],
-      buyerCountry: null, buyerProvince: null, buyerCity: null, presale: false, detail: 'STATUS_ONLY',
+      eventId: `${plan.orderKey}:hub-cancel:${at}`,
+      orderKey: plan.orderKey,
+      channel: channel!,
+      shopId: shopId!,
+      brand: 'B',
+      channelOrderId,
+      status: 'CANCELLED',
+      channelStatus: 'hub:unpaid-timeout',
+      occurredAt: at,
+      receivedAt: at,
+      currency: 'CNY',
+      totalMinor: 1000,
+      lines: [],
+      buyerCountry: null,
+      buyerProvince: null,
+      buyerCity: null,
+      presale: false,
+      detail: 'STATUS_ONLY',
     };
     out.push({ topic: 'orderEvents', key: plan.orderKey, timestamp: at, value });
   };
   /** An inventory decision the hub wrote at `at`. */
   const inv = (kind: InventoryEventKind, at: number) => {
     const value: InventoryEvent = {
-      eventId: `${plan.orderKey}:${kind}:S1@${wh}`, kind, orderKey: plan.orderKey, sku: 'S1', warehouse: wh, quantity: 1, reason: kind === 'REJECTED' ? 'out of stock' : null,
-      physical: 10, locked: 0, reserved: 0, safety: 0, presaleQuota: 0, available: 10, version: 1, occurredAt: at,
+      eventId: `${plan.orderKey}:${kind}:S1@${wh}`,
+      kind,
+      orderKey: plan.orderKey,
+      sku: 'S1',
+      warehouse: wh,
+      quantity: 1,
+      reason: kind === 'REJECTED' ? 'out of stock' : null,
+      physical: 10,
+      locked: 0,
+      reserved: 0,
+      safety: 0,
+      presaleQuota: 0,
+      available: 10,
+      version: 1,
+      occurredAt: at,
     };
     out.push({ topic: 'inventoryEvents', key: `S1@${wh}`, timestamp: at, value });
     return at;
@@ -93,9 +140,20 @@ export function orderHistory(plan: HistoryPlan): InputRecord[] {
   /** A fulfilment event: hub kinds at the hub's time, scans at their own time (written a moment later). */
   const ful = (kind: FulfilmentEventKind, at: number, source: string) => {
     const value: FulfilmentEvent = {
-      eventId: `${plan.orderKey}:${kind}`, kind, orderKey: plan.orderKey, channel: channel!, shipmentId, warehouse: wh,
-      carrier: kind === 'ROUTED' || kind === 'WAVED' ? null : carrier, waybillNo: kind === 'ROUTED' || kind === 'WAVED' ? null : waybillNo,
-      waveId: null, flagged: false, reason: null, lines: [{ sku: 'S1', quantity: 1 }], source, occurredAt: at,
+      eventId: `${plan.orderKey}:${kind}`,
+      kind,
+      orderKey: plan.orderKey,
+      channel: channel!,
+      shipmentId,
+      warehouse: wh,
+      carrier: kind === 'ROUTED' || kind === 'WAVED' ? null : carrier,
+      waybillNo: kind === 'ROUTED' || kind === 'WAVED' ? null : waybillNo,
+      waveId: null,
+      flagged: false,
+      reason: null,
+      lines: [{ sku: 'S1', quantity: 1 }],
+      source,
+      occurredAt: at,
     };
     const written = source.startsWith('wms:') || source.startsWith('tracking:') ? at + lag() : at;
     out.push({ topic: 'fulfilmentEvents', key: plan.orderKey, timestamp: written, value });
@@ -105,16 +163,31 @@ export function orderHistory(plan: HistoryPlan): InputRecord[] {
   let t = plan.start;
   inv(plan.path === 'rejected' ? 'REJECTED' : 'LOCKED', ch('CREATED', t) + lag());
   t += gap();
-  if (plan.path === 'cancelled-unpaid') { inv('RELEASED', ch('CANCELLED', t) + lag()); return sorted(out); }
-  if (plan.path === 'unpaid-timeout') { hubCancel(t); inv('RELEASED', t); ch('CANCELLED', t + gap()); return sorted(out); }
-  if (plan.path === 'rejected') { ch('PAID', t); ch('CANCELLED', t + gap()); return sorted(out); }
+  if (plan.path === 'cancelled-unpaid') {
+    inv('RELEASED', ch('CANCELLED', t) + lag());
+    return sorted(out);
+  }
+  if (plan.path === 'unpaid-timeout') {
+    hubCancel(t);
+    inv('RELEASED', t);
+    ch('CANCELLED', t + gap());
+    return sorted(out);
+  }
+  if (plan.path === 'rejected') {
+    ch('PAID', t);
+    ch('CANCELLED', t + gap());
+    return sorted(out);
+  }
 
   // Paid: the hub reserves once it received the payment (a stretched lag: seen late through a pull).
   const paidSeen = plan.anomaly === 'PAID_NOT_SEEN' ? t + plan.anomalyLag! : ch('PAID', t);
   if (plan.anomaly === 'PAID_NOT_SEEN') out.push(channelOnly(plan, 'PAID', t, paidSeen, channel!, shopId!, channelOrderId));
   const reserved = inv('RESERVED', paidSeen + lag());
   t = reserved + gap();
-  if (plan.path === 'cancelled-paid') { inv('RELEASED', ch('REFUNDED', t) + lag()); return sorted(out); }
+  if (plan.path === 'cancelled-paid') {
+    inv('RELEASED', ch('REFUNDED', t) + lag());
+    return sorted(out);
+  }
 
   let h = ful('ROUTED', reserved + lag(), 'router');
   h = ful('WAVED', h + lag(), 'wave-planner');
@@ -158,11 +231,34 @@ export function orderHistory(plan: HistoryPlan): InputRecord[] {
 }
 
 /** The channel's PAID, received late (through a reconciliation pull). */
-function channelOnly(plan: HistoryPlan, status: OrderStatus, at: number, receivedAt: number, channel: string, shopId: string, channelOrderId: string): InputRecord {
+function channelOnly(
+  plan: HistoryPlan,
+  status: OrderStatus,
+  at: number,
+  receivedAt: number,
+  channel: string,
+  shopId: string,
+  channelOrderId: string,
+): InputRecord {
   const value: OrderEvent = {
-    eventId: `${plan.orderKey}:${status}:${at}`, orderKey: plan.orderKey, channel, shopId, brand: 'B', channelOrderId,
-    status, channelStatus: status.toLowerCase(), occurredAt: at, receivedAt, currency: 'CNY', totalMinor: 1000, lines: [{ sku: 'S1', quantity: 1, unitPriceMinor: 1000 }],
-    buyerCountry: 'CN', buyerProvince: null, buyerCity: null, presale: false, detail: 'FULL',
+    eventId: `${plan.orderKey}:${status}:${at}`,
+    orderKey: plan.orderKey,
+    channel,
+    shopId,
+    brand: 'B',
+    channelOrderId,
+    status,
+    channelStatus: status.toLowerCase(),
+    occurredAt: at,
+    receivedAt,
+    currency: 'CNY',
+    totalMinor: 1000,
+    lines: [{ sku: 'S1', quantity: 1, unitPriceMinor: 1000 }],
+    buyerCountry: 'CN',
+    buyerProvince: null,
+    buyerCity: null,
+    presale: false,
+    detail: 'FULL',
   };
   return { topic: 'orderEvents', key: plan.orderKey, timestamp: receivedAt, value };
 }
@@ -173,7 +269,14 @@ function sorted(records: InputRecord[]): InputRecord[] {
 }
 
 /** A command outcome record (a repair's result). */
-export function outcomeRecord(o: Omit<CommandOutcome, 'outcomeId' | 'attempt' | 'target'> & { attempt?: number; target?: string }): InputRecord<'commandOutcomes'> {
+export function outcomeRecord(
+  o: Omit<CommandOutcome, 'outcomeId' | 'attempt' | 'target'> & { attempt?: number; target?: string },
+): InputRecord<'commandOutcomes'> {
   const attempt = o.attempt ?? 1;
-  return { topic: 'commandOutcomes', key: o.orderKey, timestamp: o.occurredAt, value: { ...o, attempt, target: o.target ?? `channel:${o.channel}`, outcomeId: `${o.commandId}#${attempt}` } };
+  return {
+    topic: 'commandOutcomes',
+    key: o.orderKey,
+    timestamp: o.occurredAt,
+    value: { ...o, attempt, target: o.target ?? `channel:${o.channel}`, outcomeId: `${o.commandId}#${attempt}` },
+  };
 }

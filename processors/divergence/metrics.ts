@@ -15,8 +15,10 @@ export interface DivergenceMetrics {
  */
 export function createDivergenceMetrics(store: RedisDivergenceStore, registry = new Registry()): DivergenceMetrics {
   new Gauge({
-    name: 'omnistream_divergences_open', help: 'Divergences opened and not yet resolved, by type and channel.',
-    labelNames: ['type', 'channel'], registers: [registry],
+    name: 'omnistream_divergences_open',
+    help: 'Divergences opened and not yet resolved, by type and channel.',
+    labelNames: ['type', 'channel'],
+    registers: [registry],
     async collect() {
       this.reset();
       for (const type of DIVERGENCE_TYPES) this.set({ type, channel: 'all' }, 0);
@@ -30,13 +32,17 @@ export function createDivergenceMetrics(store: RedisDivergenceStore, registry = 
     },
   });
   const converge = new Histogram({
-    name: 'omnistream_divergence_convergence_seconds', help: 'From a contradiction\'s start to its resolution.',
-    labelNames: ['type'], registers: [registry],
+    name: 'omnistream_divergence_convergence_seconds',
+    help: "From a contradiction's start to its resolution.",
+    labelNames: ['type'],
+    registers: [registry],
     buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 24 * 3600, 72 * 3600],
   });
   const lag = new Histogram({
-    name: 'omnistream_channel_sync_lag_seconds', help: 'Channel time of an order change → hub received it (received) / hub decided on it (decided).',
-    labelNames: ['channel', 'stage'], registers: [registry],
+    name: 'omnistream_channel_sync_lag_seconds',
+    help: 'Channel time of an order change → hub received it (received) / hub decided on it (decided).',
+    labelNames: ['channel', 'stage'],
+    registers: [registry],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
   });
   return {

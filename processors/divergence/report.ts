@@ -20,7 +20,10 @@ export interface DivergenceReport {
 export function summarizeDivergences(events: Iterable<DivergenceEvent>): DivergenceReport {
   const byId = new Map<string, DivergenceEvent>();
   for (const e of events) byId.set(e.eventId, e);
-  const byType = Object.fromEntries(DIVERGENCE_TYPES.map((t) => [t, { opened: 0, resolved: 0, open: 0, escalated: 0, p50Ms: null, p99Ms: null }])) as Record<DivergenceType, TypeReport>;
+  const byType = Object.fromEntries(DIVERGENCE_TYPES.map((t) => [t, { opened: 0, resolved: 0, open: 0, escalated: 0, p50Ms: null, p99Ms: null }])) as Record<
+    DivergenceType,
+    TypeReport
+  >;
   const durations = new Map<DivergenceType, number[]>();
   for (const e of byId.values()) {
     const r = byType[e.type];

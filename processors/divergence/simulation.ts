@@ -3,7 +3,7 @@ import type { DivergenceEvent } from '../../topics/schemas/divergence-event.js';
 import type { WarehouseCommand } from '../../topics/schemas/warehouse-command.js';
 import type { DivergenceConfig } from './config.js';
 import { evaluate } from './core.js';
-import { factOf, type Fact } from './facts.js';
+import { type Fact, factOf } from './facts.js';
 import type { InputRecord } from './histories.js';
 
 /**
@@ -24,7 +24,10 @@ export class Simulation {
 
   /** One input record arrives (the timer first catches up to `at`, if given). */
   deliver(record: InputRecord, at?: number): void {
-    if (at !== undefined) { this.runUntil(at); this.clock = Math.max(this.clock, at); }
+    if (at !== undefined) {
+      this.runUntil(at);
+      this.clock = Math.max(this.clock, at);
+    }
     const f = factOf(record);
     if (!f) return;
     const facts = this.facts.get(f.orderKey) ?? new Map<string, Fact>();
@@ -48,9 +51,19 @@ export class Simulation {
     const emitted = this.emitted.get(orderKey) ?? { events: [], ids: new Set<string>() };
     this.emitted.set(orderKey, emitted);
     const r = evaluate(orderKey, this.facts.get(orderKey)?.values() ?? [], emitted, now, this.config);
-    for (const d of r.divergences) { emitted.events.push(d); emitted.ids.add(d.eventId); this.divergences.push(d); }
-    for (const c of r.channelCommands) { emitted.ids.add(c.commandId); this.channelCommands.push(c); }
-    for (const c of r.warehouseCommands) { emitted.ids.add(c.commandId); this.warehouseCommands.push(c); }
+    for (const d of r.divergences) {
+      emitted.events.push(d);
+      emitted.ids.add(d.eventId);
+      this.divergences.push(d);
+    }
+    for (const c of r.channelCommands) {
+      emitted.ids.add(c.commandId);
+      this.channelCommands.push(c);
+    }
+    for (const c of r.warehouseCommands) {
+      emitted.ids.add(c.commandId);
+      this.warehouseCommands.push(c);
+    }
     if (r.nextDeadline === null) this.due.delete(orderKey);
     else this.due.set(orderKey, r.nextDeadline);
   }

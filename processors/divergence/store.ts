@@ -40,7 +40,10 @@ export interface Claim {
 export class RedisDivergenceStore {
   readonly prefix: string;
 
-  constructor(private readonly redis: Redis, namespace: string) {
+  constructor(
+    private readonly redis: Redis,
+    namespace: string,
+  ) {
     this.prefix = `{${namespace || 'omnistream'}}:div:`;
     if (!('omnistreamDivergenceCommit' in redis)) redis.defineCommand('omnistreamDivergenceCommit', { numberOfKeys: 0, lua: COMMIT_LUA });
   }
@@ -56,7 +59,9 @@ export class RedisDivergenceStore {
     const added = facts.filter((_, i) => res[i]![1] === 1);
     const all = Object.values(res[facts.length]![1] as Record<string, string>).map((s) => JSON.parse(s) as Fact);
     const emittedRaw = res[facts.length + 1]![1] as Record<string, string>;
-    const events = Object.values(emittedRaw).filter((s) => s.startsWith('{')).map((s) => JSON.parse(s) as DivergenceEvent);
+    const events = Object.values(emittedRaw)
+      .filter((s) => s.startsWith('{'))
+      .map((s) => JSON.parse(s) as DivergenceEvent);
     return { facts: all, emitted: { events, ids: new Set(Object.keys(emittedRaw)) }, added };
   }
 
@@ -65,7 +70,15 @@ export class RedisDivergenceStore {
    * order still has `factCount` facts. Returns the claimed ids, or null: re-evaluate, facts changed.
    */
   async commit(orderKey: string, factCount: number, deadline: number | null, claims: Claim[]): Promise<Set<string> | null> {
-    const args: (string | number)[] = [this.prefix, orderKey, factCount, deadline === null ? '' : Math.ceil(deadline), ORDER_TTL_SECONDS, this.logKey(Date.now()), LOG_TTL_SECONDS];
+    const args: (string | number)[] = [
+      this.prefix,
+      orderKey,
+      factCount,
+      deadline === null ? '' : Math.ceil(deadline),
+      ORDER_TTL_SECONDS,
+      this.logKey(Date.now()),
+      LOG_TTL_SECONDS,
+    ];
     for (const c of claims) {
       const d = c.divergence;
       args.push(c.entry.id, c.record, JSON.stringify(c.entry), d ? '1' : '0', c.open, d ? `${d.type}|${d.channel}` : '');
@@ -88,10 +101,6 @@ export class RedisDivergenceStore {
     return this.redis.zrangebyscore(`${this.prefix}due`, '-inf', now, 'LIMIT', 0, limit);
   }
 
-  async lease(name: string, ms: number): Promise<boolean> {
-    return (await this.redis.set(`${this.prefix}lease:${name}`, '1', 'PX', ms, 'NX')) === 'OK';
-  }
-
   /** Open divergences: divergenceId → "type|channel". */
   async open(): Promise<Record<string, string>> {
     return this.redis.hgetall(`${this.prefix}open`);
@@ -105,7 +114,7 @@ export class RedisDivergenceStore {
   /** Every divergence event written in the last LOG_TTL_SECONDS (reports). */
   async log(): Promise<DivergenceEvent[]> {
     const keys: string[] = [];
-    for (let cursor = '0'; ;) {
+    for (let cursor = '0'; ; ) {
       const [next, found] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}log:*`, 'COUNT', 1000);
       keys.push(...found);
       if (next === '0') break;

@@ -1,4 +1,4 @@
-import { STATUS_RANK, type OrderStatus } from '../../topics/schemas/order-event.js';
+import { type OrderStatus, STATUS_RANK } from '../../topics/schemas/order-event.js';
 import type { CarrierKind, Fact, HubKind } from './facts.js';
 
 /** What each system shows of one order at one moment of its timeline. */
@@ -58,8 +58,11 @@ export function applyFact(v: Views, f: Fact): void {
         const prev = v.channel;
         const cancelled = STATUS_RANK[f.status] >= STATUS_RANK.REFUNDING;
         v.channel = {
-          status: f.status, since: prev?.status === f.status ? prev.since : f.at,
-          channel: f.channel, shopId: f.shopId, channelOrderId: f.channelOrderId,
+          status: f.status,
+          since: prev?.status === f.status ? prev.since : f.at,
+          channel: f.channel,
+          shopId: f.shopId,
+          channelOrderId: f.channelOrderId,
           cancelledAt: prev?.cancelledAt ?? (cancelled ? f.at : null),
         };
       }
@@ -94,7 +97,17 @@ export function applyFact(v: Views, f: Fact): void {
 }
 
 function parcel(v: Views, warehouse: string): Parcel {
-  return (v.warehouse.parcels[warehouse] ??= { warehouse, shipmentId: null, carrier: null, waybillNo: null, picked: false, packed: false, shippedAt: null, intercepted: false });
+  v.warehouse.parcels[warehouse] ??= {
+    warehouse,
+    shipmentId: null,
+    carrier: null,
+    waybillNo: null,
+    picked: false,
+    packed: false,
+    shippedAt: null,
+    intercepted: false,
+  };
+  return v.warehouse.parcels[warehouse];
 }
 
 export const cloneViews = (v: Views): Views => structuredClone(v);
@@ -106,11 +119,14 @@ const rank = (v: Views): number => (v.channel ? STATUS_RANK[v.channel.status] : 
 export const channelPaid = (v: Views): boolean => rank(v) >= STATUS_RANK.PAID && rank(v) <= STATUS_RANK.COMPLETED;
 export const channelBefore = (v: Views, s: OrderStatus): boolean => v.channel !== null && rank(v) < STATUS_RANK[s];
 export const channelCancelled = (v: Views): boolean => rank(v) >= STATUS_RANK.REFUNDING;
-export const hubActedOnPayment = (v: Views): boolean => ['RESERVED', 'SHIPPED', 'ROUTED', 'WAVED', 'WAYBILL_ISSUED'].some((k) => v.hub.did[k as HubKind] !== undefined);
+export const hubActedOnPayment = (v: Views): boolean =>
+  ['RESERVED', 'SHIPPED', 'ROUTED', 'WAVED', 'WAYBILL_ISSUED'].some((k) => v.hub.did[k as HubKind] !== undefined);
 export const hubRejected = (v: Views): boolean => v.hub.did.REJECTED !== undefined;
-export const hubHoldsStock = (v: Views): boolean => (v.hub.did.LOCKED !== undefined || v.hub.did.RESERVED !== undefined) && v.hub.did.RELEASED === undefined && v.hub.did.SHIPPED === undefined;
+export const hubHoldsStock = (v: Views): boolean =>
+  (v.hub.did.LOCKED !== undefined || v.hub.did.RESERVED !== undefined) && v.hub.did.RELEASED === undefined && v.hub.did.SHIPPED === undefined;
 export const parcels = (v: Views): Parcel[] => Object.values(v.warehouse.parcels).sort((a, b) => (a.warehouse < b.warehouse ? -1 : 1));
-export const shippedAt = (v: Views): number | null => parcels(v).reduce<number | null>((m, p) => (p.shippedAt !== null && (m === null || p.shippedAt < m) ? p.shippedAt : m), null);
+export const shippedAt = (v: Views): number | null =>
+  parcels(v).reduce<number | null>((m, p) => (p.shippedAt !== null && (m === null || p.shippedAt < m) ? p.shippedAt : m), null);
 export const carrierDelivered = (v: Views): boolean => v.carrier.seen.DELIVERED !== undefined;
 
 /**
@@ -128,7 +144,14 @@ export function viewWords(v: Views): { channelView: string | null; hubView: stri
   const hubOrder: HubKind[] = ['REJECTED', 'CANCELLED', 'RELEASED', 'SHIPPED', 'WAYBILL_ISSUED', 'WAVED', 'ROUTED', 'RESERVED', 'LOCKED'];
   const hubWord = hubOrder.filter((k) => v.hub.did[k] !== undefined);
   const ps = parcels(v);
-  const warehouseWord = ps.length === 0 ? null : ps.map((p) => `${p.warehouse}:${p.intercepted ? 'INTERCEPTED' : p.shippedAt !== null ? 'SHIPPED' : p.packed ? 'PACKED' : p.picked ? 'PICKED' : 'PLANNED'}`).join(',');
+  const warehouseWord =
+    ps.length === 0
+      ? null
+      : ps
+          .map(
+            (p) => `${p.warehouse}:${p.intercepted ? 'INTERCEPTED' : p.shippedAt !== null ? 'SHIPPED' : p.packed ? 'PACKED' : p.picked ? 'PICKED' : 'PLANNED'}`,
+          )
+          .join(',');
   const carrierOrder: CarrierKind[] = ['DELIVERED', 'CARRIER_EXCEPTION', 'IN_TRANSIT', 'COLLECTED'];
   return {
     channelView: v.channel?.status ?? null,

@@ -9,9 +9,15 @@ export type HoldTarget = 'LOCKED' | 'RESERVED' | 'SHIPPED' | 'RELEASED' | 'EXPIR
 
 export const TARGET_BY_STATUS: Readonly<Record<OrderStatus, HoldTarget>> = {
   CREATED: 'LOCKED',
-  PAID: 'RESERVED', ALLOCATED: 'RESERVED', PICKED: 'RESERVED',
-  SHIPPED: 'SHIPPED', DELIVERED: 'SHIPPED', COMPLETED: 'SHIPPED',
-  CANCELLED: 'RELEASED', CLOSED: 'RELEASED', REFUNDED: 'RELEASED',
+  PAID: 'RESERVED',
+  ALLOCATED: 'RESERVED',
+  PICKED: 'RESERVED',
+  SHIPPED: 'SHIPPED',
+  DELIVERED: 'SHIPPED',
+  COMPLETED: 'SHIPPED',
+  CANCELLED: 'RELEASED',
+  CLOSED: 'RELEASED',
+  REFUNDED: 'RELEASED',
   REFUNDING: 'NONE',
 };
 
@@ -62,9 +68,14 @@ export function orderCommand(event: OrderEvent, warehouses: string[], opts: Orde
   const timeout = opts.unpaidTimeoutMs ?? 0;
   const target = TARGET_BY_STATUS[event.status];
   return {
-    t: 'order', id: event.eventId, orderKey: event.orderKey, target,
-    lines: [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), warehouses,
-    presale: event.presale, split: opts.split ?? 'none',
+    t: 'order',
+    id: event.eventId,
+    orderKey: event.orderKey,
+    target,
+    lines: [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    warehouses,
+    presale: event.presale,
+    split: opts.split ?? 'none',
     expiresAt: timeout > 0 ? event.occurredAt + timeout : 0,
     // Only an unpaid lock that can expire needs its header (to announce the cancellation).
     meta: target === 'LOCKED' && timeout > 0 ? JSON.stringify(orderHeaderOf(event)) : '',
@@ -76,14 +87,33 @@ export type OrderHeader = Omit<OrderEvent, 'eventId' | 'status' | 'channelStatus
 
 export function orderHeaderOf(e: OrderEvent): OrderHeader {
   return {
-    orderKey: e.orderKey, channel: e.channel, shopId: e.shopId, brand: e.brand, channelOrderId: e.channelOrderId,
-    currency: e.currency, totalMinor: e.totalMinor, buyerCountry: e.buyerCountry, buyerProvince: e.buyerProvince,
-    buyerCity: e.buyerCity, presale: e.presale,
+    orderKey: e.orderKey,
+    channel: e.channel,
+    shopId: e.shopId,
+    brand: e.brand,
+    channelOrderId: e.channelOrderId,
+    currency: e.currency,
+    totalMinor: e.totalMinor,
+    buyerCountry: e.buyerCountry,
+    buyerProvince: e.buyerProvince,
+    buyerCity: e.buyerCity,
+    presale: e.presale,
   };
 }
 
 export function expiryCommand(orderKey: string): OrderCommand {
-  return { t: 'order', id: `expire:${orderKey}`, orderKey, target: 'EXPIRED', lines: [], warehouses: [], presale: false, split: 'none', expiresAt: 0, meta: '' };
+  return {
+    t: 'order',
+    id: `expire:${orderKey}`,
+    orderKey,
+    target: 'EXPIRED',
+    lines: [],
+    warehouses: [],
+    presale: false,
+    split: 'none',
+    expiresAt: 0,
+    meta: '',
+  };
 }
 
 export function movementCommand(m: StockMovement): MovementCommand {

@@ -1,11 +1,13 @@
 import type { StockLevels } from '../../topics/schemas/inventory-event.js';
 import type { InventoryCommand, MovementCommand, OrderCommand } from './commands.js';
-import { availableOf, type CommandResult, type Decision, type HoldState } from './decision.js';
+import { availableOf, type CommandResult, type Decision, type HoldState, type Reason } from './decision.js';
 
 /**
  * The stock rules as a pure function: (state, command) → (state', decisions). This is the
  * specification; `reserve.lua` applies the very same rules atomically inside Redis, and a
- * differential test runs random command streams through both and demands identical results.
+ * differential test (lua-equivalence.spec.ts) runs random command streams through both and
+ * demands identical decisions, holds, stock and timers after every batch. Reasons are codes
+ * (decision.ts), so the two share no wording.
  */
 
 export const DEFAULT_LOW_STOCK_THRESHOLD = 10;
@@ -44,11 +46,24 @@ export const emptyState = (): InventoryState => ({ stock: new Map(), holds: new 
 
 export const stockKey = (sku: string, warehouse: string): string => `${sku}@${warehouse}`;
 
-const ZERO: StockRecord = { physical: 0, locked: 0, reserved: 0, safety: 0, presaleQuota: 0, threshold: DEFAULT_LOW_STOCK_THRESHOLD, alerted: false, version: 0 };
+const ZERO: StockRecord = {
+  physical: 0,
+  locked: 0,
+  reserved: 0,
+  safety: 0,
+  presaleQuota: 0,
+  threshold: DEFAULT_LOW_STOCK_THRESHOLD,
+  alerted: false,
+  version: 0,
+};
 
 /** Orders due to expire at `now`, soonest first (what the timer loop asks Redis). */
 export function dueTimers(state: InventoryState, now: number, limit = 500): string[] {
-  return [...state.timers].filter(([, at]) => at <= now).sort(([ka, a], [kb, b]) => a - b || (ka < kb ? -1 : 1)).slice(0, limit).map(([k]) => k);
+  return [...state.timers]
+    .filter(([, at]) => at <= now)
+    .sort(([ka, a], [kb, b]) => a - b || (ka < kb ? -1 : 1))
+    .slice(0, limit)
+    .map(([k]) => k);
 }
 
 /** The shell's acknowledgement that an expiry was published: the timer goes. */
@@ -59,11 +74,32 @@ export function clearTimer(state: InventoryState, orderKey: string): InventorySt
 }
 
 type StockChange = (s: StockRecord, q: number) => void;
-const lock = (presale: boolean): StockChange => (s, q) => { if (presale) s.presaleQuota -= q; s.locked += q; };
-const reserve: StockChange = (s, q) => { s.locked -= q; s.reserved += q; };
-const ship: StockChange = (s, q) => { s.reserved -= q; s.physical = Math.max(0, s.physical - q); };
-const releaseLocked = (presale: boolean): StockChange => (s, q) => { s.locked -= q; if (presale) s.presaleQuota += q; };
-const releaseReserved = (presale: boolean): StockChange => (s, q) => { s.reserved -= q; if (presale) s.presaleQuota += q; };
+const lock =
+  (presale: boolean): StockChange =>
+  (s, q) => {
+    if (presale) s.presaleQuota -= q;
+    s.locked += q;
+  };
+const reserve: StockChange = (s, q) => {
+  s.locked -= q;
+  s.reserved += q;
+};
+const ship: StockChange = (s, q) => {
+  s.reserved -= q;
+  s.physical = Math.max(0, s.physical - q);
+};
+const releaseLocked =
+  (presale: boolean): StockChange =>
+  (s, q) => {
+    s.locked -= q;
+    if (presale) s.presaleQuota += q;
+  };
+const releaseReserved =
+  (presale: boolean): StockChange =>
+  (s, q) => {
+    s.reserved -= q;
+    if (presale) s.presaleQuota += q;
+  };
 
 /** Mutable scratch over an immutable state: the caller builds a new state object from it. */
 class Draft {
@@ -84,7 +120,7 @@ class Draft {
     return this.stock.get(stockKey(sku, warehouse)) ?? ZERO;
   }
 
-  change(kind: Decision['kind'], sku: string, warehouse: string, quantity: number, fn: StockChange, reason: string | null = null): void {
+  change(kind: Decision['kind'], sku: string, warehouse: string, quantity: number, fn: StockChange, reason: Reason | null = null): void {
     const key = stockKey(sku, warehouse);
     const next = { ...this.levels(sku, warehouse) };
     fn(next, quantity);
@@ -94,7 +130,7 @@ class Draft {
     this.decisions.push(decision(kind, sku, warehouse, quantity, reason, next));
   }
 
-  reject(sku: string, warehouse: string, quantity: number, reason: string): void {
+  reject(sku: string, warehouse: string, quantity: number, reason: Reason): void {
     this.decisions.push(decision('REJECTED', sku, warehouse, quantity, reason, this.levels(sku, warehouse)));
   }
 
@@ -106,7 +142,7 @@ class Draft {
       const [sku, warehouse] = splitKey(key);
       if (available <= s.threshold && !s.alerted) {
         this.stock.set(key, { ...s, alerted: true });
-        this.decisions.push(decision('LOW_STOCK', sku, warehouse, available, `available ${available} <= threshold ${s.threshold}`, s));
+        this.decisions.push(decision('LOW_STOCK', sku, warehouse, available, ['low-stock', available, s.threshold], s));
       } else if (available > s.threshold && s.alerted) {
         this.stock.set(key, { ...s, alerted: false });
       }
@@ -119,10 +155,19 @@ function splitKey(key: string): [string, string] {
   return [key.slice(0, at), key.slice(at + 1)];
 }
 
-function decision(kind: Decision['kind'], sku: string, warehouse: string, quantity: number, reason: string | null, s: StockRecord): Decision {
+function decision(kind: Decision['kind'], sku: string, warehouse: string, quantity: number, reason: Reason | null, s: StockRecord): Decision {
   return {
-    kind, sku, warehouse, quantity, reason,
-    physical: s.physical, locked: s.locked, reserved: s.reserved, safety: s.safety, presaleQuota: s.presaleQuota, version: s.version,
+    kind,
+    sku,
+    warehouse,
+    quantity,
+    reason,
+    physical: s.physical,
+    locked: s.locked,
+    reserved: s.reserved,
+    safety: s.safety,
+    presaleQuota: s.presaleQuota,
+    version: s.version,
   };
 }
 
@@ -162,9 +207,10 @@ function applyOrder(state: InventoryState, cmd: OrderCommand): { state: Inventor
       // A status without contents (STATUS_ONLY) cannot be allocated: remember how far the order
       // got, and allocate that far once its contents arrive.
       const want = further(hold?.pending, target);
-      next = cmd.lines.length > 0
-        ? { ...allocate(draft, cmd, want), applied: hold?.applied ?? new Map() }
-        : { state: 'PENDING', pending: want, presale: cmd.presale, lines: [], meta: cmd.meta, applied: hold?.applied ?? new Map() };
+      next =
+        cmd.lines.length > 0
+          ? { ...allocate(draft, cmd, want), applied: hold?.applied ?? new Map() }
+          : { state: 'PENDING', pending: want, presale: cmd.presale, lines: [], meta: cmd.meta, applied: hold?.applied ?? new Map() };
     }
   } else if (cmd.target === 'EXPIRED' && !state.timers.has(cmd.orderKey)) {
     // Only a lock with a timer can expire (an expiry is the timer's own command, never a channel's).
@@ -227,11 +273,11 @@ function allocate(draft: Draft, cmd: OrderCommand, target: StockTarget): Hold {
 /** An open hold (LOCKED or RESERVED) moved towards a target; returns the state reached. */
 function moveHold(draft: Draft, hold: Hold, target: OrderCommand['target']): HoldState {
   let state = hold.state;
-  const each = (kind: Decision['kind'], fn: StockChange, reason: string | null = null) => {
+  const each = (kind: Decision['kind'], fn: StockChange, reason: Reason | null = null) => {
     for (const [sku, q, wh] of hold.lines) draft.change(kind, sku, wh, q, fn, reason);
   };
   if (target === 'RELEASED' || (target === 'EXPIRED' && state === 'LOCKED')) {
-    const reason = target === 'EXPIRED' ? 'unpaid timeout' : null;
+    const reason: Reason | null = target === 'EXPIRED' ? ['unpaid-timeout'] : null;
     each('RELEASED', state === 'LOCKED' ? releaseLocked(hold.presale) : releaseReserved(hold.presale), reason);
     return 'RELEASED';
   }
@@ -246,23 +292,22 @@ function moveHold(draft: Draft, hold: Hold, target: OrderCommand['target']): Hol
   return state;
 }
 
-function invalidLinesReason(lines: [string, number][]): string | undefined {
+function invalidLinesReason(lines: [string, number][]): Reason | undefined {
   const bad = lines.find(([, q]) => !Number.isInteger(q) || q <= 0);
-  return bad ? `invalid quantity ${bad[1]} for ${bad[0]}` : undefined;
+  return bad ? ['invalid-quantity', bad[0], bad[1]] : undefined;
 }
 
-function shortageReason(draft: Draft, cmd: OrderCommand): string {
+/** What the first warehouse lacks, line by line. */
+function shortageReason(draft: Draft, cmd: OrderCommand): Reason {
   const first = cmd.warehouses[0];
-  if (first === undefined) return 'no warehouse configured';
+  if (first === undefined) return ['no-warehouse'];
   const short = cmd.lines
-    .map(([sku, q]) => {
+    .map(([sku, q]): [string, number, number] => {
       const s = draft.levels(sku, first);
-      return { sku, q, a: Math.max(0, cmd.presale ? s.presaleQuota : availableOf(s)) };
+      return [sku, q, Math.max(0, cmd.presale ? s.presaleQuota : availableOf(s))];
     })
-    .filter(({ q, a }) => a < q)
-    .map(({ sku, q, a }) => `${sku} wants ${q}, ${a} ${cmd.presale ? 'in presale quota' : 'available'}`);
-  const others = cmd.warehouses.length > 1 ? `; no other of ${cmd.warehouses.length} warehouses can fill it` : '';
-  return `insufficient ${cmd.presale ? 'presale quota' : 'stock'} at ${first}: ${short.join(', ')}${others}`;
+    .filter(([, q, a]) => a < q);
+  return ['short', first, cmd.presale, cmd.warehouses.length, short];
 }
 
 function applyMovement(state: InventoryState, cmd: MovementCommand): { state: InventoryState; result: CommandResult } {
@@ -272,23 +317,38 @@ function applyMovement(state: InventoryState, cmd: MovementCommand): { state: In
   const q = cmd.quantity;
   const { sku, warehouse: wh } = cmd;
   if (!Number.isInteger(q) || (q < 0 && cmd.kind !== 'ADJUSTMENT')) {
-    draft.reject(sku, wh, q, `invalid ${cmd.kind} quantity ${q}`);
+    draft.reject(sku, wh, q, ['invalid-movement', cmd.kind, q]);
   } else if (cmd.kind === 'RECEIPT' || cmd.kind === 'RETURN') {
-    draft.change('RECEIVED', sku, wh, q, (s) => { s.physical += q; });
+    draft.change('RECEIVED', sku, wh, q, (s) => {
+      s.physical += q;
+    });
   } else if (cmd.kind === 'COUNT') {
     const before = draft.levels(sku, wh).physical;
-    draft.change('COUNTED', sku, wh, q - before, (s) => { s.physical = q; });
+    draft.change('COUNTED', sku, wh, q - before, (s) => {
+      s.physical = q;
+    });
   } else if (cmd.kind === 'ADJUSTMENT') {
-    if (draft.levels(sku, wh).physical + q < 0) draft.reject(sku, wh, q, `adjustment ${q} would make physical stock negative`);
-    else draft.change('ADJUSTED', sku, wh, q, (s) => { s.physical += q; });
+    if (draft.levels(sku, wh).physical + q < 0) draft.reject(sku, wh, q, ['negative-adjustment', q]);
+    else
+      draft.change('ADJUSTED', sku, wh, q, (s) => {
+        s.physical += q;
+      });
   } else if (cmd.kind === 'SAFETY_STOCK') {
-    draft.change('SAFETY_STOCK_SET', sku, wh, q, (s) => { s.safety = q; });
+    draft.change('SAFETY_STOCK_SET', sku, wh, q, (s) => {
+      s.safety = q;
+    });
   } else if (cmd.kind === 'PRESALE_QUOTA') {
     const s = draft.levels(sku, wh);
-    if (q - s.presaleQuota > availableOf(s)) draft.reject(sku, wh, q, `presale quota ${q} exceeds what is available (${availableOf(s) + s.presaleQuota})`);
-    else draft.change('PRESALE_QUOTA_SET', sku, wh, q, (r) => { r.presaleQuota = q; });
+    if (q - s.presaleQuota > availableOf(s)) draft.reject(sku, wh, q, ['quota-exceeds', q, availableOf(s) + s.presaleQuota]);
+    else
+      draft.change('PRESALE_QUOTA_SET', sku, wh, q, (r) => {
+        r.presaleQuota = q;
+      });
   } else if (cmd.kind === 'LOW_STOCK_THRESHOLD') {
-    draft.change('THRESHOLD_SET', sku, wh, q, (s) => { s.threshold = q; s.alerted = false; });
+    draft.change('THRESHOLD_SET', sku, wh, q, (s) => {
+      s.threshold = q;
+      s.alerted = false;
+    });
   } else {
     scanOut(draft, cmd);
   }
@@ -302,7 +362,7 @@ function applyMovement(state: InventoryState, cmd: MovementCommand): { state: In
 function scanOut(draft: Draft, cmd: MovementCommand): void {
   const hold = cmd.orderKey === null ? undefined : draft.holds.get(cmd.orderKey);
   if (!hold || (hold.state !== 'LOCKED' && hold.state !== 'RESERVED')) {
-    draft.reject(cmd.sku, cmd.warehouse, cmd.quantity, `scan-out of ${cmd.orderKey ?? '(no order)'}: no open hold (${hold?.state ?? 'unknown order'})`);
+    draft.reject(cmd.sku, cmd.warehouse, cmd.quantity, ['no-open-hold', cmd.orderKey, hold?.state ?? null]);
     return;
   }
   draft.holds.set(cmd.orderKey!, { ...hold, state: moveHold(draft, hold, 'SHIPPED') });

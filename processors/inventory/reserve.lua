@@ -1,6 +1,7 @@
 -- Applies a batch of inventory commands atomically. The rules are exactly those of core.ts (the
--- specification); a differential test feeds both the same random streams. One call per batch: the
--- whole batch is one atomic step, and a command seen before returns its original decisions.
+-- specification); lua-equivalence.spec.ts feeds both the same random streams. One call per batch:
+-- the whole batch is one atomic step, and a command seen before returns its original decisions.
+-- Reasons are codes with parameters, as in core.ts (see Reason in decision.ts, which renders them).
 --
 -- ARGV[1] key prefix (a {hash tag}, so every key lives in one cluster slot)
 -- ARGV[2] JSON array of commands (see commands.ts)
@@ -53,7 +54,7 @@ local function check_low_stock()
     local a = available(s)
     if a <= s.t and s.a == 0 then
       s.a = 1; s.dirty = true
-      out[#out + 1] = decision('LOW_STOCK', s.sku, s.wh, a, 'available ' .. tostring(a) .. ' <= threshold ' .. tostring(s.t), s)
+      out[#out + 1] = decision('LOW_STOCK', s.sku, s.wh, a, { 'low-stock', a, s.t }, s)
     elseif a > s.t and s.a == 1 then
       s.a = 0; s.dirty = true
     end
@@ -66,6 +67,8 @@ local function ship(s, q) s.r = s.r - q; s.p = math.max(0, s.p - q) end
 local function release_locked(presale) return function(s, q) s.l = s.l - q; if presale then s.q = s.q + q end end end
 local function release_reserved(presale) return function(s, q) s.r = s.r - q; if presale then s.q = s.q + q end end end
 
+local UNPAID_TIMEOUT = { 'unpaid-timeout' }
+
 -- an open hold { st, presale, lines } moved towards target; returns the state reached
 local function move_hold(hold, target)
   local st = hold.st
@@ -74,7 +77,7 @@ local function move_hold(hold, target)
   end
   if target == 'RELEASED' or (target == 'EXPIRED' and st == 'LOCKED') then
     local reason = nil
-    if target == 'EXPIRED' then reason = 'unpaid timeout' end
+    if target == 'EXPIRED' then reason = UNPAID_TIMEOUT end
     if st == 'LOCKED' then each('RELEASED', release_locked(hold.presale), reason)
     else each('RELEASED', release_reserved(hold.presale), reason) end
     return 'RELEASED'
@@ -90,7 +93,7 @@ local function is_positive_integer(q) return q > 0 and q == math.floor(q) end
 
 local function invalid_lines_reason(lines)
   for _, line in ipairs(lines) do
-    if not is_positive_integer(line[2]) then return 'invalid quantity ' .. tostring(line[2]) .. ' for ' .. line[1] end
+    if not is_positive_integer(line[2]) then return { 'invalid-quantity', line[1], line[2] } end
   end
   return nil
 end
@@ -99,17 +102,13 @@ local function capacity(cmd, s) if cmd.presale then return s.q end; return avail
 
 local function shortage_reason(cmd)
   local first = cmd.warehouses[1]
-  if first == nil then return 'no warehouse configured' end
-  local what, unit = 'stock', 'available'
-  if cmd.presale then what, unit = 'presale quota', 'in presale quota' end
+  if first == nil then return { 'no-warehouse' } end
   local short = {}
   for _, line in ipairs(cmd.lines) do
     local a = math.max(0, capacity(cmd, levels(line[1], first)))
-    if a < line[2] then short[#short + 1] = line[1] .. ' wants ' .. tostring(line[2]) .. ', ' .. tostring(a) .. ' ' .. unit end
+    if a < line[2] then short[#short + 1] = { line[1], line[2], a } end
   end
-  local others = ''
-  if #cmd.warehouses > 1 then others = '; no other of ' .. tostring(#cmd.warehouses) .. ' warehouses can fill it' end
-  return 'insufficient ' .. what .. ' at ' .. first .. ': ' .. table.concat(short, ', ') .. others
+  return { 'short', first, cmd.presale, #cmd.warehouses, short }
 end
 
 -- a first-seen order: returns the new hold { st, presale, lines, meta }
@@ -230,11 +229,9 @@ local function scan_out(cmd)
   local hold = nil
   if key ~= nil and key ~= cjson.null then hold = read_hold(P .. 'h:' .. key) end
   if hold == nil or (hold.st ~= 'LOCKED' and hold.st ~= 'RESERVED') then
-    local who = '(no order)'
-    if key ~= nil and key ~= cjson.null then who = key end
-    local state = 'unknown order'
+    local state = cjson.null
     if hold ~= nil then state = hold.st end
-    reject(cmd.sku, cmd.warehouse, cmd.quantity, 'scan-out of ' .. who .. ': no open hold (' .. state .. ')')
+    reject(cmd.sku, cmd.warehouse, cmd.quantity, { 'no-open-hold', key or cjson.null, state })
     return
   end
   redis.call('HSET', P .. 'h:' .. key, 'st', move_hold(hold, 'SHIPPED'))
@@ -248,20 +245,20 @@ local function apply_movement(cmd)
   begin_command()
   local q, sku, wh, kind = cmd.quantity, cmd.sku, cmd.warehouse, cmd.kind
   if q ~= math.floor(q) or (q < 0 and kind ~= 'ADJUSTMENT') then
-    reject(sku, wh, q, 'invalid ' .. kind .. ' quantity ' .. tostring(q))
+    reject(sku, wh, q, { 'invalid-movement', kind, q })
   elseif kind == 'RECEIPT' or kind == 'RETURN' then
     change('RECEIVED', sku, wh, q, function(s) s.p = s.p + q end)
   elseif kind == 'COUNT' then
     local before = levels(sku, wh).p
     change('COUNTED', sku, wh, q - before, function(s) s.p = q end)
   elseif kind == 'ADJUSTMENT' then
-    if levels(sku, wh).p + q < 0 then reject(sku, wh, q, 'adjustment ' .. tostring(q) .. ' would make physical stock negative')
+    if levels(sku, wh).p + q < 0 then reject(sku, wh, q, { 'negative-adjustment', q })
     else change('ADJUSTED', sku, wh, q, function(s) s.p = s.p + q end) end
   elseif kind == 'SAFETY_STOCK' then
     change('SAFETY_STOCK_SET', sku, wh, q, function(s) s.s = q end)
   elseif kind == 'PRESALE_QUOTA' then
     local s = levels(sku, wh)
-    if q - s.q > available(s) then reject(sku, wh, q, 'presale quota ' .. tostring(q) .. ' exceeds what is available (' .. tostring(available(s) + s.q) .. ')')
+    if q - s.q > available(s) then reject(sku, wh, q, { 'quota-exceeds', q, available(s) + s.q })
     else change('PRESALE_QUOTA_SET', sku, wh, q, function(r) r.q = q end) end
   elseif kind == 'LOW_STOCK_THRESHOLD' then
     change('THRESHOLD_SET', sku, wh, q, function(s) s.t = q; s.a = 0 end)

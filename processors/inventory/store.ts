@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { InventoryCommand } from './commands.js';
-import type { CommandResult, Decision, HoldState } from './decision.js';
-import { DEFAULT_LOW_STOCK_THRESHOLD, type StockRecord } from './core.js';
+import { DEFAULT_LOW_STOCK_THRESHOLD, type HeldLine, type StockRecord } from './core.js';
+import type { CommandResult, Decision, HoldState, Reason } from './decision.js';
 
 const RESERVE_LUA = readFileSync(new URL('./reserve.lua', import.meta.url), 'utf8');
 
@@ -11,7 +11,10 @@ export class RedisInventoryStore {
   /** `{namespace}:inv:` — the hash tag keeps every key of one namespace in one cluster slot. */
   readonly prefix: string;
 
-  constructor(private readonly redis: Redis, namespace: string) {
+  constructor(
+    private readonly redis: Redis,
+    namespace: string,
+  ) {
     this.prefix = `{${namespace || 'omnistream'}}:inv:`;
     if (!('omnistreamReserve' in redis)) redis.defineCommand('omnistreamReserve', { numberOfKeys: 0, lua: RESERVE_LUA });
   }
@@ -20,15 +23,23 @@ export class RedisInventoryStore {
     if (cmds.length === 0) return [];
     const raw = await (this.redis as unknown as ReserveCommand).omnistreamReserve(this.prefix, JSON.stringify(cmds));
     return (JSON.parse(raw) as RawResult[]).map((r) => ({
-      id: r.id, replayed: r.replayed, decisions: asArray(r.decisions).map(normalizeDecision),
+      id: r.id,
+      replayed: r.replayed,
+      decisions: asArray(r.decisions).map(normalizeDecision),
     }));
   }
 
   async levels(sku: string, warehouse: string): Promise<StockRecord> {
     const [p, l, r, s, q, t, a, v] = await this.redis.hmget(`${this.prefix}s:${sku}@${warehouse}`, 'p', 'l', 'r', 's', 'q', 't', 'a', 'v');
     return {
-      physical: Number(p ?? 0), locked: Number(l ?? 0), reserved: Number(r ?? 0), safety: Number(s ?? 0), presaleQuota: Number(q ?? 0),
-      threshold: t === null ? DEFAULT_LOW_STOCK_THRESHOLD : Number(t), alerted: a === '1', version: Number(v ?? 0),
+      physical: Number(p ?? 0),
+      locked: Number(l ?? 0),
+      reserved: Number(r ?? 0),
+      safety: Number(s ?? 0),
+      presaleQuota: Number(q ?? 0),
+      threshold: t === null ? DEFAULT_LOW_STOCK_THRESHOLD : Number(t),
+      alerted: a === '1',
+      version: Number(v ?? 0),
     };
   }
 
@@ -43,11 +54,6 @@ export class RedisInventoryStore {
   /** After an expiry was published: see core.clearTimer. */
   async clearTimer(orderKey: string): Promise<void> {
     await this.redis.zrem(`${this.prefix}timers`, orderKey);
-  }
-
-  /** A short lease so that, of several processor instances, one runs a timer tick. */
-  async lease(name: string, ms: number): Promise<boolean> {
-    return (await this.redis.set(`${this.prefix}lease:${name}`, '1', 'PX', ms, 'NX')) === 'OK';
   }
 
   /** Every pending unpaid-lock timer (tests, operations). */
@@ -66,6 +72,35 @@ export class RedisInventoryStore {
   async holdState(orderKey: string): Promise<HoldState | null> {
     return (await this.redis.hget(`${this.prefix}h:${orderKey}`, 'st')) as HoldState | null;
   }
+
+  /** The holds of some orders as stored (null: never held): tests, operations. */
+  async holds(orderKeys: string[]): Promise<Map<string, StoredHold | null>> {
+    const pipeline = this.redis.pipeline();
+    for (const k of orderKeys) pipeline.hmget(`${this.prefix}h:${k}`, 'st', 'ps', 'ln', 'pt', 'mt');
+    const replies = (await pipeline.exec()) ?? [];
+    return new Map(
+      orderKeys.map((k, i) => {
+        const [err, value] = replies[i] ?? [new Error('no reply'), null];
+        if (err) throw err;
+        const [st, ps, ln, pt, mt] = value as [string | null, string | null, string | null, string | null, string | null];
+        return [
+          k,
+          st === null ? null : { state: st as HoldState, presale: ps === '1', lines: ln ? asArray(JSON.parse(ln) as HeldLine[]) : [], pending: pt, meta: mt },
+        ];
+      }),
+    );
+  }
+}
+
+/** A hold as reserve.lua keeps it; fields it has no use for in that state may be stale or missing. */
+export interface StoredHold {
+  state: HoldState;
+  presale: boolean;
+  lines: HeldLine[];
+  /** PENDING only: how far the order got. */
+  pending: string | null;
+  /** Only for an unpaid lock that can expire. */
+  meta: string | null;
 }
 
 interface ReserveCommand {
@@ -73,9 +108,21 @@ interface ReserveCommand {
 }
 
 /** reserve.lua writes each decision as an array in this order (smaller and faster than an object). */
-export const DECISION_FIELDS = ['kind', 'sku', 'warehouse', 'quantity', 'reason', 'physical', 'locked', 'reserved', 'safety', 'presaleQuota', 'version'] as const;
+export const DECISION_FIELDS = [
+  'kind',
+  'sku',
+  'warehouse',
+  'quantity',
+  'reason',
+  'physical',
+  'locked',
+  'reserved',
+  'safety',
+  'presaleQuota',
+  'version',
+] as const;
 
-type RawDecision = (string | number | null)[] | Partial<Decision>;
+type RawDecision = (string | number | Reason | null)[] | Partial<Decision>;
 
 interface RawResult {
   id: string;
@@ -88,8 +135,11 @@ function asArray<T>(v: T[] | Record<string, never>): T[] {
   return Array.isArray(v) ? v : [];
 }
 
-/** Positional decisions; objects are decisions stored by an earlier version (missing later fields). */
+/** Positional decisions; objects are decisions stored by an earlier version (missing later fields, reasons as text). */
 function normalizeDecision(raw: RawDecision): Decision {
-  const d = (Array.isArray(raw) ? Object.fromEntries(DECISION_FIELDS.map((f, i) => [f, raw[i]])) : raw) as Partial<Decision>;
-  return { ...(d as Decision), reason: d.reason ?? null, presaleQuota: d.presaleQuota ?? 0 };
+  const d = (Array.isArray(raw) ? Object.fromEntries(DECISION_FIELDS.map((f, i) => [f, raw[i]])) : raw) as Omit<Partial<Decision>, 'reason'> & {
+    reason?: Reason | string | null;
+  };
+  const reason: Reason | null = typeof d.reason === 'string' ? ['text', d.reason] : (d.reason ?? null);
+  return { ...(d as Decision), reason, presaleQuota: d.presaleQuota ?? 0 };
 }

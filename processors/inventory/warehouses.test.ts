@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locateProvince } from './regions.js';
+import { locateProvince } from '../../lib/regions.js';
 import { parseWarehouses, warehousePreference } from './warehouses.js';
 
 describe('warehouse preference by buyer region', () => {

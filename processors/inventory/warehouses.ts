@@ -1,4 +1,4 @@
-import { distanceKm, locateProvince, type Point } from './regions.js';
+import { distanceKm, locateProvince, type Point } from '../../lib/regions.js';
 
 export interface Warehouse {
   code: string;

@@ -1,5 +1,5 @@
+import { groupOf, isDomestic, provinceKey } from '../../lib/regions.js';
 import { nextCutoff } from './cutoff.js';
-import { groupOf, isDomestic, provinceKey } from './regions.js';
 import type { CarrierRule, CatchAllRule, RoutingRules } from './rules.js';
 
 export interface Destination {
@@ -53,7 +53,10 @@ export function chooseCarrier(rules: RoutingRules, parcel: Parcel, at: number): 
   }
   const service = override ? override.service : best.c.service;
   return {
-    carrier: best.c.carrier, service, cutoffAt: best.cutoffAt, flagged: false,
+    carrier: best.c.carrier,
+    service,
+    cutoffAt: best.cutoffAt,
+    flagged: false,
     reason: rule ?? `cheapest of ${candidates.length}: ${best.c.carrier} ${service} to ${group ?? where} at ${best.cost} fen`,
   };
 }

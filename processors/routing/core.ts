@@ -3,7 +3,7 @@ import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
 import type { OrderEvent, OrderStatus } from '../../topics/schemas/order-event.js';
 import type { Shipment } from '../../topics/schemas/shipment.js';
 import { chooseCarrier } from './carrier.js';
-import { campaignShipFrom, skuInfo, type RoutingRules } from './rules.js';
+import { campaignShipFrom, type RoutingRules, skuInfo } from './rules.js';
 
 /**
  * The router's join, per order: what the order holds (from its order events) and which of its
@@ -44,9 +44,7 @@ export interface RouteOutputs {
  * crash before its offset was committed) re-emits the outputs; the same event written again
  * upstream, at another offset, is a repeat whose outputs were already published.
  */
-export type RouteInput =
-  | { kind: 'order'; event: OrderEvent; from?: string }
-  | { kind: 'inventory'; event: InventoryEvent; from?: string };
+export type RouteInput = { kind: 'order'; event: OrderEvent; from?: string } | { kind: 'inventory'; event: InventoryEvent; from?: string };
 
 export interface RouteContext {
   rules: RoutingRules;
@@ -111,9 +109,14 @@ function contentsOf(e: OrderEvent): OrderContents {
   const merged = new Map<string, number>();
   for (const l of e.lines) merged.set(l.sku, (merged.get(l.sku) ?? 0) + l.quantity);
   return {
-    orderKey: e.orderKey, channel: e.channel, shopId: e.shopId,
+    orderKey: e.orderKey,
+    channel: e.channel,
+    shopId: e.shopId,
     lines: [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    buyerCountry: e.buyerCountry, buyerProvince: e.buyerProvince, buyerCity: e.buyerCity, presale: e.presale,
+    buyerCountry: e.buyerCountry,
+    buyerProvince: e.buyerProvince,
+    buyerCity: e.buyerCity,
+    presale: e.presale,
   };
 }
 
@@ -130,29 +133,59 @@ export function route(order: OrderContents, reserved: RouteState['reserved'], ct
   }
   const paidAt = Math.max(...order.lines.map(([sku]) => reserved[sku]!.at));
   const shipments = [...byWarehouse.keys()].sort().map((warehouse) => shipmentOf(order, warehouse, byWarehouse.get(warehouse)!, paidAt, ctx));
-  const events = shipments.map((s): FulfilmentEvent => ({
-    eventId: `routed:${s.shipmentId}`, kind: 'ROUTED', orderKey: s.orderKey, channel: s.channel, shipmentId: s.shipmentId,
-    warehouse: s.warehouse, carrier: s.carrier, waybillNo: null, waveId: null, flagged: s.flagged, reason: s.reason,
-    lines: s.lines.map(({ sku, quantity }) => ({ sku, quantity })), source: 'router', occurredAt: s.routedAt,
-  }));
+  const events = shipments.map(
+    (s): FulfilmentEvent => ({
+      eventId: `routed:${s.shipmentId}`,
+      kind: 'ROUTED',
+      orderKey: s.orderKey,
+      channel: s.channel,
+      shipmentId: s.shipmentId,
+      warehouse: s.warehouse,
+      carrier: s.carrier,
+      waybillNo: null,
+      waveId: null,
+      flagged: s.flagged,
+      reason: s.reason,
+      lines: s.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+      source: 'router',
+      occurredAt: s.routedAt,
+    }),
+  );
   return { shipments, events };
 }
 
 function shipmentOf(order: OrderContents, warehouse: string, lines: [string, number][], paidAt: number, ctx: RouteContext): Shipment {
   const facts = lines.map(([sku, quantity]) => ({ sku, quantity, ...skuInfo(ctx.rules, sku) }));
   const weightGrams = facts.reduce((sum, f) => sum + f.weightGrams * f.quantity, 0);
-  const choice = chooseCarrier(ctx.rules, {
-    warehouse, destination: { country: order.buyerCountry, province: order.buyerProvince }, weightGrams,
-    categories: [...new Set(facts.map((f) => f.category))],
-  }, ctx.now);
+  const choice = chooseCarrier(
+    ctx.rules,
+    {
+      warehouse,
+      destination: { country: order.buyerCountry, province: order.buyerProvince },
+      weightGrams,
+      categories: [...new Set(facts.map((f) => f.category))],
+    },
+    ctx.now,
+  );
   const unknown = facts.filter((f) => !f.known).map((f) => f.sku);
   return {
-    shipmentId: `${order.orderKey}#${warehouse}`, orderKey: order.orderKey, channel: order.channel, shopId: order.shopId,
-    warehouse, carrier: choice.carrier, service: choice.service,
+    shipmentId: `${order.orderKey}#${warehouse}`,
+    orderKey: order.orderKey,
+    channel: order.channel,
+    shopId: order.shopId,
+    warehouse,
+    carrier: choice.carrier,
+    service: choice.service,
     lines: facts.map((f) => ({ sku: f.sku, quantity: f.quantity, category: f.category })),
-    buyerCountry: order.buyerCountry, buyerProvince: order.buyerProvince, buyerCity: order.buyerCity,
-    presale: order.presale, shipFrom: order.presale ? shipFromOf(ctx.rules, lines) : null,
-    weightGrams, paidAt, routedAt: ctx.now, cutoffAt: choice.cutoffAt,
+    buyerCountry: order.buyerCountry,
+    buyerProvince: order.buyerProvince,
+    buyerCity: order.buyerCity,
+    presale: order.presale,
+    shipFrom: order.presale ? shipFromOf(ctx.rules, lines) : null,
+    weightGrams,
+    paidAt,
+    routedAt: ctx.now,
+    cutoffAt: choice.cutoffAt,
     flagged: choice.flagged,
     reason: unknown.length > 0 ? `${choice.reason}; weight assumed for SKUs not in the catalog: ${unknown.join(', ')}` : choice.reason,
   };

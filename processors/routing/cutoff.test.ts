@@ -26,8 +26,11 @@ describe('nextCutoff reuse', () => {
       timezone: fc.constantFrom('Asia/Shanghai', 'UTC'),
       at,
     });
-    fc.assert(fc.property(fc.array(question, { minLength: 1, maxLength: 30 }), (qs) => {
-      for (const q of qs) expect(nextCutoff(q.cutoff, q.at, q.timezone)).toBe(uncached(q.cutoff, q.at, q.timezone));
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.array(question, { minLength: 1, maxLength: 30 }), (qs) => {
+        for (const q of qs) expect(nextCutoff(q.cutoff, q.at, q.timezone)).toBe(uncached(q.cutoff, q.at, q.timezone));
+      }),
+      { numRuns: 200 },
+    );
   });
 });

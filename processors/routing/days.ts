@@ -24,7 +24,10 @@ export function dayOf(at: number, timezone = RULES_TIMEZONE): string {
 
 /** "+08:00": the timezone's UTC offset at `at`. */
 export function offsetAt(at: number, timezone = RULES_TIMEZONE): string {
-  const name = formatsOf(timezone).offset.formatToParts(new Date(at)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const name =
+    formatsOf(timezone)
+      .offset.formatToParts(new Date(at))
+      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   return name === 'GMT' ? '+00:00' : name.slice(3);
 }
 

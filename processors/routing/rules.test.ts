@@ -10,8 +10,12 @@ import { campaignShipFrom, loadRoutingRules, parseRoutingRules, readRulesDocumen
 const rules = loadRoutingRules();
 /** 2026-11-25 10:00 in Shanghai (02:00 UTC). */
 const MORNING = Date.parse('2026-11-25T10:00:00+08:00');
-const parcel = (province: string | null, weightGrams = 1000, categories = ['apparel'], warehouse = 'WH-EAST', country: string | null = 'CN') =>
-  ({ warehouse, destination: { country, province }, weightGrams, categories });
+const parcel = (province: string | null, weightGrams = 1000, categories = ['apparel'], warehouse = 'WH-EAST', country: string | null = 'CN') => ({
+  warehouse,
+  destination: { country, province },
+  weightGrams,
+  categories,
+});
 
 describe('routing rules document', () => {
   it('the default document is valid and loads from a path too', () => {
@@ -39,7 +43,14 @@ describe('routing rules document', () => {
   it('knows SKUs by exact match or longest prefix; unknown ones get the default weight', () => {
     expect(skuInfo(rules, 'APP-TSHIRT')).toEqual({ weightGrams: 400, category: 'apparel', known: true });
     expect(skuInfo(rules, 'ZZZ')).toEqual({ weightGrams: 500, category: '', known: false });
-    const custom = parseRoutingRules({ ...(readRulesDocument() as object), catalog: [{ match: 'A*', weightGrams: 1, category: 'x' }, { match: 'AB*', weightGrams: 2, category: 'y' }, { match: 'ABC', weightGrams: 3, category: 'z' }] });
+    const custom = parseRoutingRules({
+      ...(readRulesDocument() as object),
+      catalog: [
+        { match: 'A*', weightGrams: 1, category: 'x' },
+        { match: 'AB*', weightGrams: 2, category: 'y' },
+        { match: 'ABC', weightGrams: 3, category: 'z' },
+      ],
+    });
     expect([skuInfo(custom, 'AX').category, skuInfo(custom, 'ABX').category, skuInfo(custom, 'ABC').category]).toEqual(['x', 'y', 'z']);
   });
 
@@ -77,7 +88,10 @@ describe('carrier choice', () => {
   it('breaks a cost tie by the earlier next cut-off', () => {
     // East: ZTO and YTO cost the same. In the morning ZTO's 16:00 comes first; after 16:00 YTO's 17:00 does.
     expect(chooseCarrier(rules, parcel('上海'), MORNING).carrier).toBe('ZTO');
-    expect(chooseCarrier(rules, parcel('上海'), Date.parse('2026-11-25T16:30:00+08:00'))).toMatchObject({ carrier: 'YTO', cutoffAt: Date.parse('2026-11-25T17:00:00+08:00') });
+    expect(chooseCarrier(rules, parcel('上海'), Date.parse('2026-11-25T16:30:00+08:00'))).toMatchObject({
+      carrier: 'YTO',
+      cutoffAt: Date.parse('2026-11-25T17:00:00+08:00'),
+    });
   });
 
   it('skips carriers over their weight limit', () => {
@@ -85,13 +99,33 @@ describe('carrier choice', () => {
   });
 
   it('applies a category override (fresh goes SF cold-chain)', () => {
-    expect(chooseCarrier(rules, parcel('上海', 1500, ['fresh', 'apparel']), MORNING)).toMatchObject({ carrier: 'SF', service: 'cold-chain', flagged: false, reason: 'override fresh → SF cold-chain' });
+    expect(chooseCarrier(rules, parcel('上海', 1500, ['fresh', 'apparel']), MORNING)).toMatchObject({
+      carrier: 'SF',
+      service: 'cold-chain',
+      flagged: false,
+      reason: 'override fresh → SF cold-chain',
+    });
   });
 
   it('no matching carrier: the catch-all, flagged, saying why', () => {
-    expect(chooseCarrier(rules, parcel('加州', 1000), MORNING)).toMatchObject({ carrier: 'SF', flagged: true, reason: expect.stringMatching(/unknown destination province/) });
-    expect(chooseCarrier(rules, parcel('California', 1000, ['apparel'], 'WH-EAST', 'US'), MORNING)).toMatchObject({ flagged: true, reason: expect.stringMatching(/no carrier rule for destination US/) });
-    expect(chooseCarrier(rules, parcel('上海', 60_000), MORNING)).toMatchObject({ carrier: 'SF', flagged: true, reason: expect.stringMatching(/no carrier of WH-EAST serves CN\/上海 at 60000 g/) });
-    expect(chooseCarrier(rules, parcel('上海', 1000, ['apparel'], 'WH-MARS'), MORNING)).toMatchObject({ carrier: 'SF', flagged: true, reason: expect.stringMatching(/WH-MARS has no routing rules/) });
+    expect(chooseCarrier(rules, parcel('加州', 1000), MORNING)).toMatchObject({
+      carrier: 'SF',
+      flagged: true,
+      reason: expect.stringMatching(/unknown destination province/),
+    });
+    expect(chooseCarrier(rules, parcel('California', 1000, ['apparel'], 'WH-EAST', 'US'), MORNING)).toMatchObject({
+      flagged: true,
+      reason: expect.stringMatching(/no carrier rule for destination US/),
+    });
+    expect(chooseCarrier(rules, parcel('上海', 60_000), MORNING)).toMatchObject({
+      carrier: 'SF',
+      flagged: true,
+      reason: expect.stringMatching(/no carrier of WH-EAST serves CN\/上海 at 60000 g/),
+    });
+    expect(chooseCarrier(rules, parcel('上海', 1000, ['apparel'], 'WH-MARS'), MORNING)).toMatchObject({
+      carrier: 'SF',
+      flagged: true,
+      reason: expect.stringMatching(/WH-MARS has no routing rules/),
+    });
   });
 });

@@ -1,19 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { CARRIERS } from '../../connectors/contract.js';
+import { provinceKey } from '../../lib/regions.js';
+import { CARRIERS } from '../../topics/carrier-codes.js';
 import { RULES_TIMEZONE, validateCutoff } from './cutoff.js';
 import { startOfDay } from './days.js';
-import { provinceKey } from './regions.js';
 
 /**
  * Routing rules as data (a JSON document, validated here): the SKU catalog, which carriers serve
  * each warehouse at what cost and cut-off, overrides by category, and presale campaigns. The
  * wave planner's rules live in the same document under "waves" (processors/waves/rules.ts).
  */
-const cutoff = z.string().min(1).superRefine((v, ctx) => {
-  try { validateCutoff(v); } catch (err) { ctx.addIssue({ code: 'custom', message: `cut-off "${v}": ${(err as Error).message}` }); }
-});
-const province = z.string().min(1).refine((p) => provinceKey(p) !== undefined, { message: 'unknown province' });
+const cutoff = z
+  .string()
+  .min(1)
+  .superRefine((v, ctx) => {
+    try {
+      validateCutoff(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `cut-off "${v}": ${(err as Error).message}` });
+    }
+  });
+const province = z
+  .string()
+  .min(1)
+  .refine((p) => provinceKey(p) !== undefined, { message: 'unknown province' });
 const carrierCode = z.enum(CARRIERS);
 
 const catchAllSchema = z.object({ carrier: carrierCode, service: z.string().min(1), cutoff });
@@ -42,35 +52,39 @@ const warehouseRulesSchema = z.object({
   catchAll: catchAllSchema,
 });
 
-export const routingRulesSchema = z.object({
-  /** Name of the timezone cut-offs and campaign days are read in. */
-  timezone: z.literal(RULES_TIMEZONE).default(RULES_TIMEZONE),
-  provinceGroups: z.record(z.string(), z.array(province)),
-  /** `match`: a SKU, or a prefix ending in "*". The longest match wins. */
-  catalog: z.array(z.object({ match: z.string().min(1), weightGrams: z.number().int().nonnegative(), category: z.string().min(1) })),
-  /** Weight assumed for a SKU missing from the catalog. */
-  defaultWeightGrams: z.number().int().nonnegative().default(500),
-  /** For warehouses missing from `warehouses` (flagged). */
-  defaultCarrier: catchAllSchema,
-  warehouses: z.record(z.string(), warehouseRulesSchema),
-  /** A parcel holding a line of `category` goes with `carrier`/`service` only (first match wins). */
-  overrides: z.array(z.object({ category: z.string().min(1), carrier: carrierCode, service: z.string().min(1) })).default([]),
-  /** Presale SKUs (or prefixes ending in "*") and the day they ship from ("YYYY-MM-DD", rules' timezone). */
-  presale: z.array(z.object({ match: z.string().min(1), shipFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) })).default([]),
-  /** The wave planner's section, validated by processors/waves/rules.ts. */
-  waves: z.unknown().optional(),
-}).superRefine((doc, ctx) => {
-  for (const [wh, rules] of Object.entries(doc.warehouses)) {
-    for (const c of rules.carriers) {
-      for (const s of c.serves) {
-        if (s !== '*' && !(s in doc.provinceGroups) && provinceKey(s) === undefined) ctx.addIssue({ code: 'custom', path: ['warehouses', wh], message: `${c.carrier} serves "${s}": neither a province group nor a province` });
-      }
-      for (const g of Object.keys(c.costs)) {
-        if (g !== '*' && !(g in doc.provinceGroups)) ctx.addIssue({ code: 'custom', path: ['warehouses', wh], message: `${c.carrier} has a cost for unknown province group "${g}"` });
+export const routingRulesSchema = z
+  .object({
+    /** Name of the timezone cut-offs and campaign days are read in. */
+    timezone: z.literal(RULES_TIMEZONE).default(RULES_TIMEZONE),
+    provinceGroups: z.record(z.string(), z.array(province)),
+    /** `match`: a SKU, or a prefix ending in "*". The longest match wins. */
+    catalog: z.array(z.object({ match: z.string().min(1), weightGrams: z.number().int().nonnegative(), category: z.string().min(1) })),
+    /** Weight assumed for a SKU missing from the catalog. */
+    defaultWeightGrams: z.number().int().nonnegative().default(500),
+    /** For warehouses missing from `warehouses` (flagged). */
+    defaultCarrier: catchAllSchema,
+    warehouses: z.record(z.string(), warehouseRulesSchema),
+    /** A parcel holding a line of `category` goes with `carrier`/`service` only (first match wins). */
+    overrides: z.array(z.object({ category: z.string().min(1), carrier: carrierCode, service: z.string().min(1) })).default([]),
+    /** Presale SKUs (or prefixes ending in "*") and the day they ship from ("YYYY-MM-DD", rules' timezone). */
+    presale: z.array(z.object({ match: z.string().min(1), shipFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) })).default([]),
+    /** The wave planner's section, validated by processors/waves/rules.ts. */
+    waves: z.unknown().optional(),
+  })
+  .superRefine((doc, ctx) => {
+    for (const [wh, rules] of Object.entries(doc.warehouses)) {
+      for (const c of rules.carriers) {
+        for (const s of c.serves) {
+          if (s !== '*' && !(s in doc.provinceGroups) && provinceKey(s) === undefined)
+            ctx.addIssue({ code: 'custom', path: ['warehouses', wh], message: `${c.carrier} serves "${s}": neither a province group nor a province` });
+        }
+        for (const g of Object.keys(c.costs)) {
+          if (g !== '*' && !(g in doc.provinceGroups))
+            ctx.addIssue({ code: 'custom', path: ['warehouses', wh], message: `${c.carrier} has a cost for unknown province group "${g}"` });
+        }
       }
     }
-  }
-});
+  });
 
 export type RoutingRules = z.infer<typeof routingRulesSchema>;
 export type CarrierRule = z.infer<typeof carrierRuleSchema>;
@@ -107,7 +121,10 @@ function longestMatch<T extends { match: string }>(entries: T[], sku: string): T
     const exact = e.match === sku;
     const prefix = e.match.endsWith('*') && sku.startsWith(e.match.slice(0, -1));
     const length = exact ? Number.MAX_SAFE_INTEGER : prefix ? e.match.length - 1 : -1;
-    if (length > bestLength) { best = e; bestLength = length; }
+    if (length > bestLength) {
+      best = e;
+      bestLength = length;
+    }
   }
   return best;
 }

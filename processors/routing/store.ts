@@ -20,7 +20,10 @@ export interface VersionedState {
 export class RedisRouteStore {
   readonly prefix: string;
 
-  constructor(private readonly redis: Redis, namespace: string) {
+  constructor(
+    private readonly redis: Redis,
+    namespace: string,
+  ) {
     this.prefix = `{${namespace || 'omnistream'}}:route:`;
     if (!('omnistreamRouteCas' in redis)) redis.defineCommand('omnistreamRouteCas', { numberOfKeys: 0, lua: CAS_LUA });
   }
@@ -43,7 +46,9 @@ export class RedisRouteStore {
   async compareAndSet(writes: { orderKey: string; expected: number; state: RouteState }[]): Promise<string[]> {
     if (writes.length === 0) return [];
     const raw = await (this.redis as unknown as CasCommand).omnistreamRouteCas(
-      this.prefix, String(STATE_TTL_MS), JSON.stringify(writes.map((w) => [w.orderKey, w.expected, JSON.stringify(w.state)])),
+      this.prefix,
+      String(STATE_TTL_MS),
+      JSON.stringify(writes.map((w) => [w.orderKey, w.expected, JSON.stringify(w.state)])),
     );
     const conflicts = JSON.parse(raw) as string[] | Record<string, never>;
     return Array.isArray(conflicts) ? conflicts : [];

@@ -1,6 +1,6 @@
+import { groupOf, isDomestic } from '../../lib/regions.js';
 import type { Shipment } from '../../topics/schemas/shipment.js';
 import { dayOf, localMinute, startOfDay } from '../routing/days.js';
-import { groupOf, isDomestic } from '../routing/regions.js';
 import type { WaveRules } from './rules.js';
 
 /** Which wave a shipment belongs in, and when that wave is released. */
@@ -38,7 +38,10 @@ export function placeShipment(s: Shipment, rules: WaveRules, now: number): WaveP
   const releaseAt = s.cutoffAt - rules.leadMinutes * 60_000;
   return {
     base: `${s.warehouse}:${localMinute(s.cutoffAt, rules.timezone)}:${region}:${mixGroupOf(rules, category)}`,
-    releaseAt, releaseWhenFull: Math.min(releaseAt, now), flagged: false, reason: null,
+    releaseAt,
+    releaseWhenFull: Math.min(releaseAt, now),
+    flagged: false,
+    reason: null,
   };
 }
 

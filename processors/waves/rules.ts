@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { provinceKey } from '../../lib/regions.js';
 import { RULES_TIMEZONE } from '../routing/cutoff.js';
-import { provinceKey } from '../routing/regions.js';
 import { readRulesDocument } from '../routing/rules.js';
 
 /**
@@ -13,7 +13,15 @@ export const waveRulesSchema = z.object({
   leadMinutes: z.number().int().nonnegative().default(30),
   /** A wave this large is released at once (presale: closed, and released on its day). */
   maxSize: z.number().int().positive().default(200),
-  regionGroups: z.record(z.string(), z.array(z.string().min(1).refine((p) => provinceKey(p) !== undefined, { message: 'unknown province' }))),
+  regionGroups: z.record(
+    z.string(),
+    z.array(
+      z
+        .string()
+        .min(1)
+        .refine((p) => provinceKey(p) !== undefined, { message: 'unknown province' }),
+    ),
+  ),
   /** Categories waves know; a parcel whose main category is not one of them goes to the catch-all wave. */
   categories: z.array(z.string().min(1)).min(1),
   /** Categories that may share a wave, by group name; a category in no group has waves of its own. */

@@ -3,10 +3,25 @@ import { formatAge, formatDivergenceTable } from './divergence-table.js';
 import type { DivergenceRow } from './query-api/fulfilment-queries.js';
 
 const row = (extra: Partial<DivergenceRow>): DivergenceRow => ({
-  divergence_id: 'd', order_key: 'jd:s:1', channel: 'jd', type: 'SHIPPED_NOT_SYNCED', state: 'OPENED',
-  channel_view: 'PAID', hub_view: null, warehouse_view: 'SHIPPED', carrier_view: null,
-  since: new Date('2026-11-24T08:00:00Z'), opened_at: new Date('2026-11-24T08:10:00Z'), escalated_at: null, resolved_at: null,
-  duration_ms: null, resolution: null, action: 'SHIP', updated_at: new Date('2026-11-24T08:10:00Z'), cursor_at: '', ...extra,
+  divergence_id: 'd',
+  order_key: 'jd:s:1',
+  channel: 'jd',
+  type: 'SHIPPED_NOT_SYNCED',
+  state: 'OPENED',
+  channel_view: 'PAID',
+  hub_view: null,
+  warehouse_view: 'SHIPPED',
+  carrier_view: null,
+  since: new Date('2026-11-24T08:00:00Z'),
+  opened_at: new Date('2026-11-24T08:10:00Z'),
+  escalated_at: null,
+  resolved_at: null,
+  duration_ms: null,
+  resolution: null,
+  action: 'SHIP',
+  updated_at: new Date('2026-11-24T08:10:00Z'),
+  cursor_at: '',
+  ...extra,
 });
 
 describe('divergence table', () => {
@@ -16,7 +31,10 @@ describe('divergence table', () => {
 
   it('one aligned line per divergence: age until now when open, until resolution when resolved', () => {
     const now = Date.parse('2026-11-24T10:30:00Z');
-    const text = formatDivergenceTable([row({}), row({ order_key: 'taobao:shop:22', state: 'RESOLVED', action: null, resolved_at: new Date('2026-11-24T08:45:00Z') })], now);
+    const text = formatDivergenceTable(
+      [row({}), row({ order_key: 'taobao:shop:22', state: 'RESOLVED', action: null, resolved_at: new Date('2026-11-24T08:45:00Z') })],
+      now,
+    );
     const lines = text.split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^ORDER KEY\s+TYPE\s+SINCE\s+AGE\s+VIEWS\s+ACTION\s+STATE$/);

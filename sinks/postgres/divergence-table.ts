@@ -12,8 +12,17 @@ export function formatAge(ms: number): string {
 
 /** The views that were seen, as "channel=PAID hub=RESERVED warehouse=SHIPPED". */
 export const formatViews = (r: Pick<DivergenceRow, 'channel_view' | 'hub_view' | 'warehouse_view' | 'carrier_view'>) =>
-  ([['channel', r.channel_view], ['hub', r.hub_view], ['warehouse', r.warehouse_view], ['carrier', r.carrier_view]] as const)
-    .filter(([, v]) => v !== null).map(([k, v]) => `${k}=${v}`).join(' ') || '-';
+  (
+    [
+      ['channel', r.channel_view],
+      ['hub', r.hub_view],
+      ['warehouse', r.warehouse_view],
+      ['carrier', r.carrier_view],
+    ] as const
+  )
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ') || '-';
 
 const HEAD = ['ORDER KEY', 'TYPE', 'SINCE', 'AGE', 'VIEWS', 'ACTION', 'STATE'];
 
@@ -24,8 +33,13 @@ const HEAD = ['ORDER KEY', 'TYPE', 'SINCE', 'AGE', 'VIEWS', 'ACTION', 'STATE'];
 export function formatDivergenceTable(rows: readonly DivergenceRow[], now: number): string {
   if (rows.length === 0) return 'no divergences';
   const cells = rows.map((r) => [
-    r.order_key, r.type, r.since.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    formatAge((r.resolved_at?.getTime() ?? now) - r.since.getTime()), formatViews(r), r.action ?? '-', r.state,
+    r.order_key,
+    r.type,
+    r.since.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    formatAge((r.resolved_at?.getTime() ?? now) - r.since.getTime()),
+    formatViews(r),
+    r.action ?? '-',
+    r.state,
   ]);
   const width = HEAD.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(width[i]!))).join('  ');

@@ -8,7 +8,9 @@ const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
  * transaction, under an advisory lock so two starting sinks cannot race. Returns what it applied.
  */
 export async function migrate(pool: pg.Pool, schema: string): Promise<string[]> {
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{3}_.+\.sql$/.test(f)).sort();
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort();
   const client = await pool.connect();
   const applied: string[] = [];
   try {

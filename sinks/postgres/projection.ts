@@ -3,13 +3,13 @@ import type { CommandOutcome } from '../../topics/schemas/command-outcome.js';
 import type { DivergenceEvent } from '../../topics/schemas/divergence-event.js';
 import type { FulfilmentEvent } from '../../topics/schemas/fulfilment-event.js';
 import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
-import { STATUS_RANK, type OrderEvent } from '../../topics/schemas/order-event.js';
+import { type OrderEvent, STATUS_RANK } from '../../topics/schemas/order-event.js';
 import type { Shipment } from '../../topics/schemas/shipment.js';
 import { divergenceTimeline, writeCommandOutcomes, writeDivergences } from './projection/divergences.js';
 import { applyHubStatus, fulfilmentTimeline, hubOrderKeys, writeFulfilment } from './projection/fulfilment.js';
 import { insertTimeline, ms, type TimelineRow } from './projection/sql.js';
 
-/** The events of the topics added with fulfilment and divergences (issues #5, #6). */
+/** The events of the fulfilment and divergence topics, besides orders and stock. */
 export interface MoreEvents {
   fulfilment?: FulfilmentEvent[];
   shipments?: Shipment[];
@@ -53,7 +53,12 @@ export interface HistoryRows {
  * other's rows. Shared rows (shipments, waves) are then locked in one table and key order.
  */
 export async function writeProjection(
-  client: pg.ClientBase, schema: string, orders: OrderEvent[], inventory: InventoryEvent[], more: MoreEvents = {}, mode: ProjectionMode = {},
+  client: pg.ClientBase,
+  schema: string,
+  orders: OrderEvent[],
+  inventory: InventoryEvent[],
+  more: MoreEvents = {},
+  mode: ProjectionMode = {},
 ): Promise<void> {
   const fulfilment = more.fulfilment ?? [];
   const divergences = more.divergences ?? [];
@@ -102,8 +107,8 @@ const ORDER_LOCK_BUCKETS = 128;
 
 /** Further state, or the same state later; a full tie goes to the greater event id, so the winner never depends on arrival order. */
 const isFurther = (a: OrderEvent, b: OrderEvent) =>
-  STATUS_RANK[a.status] > STATUS_RANK[b.status] || (STATUS_RANK[a.status] === STATUS_RANK[b.status]
-    && (a.occurredAt > b.occurredAt || (a.occurredAt === b.occurredAt && a.eventId > b.eventId)));
+  STATUS_RANK[a.status] > STATUS_RANK[b.status] ||
+  (STATUS_RANK[a.status] === STATUS_RANK[b.status] && (a.occurredAt > b.occurredAt || (a.occurredAt === b.occurredAt && a.eventId > b.eventId)));
 const isFull = (e: OrderEvent) => (e.detail ?? 'FULL') === 'FULL';
 
 /**
@@ -126,7 +131,8 @@ function furthestPerOrder(events: OrderEvent[]): { first: OrderEvent; status: Or
 }
 
 /** The event moves the order on (further state, or the same state later; the greater event id on a full tie). */
-const ADVANCES = '((excluded.status_rank, excluded.occurred_at, excluded.last_event_id collate "C") > (orders.status_rank, orders.occurred_at, orders.last_event_id collate "C"))';
+const ADVANCES =
+  '((excluded.status_rank, excluded.occurred_at, excluded.last_event_id collate "C") > (orders.status_rank, orders.occurred_at, orders.last_event_id collate "C"))';
 /** The row brings newer contents than the order has. */
 const FILLS = `(excluded.contents_at is not null and (orders.contents_at is null or excluded.contents_at > orders.contents_at))`;
 const when = (cond: string, column: string) => `${column} = case when ${cond} then excluded.${column} else orders.${column} end`;
@@ -149,11 +155,27 @@ async function upsertOrders(client: pg.ClientBase, schema: string, events: Order
        ${['status', 'status_rank', 'channel_status', 'occurred_at', 'last_event_id'].map((x) => when(ADVANCES, x)).join(', ')},
        ${['currency', 'total_minor', 'buyer_country', 'buyer_province', 'buyer_city', 'presale', 'detail', 'contents_at'].map((x) => when(FILLS, x)).join(', ')}
      where ${ADVANCES} or ${FILLS}`,
-    [col((r) => r.status.orderKey), col((r) => r.first.channel), col((r) => r.first.shopId), col((r) => r.first.brand),
-      col((r) => r.first.channelOrderId), col((r) => r.status.status), col((r) => STATUS_RANK[r.status.status]),
-      col((r) => r.status.channelStatus), col((r) => r.status.occurredAt), col((r) => r.first.receivedAt), col((r) => r.status.eventId),
-      col((r) => (r.contents ?? r.first).currency), c((e) => e.totalMinor, 0), c((e) => e.buyerCountry, null), c((e) => e.buyerProvince, null),
-      c((e) => e.buyerCity, null), c((e) => e.presale, false), c(() => 'FULL', 'STATUS_ONLY'), c((e) => e.occurredAt, null)],
+    [
+      col((r) => r.status.orderKey),
+      col((r) => r.first.channel),
+      col((r) => r.first.shopId),
+      col((r) => r.first.brand),
+      col((r) => r.first.channelOrderId),
+      col((r) => r.status.status),
+      col((r) => STATUS_RANK[r.status.status]),
+      col((r) => r.status.channelStatus),
+      col((r) => r.status.occurredAt),
+      col((r) => r.first.receivedAt),
+      col((r) => r.status.eventId),
+      col((r) => (r.contents ?? r.first).currency),
+      c((e) => e.totalMinor, 0),
+      c((e) => e.buyerCountry, null),
+      c((e) => e.buyerProvince, null),
+      c((e) => e.buyerCity, null),
+      c((e) => e.presale, false),
+      c(() => 'FULL', 'STATUS_ONLY'),
+      c((e) => e.occurredAt, null),
+    ],
   );
   // Lines of the orders whose contents this batch made current (replaced whole: a line may go).
   const current = rows.filter((r) => r.contents).map((r) => r.contents!);
@@ -188,10 +210,16 @@ function mergeLines(e: OrderEvent): OrderEvent['lines'] {
 function channelTimeline(orders: OrderEvent[], inventory: InventoryEvent[]): TimelineRow[] {
   return [
     ...orders.map((e) => ({ id: e.eventId, key: e.orderKey, source: `channel:${e.channel}`, status: e.status, detail: e.channelStatus, at: e.occurredAt })),
-    ...inventory.filter((d) => d.orderKey !== null).map((d) => ({
-      id: d.eventId, key: d.orderKey as string, source: 'processor:inventory', status: d.kind,
-      detail: d.reason ?? `${d.sku} × ${d.quantity} @ ${d.warehouse}`, at: d.occurredAt,
-    })),
+    ...inventory
+      .filter((d) => d.orderKey !== null)
+      .map((d) => ({
+        id: d.eventId,
+        key: d.orderKey as string,
+        source: 'processor:inventory',
+        status: d.kind,
+        detail: d.reason ?? `${d.sku} × ${d.quantity} @ ${d.warehouse}`,
+        at: d.occurredAt,
+      })),
   ];
 }
 
@@ -214,8 +242,17 @@ async function upsertStock(client: pg.ClientBase, schema: string, inventory: Inv
        reserved = excluded.reserved, safety = excluded.safety, available = excluded.available,
        version = excluded.version, updated_at = excluded.updated_at
      where excluded.version > stock_levels.version`,
-    [col((d) => d.sku), col((d) => d.warehouse), col((d) => d.physical), col((d) => d.locked), col((d) => d.reserved),
-      col((d) => d.safety), col((d) => d.available), col((d) => d.version), col((d) => d.occurredAt)],
+    [
+      col((d) => d.sku),
+      col((d) => d.warehouse),
+      col((d) => d.physical),
+      col((d) => d.locked),
+      col((d) => d.reserved),
+      col((d) => d.safety),
+      col((d) => d.available),
+      col((d) => d.version),
+      col((d) => d.occurredAt),
+    ],
   );
 }
 
@@ -227,7 +264,15 @@ export async function appendDecisions(client: pg.ClientBase, schema: string, inv
      select i, k, o, s, w, q, r, ${ms('t')}
      from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::bigint[]) as u(i, k, o, s, w, q, r, t)
      on conflict (event_id) do nothing`,
-    [col((d) => d.eventId), col((d) => d.kind), col((d) => d.orderKey), col((d) => d.sku), col((d) => d.warehouse),
-      col((d) => d.quantity), col((d) => d.reason), col((d) => d.occurredAt)],
+    [
+      col((d) => d.eventId),
+      col((d) => d.kind),
+      col((d) => d.orderKey),
+      col((d) => d.sku),
+      col((d) => d.warehouse),
+      col((d) => d.quantity),
+      col((d) => d.reason),
+      col((d) => d.occurredAt),
+    ],
   );
 }

@@ -1,19 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import type { Admin, Kafka } from 'kafkajs';
-import pg from 'pg';
+import type pg from 'pg';
+import type { Admin, Kafka } from '../../lib/kafka.js';
 import type { Logger } from '../../lib/logger.js';
 import { topicName } from '../../topics/catalog.js';
+import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
 import type { TopicSerde, TopicValues } from '../../topics/serde.js';
 import { migrate } from './migrate.js';
-import { writeProjection, type HistoryRows } from './projection.js';
 import type { TimelineRow } from './projection/sql.js';
-import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
+import { type HistoryRows, writeProjection } from './projection.js';
 import { assertIdentifier } from './replay/compare.js';
 import { copyHistory } from './replay/history-copy.js';
-import { sortByTopic } from './sink.js';
-import { SINK_INPUTS, type SinkInput } from './topology.js';
+import { SINK_INPUTS, type SinkInput, sortByTopic } from './sink.js';
 
-export { compareSchemas, formatComparison, tableDigests, WALL_CLOCK_COLUMNS, type SchemaComparison, type TableDiff } from './replay/compare.js';
+export { compareSchemas, formatComparison, type SchemaComparison, type TableDiff, tableDigests, WALL_CLOCK_COLUMNS } from './replay/compare.js';
 
 /** The topics the Postgres sink projects, in the order the sink subscribes to them. */
 const REPLAYED: readonly SinkInput[] = SINK_INPUTS;
@@ -54,7 +53,12 @@ export interface ReplayOptions {
   stallTimeoutMs?: number;
 }
 
-export interface PartitionRange { topic: string; partition: number; start: number; end: number }
+export interface PartitionRange {
+  topic: string;
+  partition: number;
+  start: number;
+  end: number;
+}
 
 export interface ReplayResult {
   targetSchema: string;
@@ -75,7 +79,7 @@ export interface ReplayResult {
  * Rebuilds every Postgres projection from the topics' history into a fresh schema: migrate the
  * target, read every sink input topic (SINK_INPUTS) from the beginning (or from the offsets of a
  * timestamp) up to the end offsets captured at start, and feed them through the sink's own
- * writeProjection in large batches. Fresh-schema shortcuts (issue #6, ≥ 50k events/s): secondary
+ * writeProjection in large batches. Fresh-schema shortcuts (for ≥ 50k events/s, a replay of a busy month within hours): secondary
  * indexes and foreign keys are added back at the end, the writers commit asynchronously, take no
  * order locks (one writer per order), and load the append-only history with COPY.
  *
@@ -99,7 +103,7 @@ export async function replayProjections(opts: ReplayOptions): Promise<ReplayResu
   const fromTs = opts.fromTimestamp instanceof Date ? opts.fromTimestamp.getTime() : opts.fromTimestamp;
 
   await prepareTarget(opts.pool, target, opts.dropExisting ?? false);
-  const deferred = [...await dropSecondaryIndexes(opts.pool, target), ...await dropForeignKeys(opts.pool, target)];
+  const deferred = [...(await dropSecondaryIndexes(opts.pool, target)), ...(await dropForeignKeys(opts.pool, target))];
 
   const admin = opts.kafka.admin();
   await admin.connect();
@@ -117,15 +121,25 @@ export async function replayProjections(opts: ReplayOptions): Promise<ReplayResu
       const elapsedMs = performance.now() - t0;
       opts.onProgress?.({ events: written, total, elapsedMs, rate: elapsedMs > 0 ? written / (elapsedMs / 1000) : 0 });
     };
-    for (const w of writers) w.onWritten = (n) => { written += n; progress(); };
+    for (const w of writers)
+      w.onWritten = (n) => {
+        written += n;
+        progress();
+      };
     progress();
 
     const pending = new Map<string, PartitionRange>(ranges.filter((r) => r.end > r.start).map((r) => [`${r.topic}:${r.partition}`, r]));
     if (pending.size > 0) {
       const byName = new Map(REPLAYED.map((id) => [topicName(opts.namespace, id), id] as const));
       const c = opts.kafka.consumer({
-        groupId, sessionTimeout: 30_000, heartbeatInterval: 3000, rebalanceTimeout: 30_000, maxWaitTimeInMs: 100,
-        maxBytesPerPartition: 16 * 1024 * 1024, maxBytes: 64 * 1024 * 1024, allowAutoTopicCreation: false,
+        groupId,
+        sessionTimeout: 30_000,
+        heartbeatInterval: 3000,
+        rebalanceTimeout: 30_000,
+        maxWaitTimeInMs: 100,
+        maxBytesPerPartition: 16 * 1024 * 1024,
+        maxBytes: 64 * 1024 * 1024,
+        allowAutoTopicCreation: false,
       });
       consumer = c;
       await c.connect();
@@ -166,7 +180,10 @@ export async function replayProjections(opts: ReplayOptions): Promise<ReplayResu
                   value = await opts.serde.decode(id, m.value);
                 } catch (err) {
                   undecodable++;
-                  opts.log?.warn({ topic: batch.topic, partition: batch.partition, offset: m.offset, err: (err as Error).message }, 'replay: skipping an undecodable record (the live sink dead-letters it)');
+                  opts.log?.warn(
+                    { topic: batch.topic, partition: batch.partition, offset: m.offset, err: (err as Error).message },
+                    'replay: skipping an undecodable record (the live sink dead-letters it)',
+                  );
                   continue;
                 }
                 const writer = id === 'inventoryEvents' ? partitionWriter : writers[orderWriter((value as { orderKey: string }).orderKey, writerCount)]!;
@@ -193,14 +210,25 @@ export async function replayProjections(opts: ReplayOptions): Promise<ReplayResu
         for (const r of ranges) c.seek({ topic: r.topic, partition: r.partition, offset: String(r.start) });
       });
     }
-    for (const w of writers) { await w.flush(); await w.settle(); }
+    for (const w of writers) {
+      await w.flush();
+      await w.settle();
+    }
     await recreateIndexes(opts.pool, deferred);
     const elapsedMs = performance.now() - t0;
     progress();
     const events = Object.values(byTopic).reduce((a, b) => a + b, 0);
     return {
-      targetSchema: target, events, orderEvents: byTopic.orderEvents, inventoryEvents: byTopic.inventoryEvents, byTopic, undecodable,
-      batches: writers.reduce((s, w) => s + w.batches, 0), ranges, elapsedMs, rate: elapsedMs > 0 ? events / (elapsedMs / 1000) : 0,
+      targetSchema: target,
+      events,
+      orderEvents: byTopic.orderEvents,
+      inventoryEvents: byTopic.inventoryEvents,
+      byTopic,
+      undecodable,
+      batches: writers.reduce((s, w) => s + w.batches, 0),
+      ranges,
+      elapsedMs,
+      rate: elapsedMs > 0 ? events / (elapsedMs / 1000) : 0,
     };
   } finally {
     await consumer?.disconnect().catch(() => {});
@@ -230,7 +258,9 @@ async function dropSecondaryIndexes(pool: pg.Pool, schema: string): Promise<stri
     `select i.indexname as name, i.indexdef as def from pg_indexes i
       where i.schemaname = $1 and i.tablename <> 'schema_migrations'
         and not exists (select 1 from pg_constraint c where c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)
-      order by i.indexname`, [schema]);
+      order by i.indexname`,
+    [schema],
+  );
   for (const r of rows) await pool.query(`drop index ${schema}.${r.name}`);
   return rows.map((r) => r.def);
 }
@@ -243,7 +273,9 @@ async function dropSecondaryIndexes(pool: pg.Pool, schema: string): Promise<stri
 async function dropForeignKeys(pool: pg.Pool, schema: string): Promise<string[]> {
   const { rows } = await pool.query<{ tbl: string; name: string; def: string }>(
     `select c.conrelid::regclass::text as tbl, c.conname as name, pg_get_constraintdef(c.oid) as def from pg_constraint c
-      where c.contype = 'f' and c.connamespace = $1::regnamespace order by c.conname`, [schema]);
+      where c.contype = 'f' and c.connamespace = $1::regnamespace order by c.conname`,
+    [schema],
+  );
   for (const r of rows) await pool.query(`alter table ${r.tbl} drop constraint ${r.name}`);
   return rows.map((r) => `alter table ${r.tbl} add constraint ${r.name} ${r.def}`);
 }
@@ -293,9 +325,15 @@ class Writer {
   private inflight: Promise<void> = Promise.resolve();
   private client: pg.PoolClient | undefined;
 
-  constructor(private readonly pool: pg.Pool, private readonly schema: string, private readonly batchSize: number) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+    private readonly batchSize: number,
+  ) {}
 
-  size(): number { return this.records.length; }
+  size(): number {
+    return this.records.length;
+  }
 
   /** Hands the buffer to the write chain; waits only for the write before it. */
   async flush(): Promise<void> {
@@ -311,7 +349,9 @@ class Writer {
     await previous;
   }
 
-  async settle(): Promise<void> { await this.inflight; }
+  async settle(): Promise<void> {
+    await this.inflight;
+  }
 
   private async write(records: { topic: SinkInput; value: TopicValues[SinkInput] }[]): Promise<void> {
     if (!this.client) {
@@ -322,7 +362,14 @@ class Writer {
     const { orders, inventory, more } = sortByTopic(records);
     let timeline: TimelineRow[] = [];
     let decisions: InventoryEvent[] = [];
-    const history: HistoryRows = { timeline: (rows) => { timeline = rows; }, decisions: (rows) => { decisions = rows; } };
+    const history: HistoryRows = {
+      timeline: (rows) => {
+        timeline = rows;
+      },
+      decisions: (rows) => {
+        decisions = rows;
+      },
+    };
     // No order locks: this writer is the only one that carries events of its orders (see orderWriter).
     await writeProjection(this.client, this.schema, orders, inventory, more, { lockOrders: false, history });
     await copyHistory(this.client, this.schema, timeline, decisions);

@@ -1,32 +1,22 @@
-import type { Consumer, Kafka, Producer } from 'kafkajs';
-import type pg from 'pg';
-import { startBatchConsumer, type Decoded } from '../../lib/batch-consumer.js';
-import type { Logger } from '../../lib/logger.js';
+import { z } from 'zod';
+import type { Decoded } from '../../lib/batch-consumer.js';
+import { pgSchemaSetting } from '../../lib/config.js';
+import { defineProcessor } from '../../lib/processor/definition.js';
 import type { CommandOutcome } from '../../topics/schemas/command-outcome.js';
 import type { DivergenceEvent } from '../../topics/schemas/divergence-event.js';
 import type { FulfilmentEvent } from '../../topics/schemas/fulfilment-event.js';
 import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import type { Shipment } from '../../topics/schemas/shipment.js';
-import type { TopicSerde } from '../../topics/serde.js';
 import { migrate } from './migrate.js';
-import { writeProjection, type MoreEvents } from './projection.js';
-import { SINK_GROUP, SINK_INPUTS, type SinkInput } from './topology.js';
-
-export { SINK_GROUP, SINK_INPUTS, type SinkInput } from './topology.js';
-
-export interface PostgresSinkDeps {
-  kafka: Kafka;
-  serde: TopicSerde;
-  pool: pg.Pool;
-  producer: Producer;
-  schema: string;
-  namespace: string;
-  log: Logger;
-}
+import { type MoreEvents, writeProjection } from './projection.js';
 
 /** Splits decoded records by topic into writeProjection's arguments. */
-export function sortByTopic(records: readonly Pick<Decoded, 'topic' | 'value'>[]): { orders: OrderEvent[]; inventory: InventoryEvent[]; more: Required<MoreEvents> } {
+export function sortByTopic(records: readonly Pick<Decoded, 'topic' | 'value'>[]): {
+  orders: OrderEvent[];
+  inventory: InventoryEvent[];
+  more: Required<MoreEvents>;
+} {
   const of = <T>(topic: SinkInput) => records.filter((r) => r.topic === topic).map((r) => r.value as T);
   return {
     orders: of<OrderEvent>('orderEvents'),
@@ -40,21 +30,44 @@ export function sortByTopic(records: readonly Pick<Decoded, 'topic' | 'value'>[]
   };
 }
 
-/** Projects orders, stock, fulfilment and divergences into Postgres; migrations run first. Group: <ns>.sink-postgres. */
-export async function startPostgresSink(deps: PostgresSinkDeps): Promise<Consumer> {
-  const applied = await migrate(deps.pool, deps.schema);
-  if (applied.length > 0) deps.log.info({ schema: deps.schema, applied }, 'migrations applied');
-  return startBatchConsumer({
-    kafka: deps.kafka, serde: deps.serde, namespace: deps.namespace, group: SINK_GROUP,
-    topics: [...SINK_INPUTS], log: deps.log, producer: deps.producer,
-    handle: async (records) => {
+export interface PostgresSinkOptions {
+  schema: string;
+}
+
+/** Projects orders, stock, fulfilment and divergences into Postgres (idempotent upserts); migrations run first. */
+export const postgresSink = defineProcessor({
+  name: 'sink-postgres',
+  part: 'sink',
+  kind: 'sink',
+  summary: 'Postgres projections: orders, lines, timeline, stock, shipments, waves, waybills, divergences, commands',
+  inputs: {
+    orderEvents: 'projects orders, their lines and their timeline (furthest state wins; a status-only event never erases contents)',
+    inventoryEvents: 'projects stock levels (by version) and every stock decision into the order timeline',
+    fulfilmentEvents: 'projects shipments, waves, waybills and scans, and the hub status of each order',
+    warehouseOrders: "projects each shipment's plan: carrier, service, cut-off, lines, region",
+    divergences: 'projects divergences and their lifecycle events',
+    commandOutcomes: 'projects commands and every attempt at them',
+  },
+  outputs: {},
+  stores: [{ prefix: 'OMNISTREAM_PG_SCHEMA', kind: 'postgres', holds: 'the projections (migrations in sinks/postgres/migrations)' }],
+  env: z.object({ OMNISTREAM_PG_SCHEMA: pgSchemaSetting }),
+  options: (env): PostgresSinkOptions => ({ schema: env.OMNISTREAM_PG_SCHEMA }),
+  async start(ctx, opts: PostgresSinkOptions) {
+    const applied = await migrate(ctx.pool, opts.schema);
+    if (applied.length > 0) ctx.log.info({ schema: opts.schema, applied }, 'migrations applied');
+    await ctx.consume(async (records) => {
       const { orders, inventory, more } = sortByTopic(records);
-      const client = await deps.pool.connect();
+      const client = await ctx.pool.connect();
       try {
-        await writeProjection(client, deps.schema, orders, inventory, more);
+        await writeProjection(client, opts.schema, orders, inventory, more);
       } finally {
         client.release();
       }
-    },
-  });
-}
+    });
+    return {};
+  },
+});
+
+/** The topics the sink (and the replay) reads. */
+export const SINK_INPUTS = Object.keys(postgresSink.inputs) as SinkInput[];
+export type SinkInput = keyof typeof postgresSink.inputs;

@@ -1,3 +1,4 @@
+import type { RetryPolicy } from '../../lib/retry.js';
 import type { FulfilmentEvent } from '../../topics/schemas/fulfilment-event.js';
 import type { LabelFormat, PrintJob } from '../../topics/schemas/print-job.js';
 import type { Shipment } from '../../topics/schemas/shipment.js';
@@ -6,9 +7,7 @@ import type { Shipment } from '../../topics/schemas/shipment.js';
  * What became of a shipment's waybill request, remembered per shipmentId so a redelivered
  * shipment re-emits byte-identical outputs instead of asking the carrier again.
  */
-export type WaybillOutcome =
-  | { kind: 'ISSUED'; waybillNo: string; sortCode: string | null; at: number }
-  | { kind: 'FAILED'; reason: string; at: number };
+export type WaybillOutcome = { kind: 'ISSUED'; waybillNo: string; sortCode: string | null; at: number } | { kind: 'FAILED'; reason: string; at: number };
 
 export interface WaybillOutputs {
   printJob: PrintJob | null;
@@ -26,9 +25,16 @@ export interface RenderedLabel {
  */
 export function outputsOf(s: Shipment, outcome: WaybillOutcome, label: RenderedLabel | null): WaybillOutputs {
   const base = {
-    orderKey: s.orderKey, channel: s.channel, shipmentId: s.shipmentId, warehouse: s.warehouse, carrier: s.carrier,
-    waveId: null, flagged: s.flagged, lines: s.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
-    source: `carrier:${s.carrier}`, occurredAt: outcome.at,
+    orderKey: s.orderKey,
+    channel: s.channel,
+    shipmentId: s.shipmentId,
+    warehouse: s.warehouse,
+    carrier: s.carrier,
+    waveId: null,
+    flagged: s.flagged,
+    lines: s.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+    source: `carrier:${s.carrier}`,
+    occurredAt: outcome.at,
   };
   if (outcome.kind === 'FAILED' || !label) {
     if (outcome.kind === 'ISSUED') throw new Error(`no label rendered for issued waybill ${outcome.waybillNo}`);
@@ -36,32 +42,19 @@ export function outputsOf(s: Shipment, outcome: WaybillOutcome, label: RenderedL
   }
   return {
     printJob: {
-      jobId: `${s.shipmentId}:${outcome.waybillNo}`, shipmentId: s.shipmentId, orderKey: s.orderKey, warehouse: s.warehouse,
-      carrier: s.carrier, waybillNo: outcome.waybillNo, format: label.format, label: label.bytes, createdAt: outcome.at,
+      jobId: `${s.shipmentId}:${outcome.waybillNo}`,
+      shipmentId: s.shipmentId,
+      orderKey: s.orderKey,
+      warehouse: s.warehouse,
+      carrier: s.carrier,
+      waybillNo: outcome.waybillNo,
+      format: label.format,
+      label: label.bytes,
+      createdAt: outcome.at,
     },
     event: { ...base, eventId: `${s.shipmentId}:WAYBILL_ISSUED`, kind: 'WAYBILL_ISSUED', waybillNo: outcome.waybillNo, reason: null },
   };
 }
 
-export interface RetryPolicy {
-  attempts: number;
-  /** Delay before the 2nd attempt; doubled each time, capped. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** Everything (attempts and waits) ends within this budget: the batch must move on. */
-  budgetMs: number;
-}
-
 /** 4 attempts in ≤ 8 s: under the consumer's 10 s session timeout (the batch holds no heartbeat). */
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 250, maxDelayMs: 2000, budgetMs: 8000 };
-
-/** The wait before attempt `attempt` (2, 3, …): exponential backoff with ±20% jitter. */
-export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
-  const raw = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 2));
-  return Math.round(raw * (0.8 + 0.4 * random()));
-}
-
-/** A non-retryable failure, or a retryable one that ran out of attempts or budget: final for this delivery. */
-export function shouldRetry(policy: RetryPolicy, attempt: number, retryable: boolean, elapsedMs: number, nextDelayMs: number): boolean {
-  return retryable && attempt < policy.attempts && elapsedMs + nextDelayMs < policy.budgetMs;
-}
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseMs: 250, maxMs: 2000, budgetMs: 8000 };

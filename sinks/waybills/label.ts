@@ -1,7 +1,7 @@
+import { renderPdfLabel } from '../../connectors/carriers/label/pdf.js';
+import { renderZplLabel } from '../../connectors/carriers/label/zpl.js';
 import type { LabelFormat } from '../../topics/schemas/print-job.js';
 import type { Shipment } from '../../topics/schemas/shipment.js';
-import { renderPdfLabel } from '../carriers/label/pdf.js';
-import { renderZplLabel } from '../carriers/label/zpl.js';
 import type { RenderedLabel, WaybillOutcome } from './core.js';
 
 export interface LabelSettings {

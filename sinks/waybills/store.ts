@@ -10,7 +10,10 @@ export class WaybillStore {
   /** remember() calls waiting for the next pipeline. */
   private queued: { key: string; outcome: WaybillOutcome; resolve: (o: WaybillOutcome) => void; reject: (err: unknown) => void }[] = [];
 
-  constructor(private readonly redis: Redis, namespace: string) {
+  constructor(
+    private readonly redis: Redis,
+    namespace: string,
+  ) {
     this.prefix = `{${namespace || 'omnistream'}}:waybill:`;
   }
 
@@ -18,7 +21,9 @@ export class WaybillStore {
     const out = new Map<string, WaybillOutcome>();
     if (shipmentIds.length === 0) return out;
     const raw = await this.redis.mget(...shipmentIds.map((id) => this.prefix + id));
-    raw.forEach((v, i) => { if (v) out.set(shipmentIds[i]!, JSON.parse(v) as WaybillOutcome); });
+    raw.forEach((v, i) => {
+      if (v) out.set(shipmentIds[i]!, JSON.parse(v) as WaybillOutcome);
+    });
     return out;
   }
 

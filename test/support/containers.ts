@@ -52,10 +52,7 @@ export async function startContainers(): Promise<{ env: StackEnv; stop: () => Pr
       })
       .withWaitStrategy(Wait.forLogMessage(/Kafka Server started/))
       .start(),
-    new GenericContainer('apicurio/apicurio-registry:3.3.3')
-      .withExposedPorts(8080)
-      .withWaitStrategy(Wait.forHttp('/apis/ccompat/v7/subjects', 8080))
-      .start(),
+    new GenericContainer('apicurio/apicurio-registry:3.3.3').withExposedPorts(8080).withWaitStrategy(Wait.forHttp('/apis/ccompat/v7/subjects', 8080)).start(),
     new GenericContainer('redis:7-alpine').withExposedPorts(6379).start(),
     new GenericContainer('postgres:16-alpine')
       .withEnvironment({ POSTGRES_HOST_AUTH_METHOD: 'trust', POSTGRES_DB: 'test' })

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Admin, Kafka } from 'kafkajs';
 import pg from 'pg';
+import { Registry } from 'prom-client';
 import { inject } from 'vitest';
-import { loadConfig, type Config } from '../../lib/config.js';
-import { createKafka } from '../../lib/kafka.js';
-import { createLogger, type Logger } from '../../lib/logger.js';
-import { ensureTopics } from '../../topics/admin.js';
+import { type Config, loadConfig } from '../../app/config.js';
 import { CONNECTORS } from '../../connectors/registry.js';
-import { allTopicNames, topicName, type TopicId } from '../../topics/catalog.js';
+import { type Admin, createKafka, type Kafka, type Producer } from '../../lib/kafka.js';
+import { createLogger, type Logger } from '../../lib/logger.js';
+import type { Runtime } from '../../lib/processor/runtime.js';
+import { ensureTopics } from '../../lib/topic-admin.js';
+import { allTopicNames, type TopicId, topicName } from '../../topics/catalog.js';
 import { TopicSerde } from '../../topics/serde.js';
 
 /**
@@ -25,6 +26,8 @@ export interface TestContext {
   redis: Redis;
   pool: pg.Pool;
   topic(id: TopicId): string;
+  /** A runtime for starting components directly (runProcessor): this file's clients, a fresh metrics registry. */
+  runtime(producer: Producer, extra?: Partial<Runtime>): Runtime;
   close(): Promise<void>;
 }
 
@@ -49,8 +52,27 @@ export async function createTestContext(label: string): Promise<TestContext> {
   const redis = new Redis(config.REDIS_URL);
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 4 });
   return {
-    namespace, config, log, kafka, admin, serde, redis, pool,
+    namespace,
+    config,
+    log,
+    kafka,
+    admin,
+    serde,
+    redis,
+    pool,
     topic: (id) => topicName(namespace, id),
+    runtime: (producer, extra = {}) => ({
+      namespace,
+      kafka,
+      producer,
+      serde,
+      redis,
+      log,
+      pool,
+      metrics: new Registry(),
+      channels: Object.keys(CONNECTORS),
+      ...extra,
+    }),
     async close() {
       await admin.deleteTopics({ topics: allTopicNames(namespace, Object.keys(CONNECTORS)).map((t) => t.name) }).catch(() => {});
       await admin.disconnect();

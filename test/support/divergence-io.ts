@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Consumer, Producer } from 'kafkajs';
+import type { Consumer, Producer } from '../../lib/kafka.js';
 import type { InputRecord } from '../../processors/divergence/histories.js';
-import { topicName, type TopicId } from '../../topics/catalog.js';
+import { type TopicId, topicName } from '../../topics/catalog.js';
 import type { TopicValues } from '../../topics/serde.js';
 import type { TestContext } from './context.js';
 
@@ -11,7 +11,9 @@ export async function publishRecords(ctx: TestContext, producer: Producer, recor
   for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
   for (const [topic, rs] of byTopic) {
     for (let i = 0; i < rs.length; i += 2000) {
-      const messages = rs.slice(i, i + 2000).map((r) => ({ key: r.key, value: ctx.serde.encodeSync(topic, r.value as TopicValues[typeof topic]), timestamp: String(r.timestamp) }));
+      const messages = rs
+        .slice(i, i + 2000)
+        .map((r) => ({ key: r.key, value: ctx.serde.encodeSync(topic, r.value as TopicValues[typeof topic]), timestamp: String(r.timestamp) }));
       await producer.send({ topic: topicName(ctx.namespace, topic), acks: -1, messages });
     }
   }
@@ -27,7 +29,11 @@ export class TopicCollector<T extends TopicId> {
     await consumer.connect();
     await consumer.subscribe({ topic: name, fromBeginning: true });
     const c = new TopicCollector<T>(consumer);
-    await consumer.run({ eachMessage: async ({ message }) => { c.records.push(await ctx.serde.decode(id, message.value!)); } });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        c.records.push(await ctx.serde.decode(id, message.value!));
+      },
+    });
     return c;
   }
 

@@ -1,7 +1,7 @@
 import 'vitest';
 import { spawnSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
-import { dockerEngineAvailable, startContainers, type StackEnv } from './containers.js';
+import { dockerEngineAvailable, type StackEnv, startContainers } from './containers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

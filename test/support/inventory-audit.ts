@@ -41,7 +41,9 @@ export interface AuditReport {
   lastDecisionTs: number;
 }
 
-const LOCKED = 1, RESERVED = 2, REJECTED = 4;
+const LOCKED = 1,
+  RESERVED = 2,
+  REJECTED = 4;
 
 /**
  * Checks the inventory processor's output against the order stream it was fed: one outcome per
@@ -90,7 +92,10 @@ export class InventoryAudit {
     this.seen.set(e.eventId, bytesHash);
     if (e.orderKey === null) return;
     const i = this.indexOf(e.orderKey);
-    if (i === undefined || i < 0 || i >= this.orderCount) { this.unknown++; return; }
+    if (i === undefined || i < 0 || i >= this.orderCount) {
+      this.unknown++;
+      return;
+    }
     if (Number.isNaN(this.first[i]!) || brokerTs < this.first[i]!) this.first[i] = brokerTs;
     if (brokerTs < this.firstTs) this.firstTs = brokerTs;
     if (brokerTs > this.lastTs) this.lastTs = brokerTs;
@@ -109,12 +114,25 @@ export class InventoryAudit {
   }
 
   report(): AuditReport {
-    let accepted = 0, rejected = 0, noOutcome = 0, conflicting = 0, incomplete = 0, releasedOrders = 0;
+    let accepted = 0,
+      rejected = 0,
+      noOutcome = 0,
+      conflicting = 0,
+      incomplete = 0,
+      releasedOrders = 0;
     for (let i = 0; i < this.orderCount; i++) {
-      const l = this.lockedLines[i]!, r = this.reservedLines[i]!, j = this.rejectedLines[i]!;
+      const l = this.lockedLines[i]!,
+        r = this.reservedLines[i]!,
+        j = this.rejectedLines[i]!;
       const flags = (l > 0 ? LOCKED : 0) | (r > 0 ? RESERVED : 0) | (j > 0 ? REJECTED : 0);
-      if (flags === 0) { noOutcome++; continue; }
-      if ((flags & REJECTED) && (flags & (LOCKED | RESERVED))) { conflicting++; continue; }
+      if (flags === 0) {
+        noOutcome++;
+        continue;
+      }
+      if (flags & REJECTED && flags & (LOCKED | RESERVED)) {
+        conflicting++;
+        continue;
+      }
       const order = this.orderAt(i);
       const n = order.lines.length;
       if (flags & REJECTED) {
@@ -127,11 +145,24 @@ export class InventoryAudit {
       }
     }
     return {
-      orders: this.orderCount, accepted, rejected, noOutcome, conflicting, incomplete,
-      emptyReasons: this.emptyReasons, unknownOrders: this.unknown, heldBySku: new Map(this.held), releasedOrders,
-      outputRecords: this.records, distinctEventIds: this.seen.size, duplicateRecords: this.duplicates,
-      duplicatesDiffering: this.differing, negativeLevels: this.negative, firstDecisionAt: this.first,
-      firstDecisionTs: this.firstTs, lastDecisionTs: this.lastTs,
+      orders: this.orderCount,
+      accepted,
+      rejected,
+      noOutcome,
+      conflicting,
+      incomplete,
+      emptyReasons: this.emptyReasons,
+      unknownOrders: this.unknown,
+      heldBySku: new Map(this.held),
+      releasedOrders,
+      outputRecords: this.records,
+      distinctEventIds: this.seen.size,
+      duplicateRecords: this.duplicates,
+      duplicatesDiffering: this.differing,
+      negativeLevels: this.negative,
+      firstDecisionAt: this.first,
+      firstDecisionTs: this.firstTs,
+      lastDecisionTs: this.lastTs,
     };
   }
 }

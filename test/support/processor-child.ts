@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { AssignerProtocol, type Admin } from 'kafkajs';
-import type { Config } from '../../lib/config.js';
+import type { Config } from '../../app/config.js';
+import { type Admin, memberAssignmentOf } from '../../lib/kafka.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -31,9 +31,14 @@ export class ProcessorChild {
   private tail: string[] = [];
   private expectExit = false;
 
-  constructor(env: NodeJS.ProcessEnv, readonly label = 'inventory') {
+  constructor(
+    env: NodeJS.ProcessEnv,
+    readonly label = 'inventory',
+  ) {
     this.proc = spawn(process.execPath, ['--import', 'tsx', 'cli/omnistream.ts', 'run', '--only', 'inventory'], {
-      cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: REPO,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) if (line.trim()) this.tail.push(line);
@@ -41,15 +46,30 @@ export class ProcessorChild {
     };
     this.proc.stdout!.on('data', keep);
     this.proc.stderr!.on('data', keep);
-    this.exited = new Promise((resolve) => this.proc.once('exit', (code, signal) => {
-      if (!this.expectExit) process.stderr.write(`[${label} pid ${this.proc.pid}] exited unexpectedly (code ${code}, signal ${signal}):\n${this.output()}\n`);
-      resolve({ code, signal });
-    }));
+    this.exited = new Promise((resolve) =>
+      this.proc.once('exit', (code, signal) => {
+        if (!this.expectExit) process.stderr.write(`[${label} pid ${this.proc.pid}] exited unexpectedly (code ${code}, signal ${signal}):\n${this.output()}\n`);
+        resolve({ code, signal });
+      }),
+    );
   }
 
-  get pid(): number { return this.proc.pid ?? -1; }
+  get pid(): number {
+    return this.proc.pid ?? -1;
+  }
 
-  output(): string { return this.tail.join('\n'); }
+  /** `work`, unless this process exits first: then its last output, instead of waiting for a timeout. */
+  async guard<T>(work: Promise<T>): Promise<T> {
+    const died = this.exited.then(({ code, signal }) => {
+      throw new Error(`[${this.label} pid ${this.pid}] exited (code ${code}, signal ${signal}) while the test waited on it:\n${this.output()}`);
+    });
+    died.catch(() => {}); // once `work` has won, a later exit is no one's error
+    return Promise.race([work, died]);
+  }
+
+  output(): string {
+    return this.tail.join('\n');
+  }
 
   /** SIGKILL: no shutdown hooks, no offset commit, no leave-group. */
   async kill(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
@@ -69,6 +89,44 @@ export class ProcessorChild {
   }
 }
 
+/** Polls `check` every `everyMs` until it holds; throws, naming `what`, after `timeoutMs`. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Member ids of the group's members that hold partitions. */
+export async function assignedMembers(admin: Admin, groupId: string): Promise<string[]> {
+  const { groups } = await admin.describeGroups([groupId]);
+  return (groups[0]?.members ?? []).filter(holdsPartitions).map((m) => m.memberId);
+}
+
+/**
+ * Waits until the group is Stable with its partitions held by members other than `gone`. A
+ * SIGKILLed consumer sends no leave-group: the coordinator keeps it, partitions and all, until its
+ * session times out, and only then completes the rebalance a new member asked for.
+ */
+export async function waitForTakeover(admin: Admin, groupId: string, gone: readonly string[], timeoutMs: number): Promise<void> {
+  let last = '';
+  await waitFor(
+    `group ${groupId} to be taken over from ${gone.join(', ')}`,
+    async () => {
+      const { groups } = await admin.describeGroups([groupId]);
+      const g = groups[0];
+      const holders = (g?.members ?? []).filter(holdsPartitions).map((m) => m.memberId);
+      last = `${g?.state}: ${holders.join(', ') || 'no member holding partitions'}`;
+      return g?.state === 'Stable' && holders.length > 0 && holders.every((m) => !gone.includes(m));
+    },
+    timeoutMs,
+    200,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message} (last seen ${last})`);
+  });
+}
+
 /** Waits until the group is Stable with at least `members` members that hold partitions. */
 export async function waitForGroupStable(admin: Admin, groupId: string, members = 1, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -76,7 +134,8 @@ export async function waitForGroupStable(admin: Admin, groupId: string, members 
     const { groups } = await admin.describeGroups([groupId]);
     const g = groups[0];
     if (g && g.state === 'Stable' && g.members.filter(holdsPartitions).length >= members) return;
-    if (Date.now() > deadline) throw new Error(`group ${groupId} not stable with ${members} member(s) after ${timeoutMs} ms (state ${g?.state}, ${g?.members.length ?? 0} members)`);
+    if (Date.now() > deadline)
+      throw new Error(`group ${groupId} not stable with ${members} member(s) after ${timeoutMs} ms (state ${g?.state}, ${g?.members.length ?? 0} members)`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -88,8 +147,7 @@ export async function committedCount(admin: Admin, groupId: string, topic: strin
 }
 
 function assignmentOf(m: { memberAssignment: Buffer }): Record<string, number[]> {
-  if (m.memberAssignment.length === 0) return {};
-  return AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment ?? {};
+  return memberAssignmentOf(m.memberAssignment);
 }
 
 function holdsPartitions(m: { memberAssignment: Buffer }): boolean {

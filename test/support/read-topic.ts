@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { scanTopic } from './topic-scan.js';
 import type { TopicId } from '../../topics/catalog.js';
 import type { TopicValues } from '../../topics/serde.js';
 import type { TestContext } from './context.js';
+import { scanTopic } from './topic-scan.js';
 
 /** Reads a topic from the beginning until `count` records arrived (or the timeout), decoded. */
-export async function readTopic<T extends TopicId>(ctx: TestContext, topic: T, count: number, timeoutMs = 15_000): Promise<{ value: TopicValues[T]; headers: Record<string, string> }[]> {
+export async function readTopic<T extends TopicId>(
+  ctx: TestContext,
+  topic: T,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<{ value: TopicValues[T]; headers: Record<string, string> }[]> {
   const consumer = ctx.kafka.consumer({ groupId: `reader-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
   await consumer.subscribe({ topic: ctx.topic(topic), fromBeginning: true });
@@ -17,7 +22,10 @@ export async function readTopic<T extends TopicId>(ctx: TestContext, topic: T, c
         eachMessage: async ({ message }) => {
           const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
           out.push({ value: await ctx.serde.decode(topic, message.value!), headers });
-          if (out.length >= count) { clearTimeout(timer); resolve(); }
+          if (out.length >= count) {
+            clearTimeout(timer);
+            resolve();
+          }
         },
       });
     });
@@ -30,6 +38,8 @@ export async function readTopic<T extends TopicId>(ctx: TestContext, topic: T, c
 /** Every record a topic holds now (up to its current end offsets), decoded. */
 export async function readAll<T extends TopicId>(ctx: TestContext, topic: T, name = ctx.topic(topic)): Promise<TopicValues[T][]> {
   const raw: Buffer[] = [];
-  await scanTopic(ctx.kafka, ctx.admin, name, (r) => { if (r.value) raw.push(r.value); });
+  await scanTopic(ctx.kafka, ctx.admin, name, (r) => {
+    if (r.value) raw.push(r.value);
+  });
   return Promise.all(raw.map((b) => ctx.serde.decode(topic, b)));
 }

@@ -17,9 +17,23 @@ export const orderKeyOf = (o: TestOrder): string => `${o.channel}:${o.shopId}:${
 export function orderEventOf(o: TestOrder, status: OrderStatus, occurredAt: number): OrderEvent {
   const orderKey = orderKeyOf(o);
   return {
-    eventId: eventIdOf(orderKey, status, occurredAt), orderKey, channel: o.channel, shopId: o.shopId, brand: 'test', channelOrderId: o.id,
-    status, channelStatus: status.toLowerCase(), occurredAt, receivedAt: occurredAt, currency: 'CNY',
-    totalMinor: o.lines.reduce((sum, [, q]) => sum + q * 1000, 0), lines: o.lines.map(([sku, quantity]) => ({ sku, quantity, unitPriceMinor: 1000 })),
-    buyerCountry: o.country === undefined ? 'CN' : o.country, buyerProvince: o.province ?? null, buyerCity: null, presale: o.presale ?? false, detail: 'FULL',
+    eventId: eventIdOf(orderKey, status, occurredAt),
+    orderKey,
+    channel: o.channel,
+    shopId: o.shopId,
+    brand: 'test',
+    channelOrderId: o.id,
+    status,
+    channelStatus: status.toLowerCase(),
+    occurredAt,
+    receivedAt: occurredAt,
+    currency: 'CNY',
+    totalMinor: o.lines.reduce((sum, [, q]) => sum + q * 1000, 0),
+    lines: o.lines.map(([sku, quantity]) => ({ sku, quantity, unitPriceMinor: 1000 })),
+    buyerCountry: o.country === undefined ? 'CN' : o.country,
+    buyerProvince: o.province ?? null,
+    buyerCity: null,
+    presale: o.presale ?? false,
+    detail: 'FULL',
   };
 }

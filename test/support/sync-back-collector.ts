@@ -16,7 +16,11 @@ export async function collectTopic<T extends TopicId>(ctx: TestContext, topic: T
   await consumer.connect();
   await consumer.subscribe({ topic: ctx.topic(topic), fromBeginning: true });
   const records: TopicValues[T][] = [];
-  await consumer.run({ eachMessage: async ({ message }) => { records.push(await ctx.serde.decode(topic, message.value!)); } });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      records.push(await ctx.serde.decode(topic, message.value!));
+    },
+  });
   return {
     records,
     async waitFor(done, what, timeoutMs = 45_000) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, Kafka } from '../../lib/kafka.js';
 import type { TopicSerde } from '../../topics/serde.js';
 
 /** One record as stored: raw bytes plus the broker-side timestamp (ms). */
@@ -16,35 +16,58 @@ export interface ScannedRecord {
  * are idle), handing every record to `each`. Fast enough for millions of records: no decoding here,
  * large fetches, and the temporary consumer group is deleted afterwards.
  */
-export async function scanTopic(kafka: Kafka, admin: Admin, topic: string, each: (r: ScannedRecord) => void | Promise<void>, timeoutMs = 300_000): Promise<number> {
+export async function scanTopic(
+  kafka: Kafka,
+  admin: Admin,
+  topic: string,
+  each: (r: ScannedRecord) => void | Promise<void>,
+  timeoutMs = 300_000,
+): Promise<number> {
   const ends = await admin.fetchTopicOffsets(topic);
   const remaining = new Map<number, bigint>();
   for (const e of ends) if (BigInt(e.high) > BigInt(e.low)) remaining.set(e.partition, BigInt(e.high) - 1n);
   if (remaining.size === 0) return 0;
   const groupId = `scan-${randomBytes(5).toString('hex')}`;
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, maxBytes: 64 * 1024 * 1024, maxBytesPerPartition: 16 * 1024 * 1024, sessionTimeout: 30_000 });
+  const consumer = kafka.consumer({
+    groupId,
+    maxWaitTimeInMs: 100,
+    maxBytes: 64 * 1024 * 1024,
+    maxBytesPerPartition: 16 * 1024 * 1024,
+    sessionTimeout: 30_000,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let count = 0;
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`scan of ${topic}: ${count} records read, partitions ${[...remaining.keys()].join(',')} unfinished after ${timeoutMs} ms`)), timeoutMs);
-      consumer.run({
-        autoCommit: false,
-        partitionsConsumedConcurrently: 1,
-        eachBatch: async ({ batch }) => {
-          const last = remaining.get(batch.partition);
-          if (last === undefined) return;
-          for (const m of batch.messages) {
-            if (BigInt(m.offset) > last) break;
-            count++;
-            const r = each({ partition: batch.partition, offset: m.offset, key: m.key ?? null, value: m.value ?? null, timestamp: Number(m.timestamp) });
-            if (r) await r;
-          }
-          if (batch.messages.length > 0 && BigInt(batch.lastOffset()) >= last) remaining.delete(batch.partition);
-          if (remaining.size === 0) { clearTimeout(timer); resolve(); }
-        },
-      }).catch((err: unknown) => { clearTimeout(timer); reject(err as Error); });
+      const timer = setTimeout(
+        () => reject(new Error(`scan of ${topic}: ${count} records read, partitions ${[...remaining.keys()].join(',')} unfinished after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      consumer
+        .run({
+          autoCommit: false,
+          partitionsConsumedConcurrently: 1,
+          eachBatch: async ({ batch }) => {
+            const last = remaining.get(batch.partition);
+            if (last === undefined) return;
+            for (const m of batch.messages) {
+              if (BigInt(m.offset) > last) break;
+              count++;
+              const r = each({ partition: batch.partition, offset: m.offset, key: m.key ?? null, value: m.value ?? null, timestamp: Number(m.timestamp) });
+              if (r) await r;
+            }
+            if (batch.messages.length > 0 && BigInt(batch.lastOffset()) >= last) remaining.delete(batch.partition);
+            if (remaining.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch((err: unknown) => {
+          clearTimeout(timer);
+          reject(err as Error);
+        });
     });
   } finally {
     await consumer.disconnect();

@@ -2,7 +2,7 @@ import type { Schema } from 'avsc';
 
 /**
  * Something the hub asks a channel to do, on that channel's own command topic so one platform's
- * outage or rate limit never holds up another's. Executed by connectors/sync-back.
+ * outage or rate limit never holds up another's. Executed by sinks/sync-back.
  *   SHIP: mark the order shipped on the channel, with carrier and waybill number.
  *   RECONCILE_ORDER: pull the order from the channel's query API and ingest what it says.
  */

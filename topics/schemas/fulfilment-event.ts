@@ -7,11 +7,21 @@ import type { Schema } from 'avsc';
  */
 export const FULFILMENT_EVENT_KINDS = [
   // hub
-  'ROUTED', 'WAVED', 'WAYBILL_ISSUED', 'WAYBILL_FAILED',
+  'ROUTED',
+  'WAVED',
+  'WAYBILL_ISSUED',
+  'WAYBILL_FAILED',
   // warehouse (WMS scans and interceptions)
-  'PICKED', 'PACKED', 'SHIPPED', 'INTERCEPTED', 'INTERCEPT_FAILED',
+  'PICKED',
+  'PACKED',
+  'SHIPPED',
+  'INTERCEPTED',
+  'INTERCEPT_FAILED',
   // carrier tracking
-  'COLLECTED', 'IN_TRANSIT', 'DELIVERED', 'CARRIER_EXCEPTION',
+  'COLLECTED',
+  'IN_TRANSIT',
+  'DELIVERED',
+  'CARRIER_EXCEPTION',
 ] as const;
 export type FulfilmentEventKind = (typeof FULFILMENT_EVENT_KINDS)[number];
 
@@ -60,7 +70,17 @@ export const fulfilmentEventSchema: Schema = {
     { name: 'reason', type: ['null', 'string'], default: null },
     {
       name: 'lines',
-      type: { type: 'array', items: { type: 'record', name: 'FulfilmentLine', fields: [{ name: 'sku', type: 'string' }, { name: 'quantity', type: 'int' }] } },
+      type: {
+        type: 'array',
+        items: {
+          type: 'record',
+          name: 'FulfilmentLine',
+          fields: [
+            { name: 'sku', type: 'string' },
+            { name: 'quantity', type: 'int' },
+          ],
+        },
+      },
       default: [],
     },
     { name: 'source', type: 'string' },

@@ -2,14 +2,25 @@ import type { Schema } from 'avsc';
 
 /** What the inventory processor decided, one event per SKU line touched, with the stock after it. */
 export const INVENTORY_EVENT_KINDS = [
-  'LOCKED', 'REJECTED', 'RESERVED', 'RELEASED', 'SHIPPED', 'RECEIVED', 'COUNTED', 'SAFETY_STOCK_SET',
-  'ADJUSTED', 'PRESALE_QUOTA_SET', 'THRESHOLD_SET', 'LOW_STOCK',
+  'LOCKED',
+  'REJECTED',
+  'RESERVED',
+  'RELEASED',
+  'SHIPPED',
+  'RECEIVED',
+  'COUNTED',
+  'SAFETY_STOCK_SET',
+  'ADJUSTED',
+  'PRESALE_QUOTA_SET',
+  'THRESHOLD_SET',
+  'LOW_STOCK',
 ] as const;
 export type InventoryEventKind = (typeof INVENTORY_EVENT_KINDS)[number];
 
 /**
  * physical = available + locked + reserved + safety + presaleQuota. presaleQuota is stock set aside
- * for presale orders only (part of "reserved" in the seed's four-state table).
+ * for presale orders only (counted as "reserved" in the usual four-state
+ * available / locked / reserved / safety model).
  */
 export interface StockLevels {
   physical: number;

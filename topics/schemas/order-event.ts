@@ -2,8 +2,17 @@ import type { Schema } from 'avsc';
 
 /** Canonical order states, in the order an order normally moves through them. */
 export const ORDER_STATUSES = [
-  'CREATED', 'PAID', 'ALLOCATED', 'PICKED', 'SHIPPED', 'DELIVERED', 'COMPLETED',
-  'CANCELLED', 'REFUNDING', 'REFUNDED', 'CLOSED',
+  'CREATED',
+  'PAID',
+  'ALLOCATED',
+  'PICKED',
+  'SHIPPED',
+  'DELIVERED',
+  'COMPLETED',
+  'CANCELLED',
+  'REFUNDING',
+  'REFUNDED',
+  'CLOSED',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
@@ -12,8 +21,17 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
  * same rank, later), so a late "paid" never drags a shipped order back. Final states rank highest.
  */
 export const STATUS_RANK: Readonly<Record<OrderStatus, number>> = {
-  CREATED: 1, PAID: 2, ALLOCATED: 3, PICKED: 4, SHIPPED: 5, DELIVERED: 6, COMPLETED: 7,
-  REFUNDING: 8, REFUNDED: 9, CANCELLED: 9, CLOSED: 9,
+  CREATED: 1,
+  PAID: 2,
+  ALLOCATED: 3,
+  PICKED: 4,
+  SHIPPED: 5,
+  DELIVERED: 6,
+  COMPLETED: 7,
+  REFUNDING: 8,
+  REFUNDED: 9,
+  CANCELLED: 9,
+  CLOSED: 9,
 };
 
 /** One canonical order event, whatever channel it came from. Money is in minor units (fen/cents). */
@@ -79,7 +97,8 @@ export const orderEventSchema: Schema = {
       type: {
         type: 'array',
         items: {
-          type: 'record', name: 'OrderLine',
+          type: 'record',
+          name: 'OrderLine',
           fields: [
             { name: 'sku', type: 'string' },
             { name: 'quantity', type: 'int' },

@@ -59,8 +59,13 @@ export const shipmentSchema: Schema = {
       type: {
         type: 'array',
         items: {
-          type: 'record', name: 'ShipmentLine',
-          fields: [{ name: 'sku', type: 'string' }, { name: 'quantity', type: 'int' }, { name: 'category', type: 'string', default: '' }],
+          type: 'record',
+          name: 'ShipmentLine',
+          fields: [
+            { name: 'sku', type: 'string' },
+            { name: 'quantity', type: 'int' },
+            { name: 'category', type: 'string', default: '' },
+          ],
         },
       },
     },

@@ -1,9 +1,7 @@
 import type { Schema } from 'avsc';
 
 /** Warehouse-side stock facts (WMS deltas and counts) that the inventory processor applies. */
-export const STOCK_MOVEMENT_KINDS = [
-  'RECEIPT', 'RETURN', 'COUNT', 'SAFETY_STOCK', 'ADJUSTMENT', 'SCAN_OUT', 'PRESALE_QUOTA', 'LOW_STOCK_THRESHOLD',
-] as const;
+export const STOCK_MOVEMENT_KINDS = ['RECEIPT', 'RETURN', 'COUNT', 'SAFETY_STOCK', 'ADJUSTMENT', 'SCAN_OUT', 'PRESALE_QUOTA', 'LOW_STOCK_THRESHOLD'] as const;
 export type StockMovementKind = (typeof STOCK_MOVEMENT_KINDS)[number];
 
 export interface StockMovement {

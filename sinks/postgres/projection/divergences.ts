@@ -6,11 +6,19 @@ import { column, ms, type TimelineRow } from './sql.js';
 export function divergenceTimeline(events: readonly DivergenceEvent[], outcomes: readonly CommandOutcome[]): TimelineRow[] {
   return [
     ...events.map((e) => ({
-      id: e.eventId, key: e.orderKey, source: 'sync:divergences', status: `DIVERGENCE_${e.state}`, at: e.occurredAt,
+      id: e.eventId,
+      key: e.orderKey,
+      source: 'sync:divergences',
+      status: `DIVERGENCE_${e.state}`,
+      at: e.occurredAt,
       detail: [e.type, e.action && `action ${e.action}`, e.resolution].filter(Boolean).join('; '),
     })),
     ...outcomes.map((o) => ({
-      id: o.outcomeId, key: o.orderKey, source: `command:${o.target}`, status: `${o.commandKind}_${o.state}`, at: o.occurredAt,
+      id: o.outcomeId,
+      key: o.orderKey,
+      source: `command:${o.target}`,
+      status: `${o.commandKind}_${o.state}`,
+      at: o.occurredAt,
       detail: `attempt ${o.attempt}${o.reason ? `: ${o.reason}` : ''}`,
     })),
   ];
@@ -35,9 +43,24 @@ export async function writeDivergences(client: pg.ClientBase, schema: string, ev
                  $11::bigint[], $12::bigint[], $13::bigint[], $14::text[], $15::text[], $16::bigint[])
           as u(i, d, o, ch, t, s, cv, hv, wv, kv, si, op, oc, r, a, dm)
      on conflict (event_id) do nothing`,
-    [c((e) => e.eventId), c((e) => e.divergenceId), c((e) => e.orderKey), c((e) => e.channel), c((e) => e.type), c((e) => e.state),
-      c((e) => e.channelView), c((e) => e.hubView), c((e) => e.warehouseView), c((e) => e.carrierView), c((e) => e.since), c((e) => e.openedAt),
-      c((e) => e.occurredAt), c((e) => e.resolution), c((e) => e.action), c((e) => e.durationMs)],
+    [
+      c((e) => e.eventId),
+      c((e) => e.divergenceId),
+      c((e) => e.orderKey),
+      c((e) => e.channel),
+      c((e) => e.type),
+      c((e) => e.state),
+      c((e) => e.channelView),
+      c((e) => e.hubView),
+      c((e) => e.warehouseView),
+      c((e) => e.carrierView),
+      c((e) => e.since),
+      c((e) => e.openedAt),
+      c((e) => e.occurredAt),
+      c((e) => e.resolution),
+      c((e) => e.action),
+      c((e) => e.durationMs),
+    ],
   );
   const furthest = `${RANK} desc, e.occurred_at desc, e.event_id collate "C" desc`;
   await client.query(
@@ -78,8 +101,19 @@ export async function writeCommandOutcomes(client: pg.ClientBase, schema: string
      from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::bigint[])
           as u(i, c, k, t, o, ch, d, s, a, r, oc)
      on conflict (outcome_id) do nothing`,
-    [c((o) => o.outcomeId), c((o) => o.commandId), c((o) => o.commandKind), c((o) => o.target), c((o) => o.orderKey), c((o) => o.channel),
-      c((o) => o.divergenceId), c((o) => o.state), c((o) => o.attempt), c((o) => o.reason), c((o) => o.occurredAt)],
+    [
+      c((o) => o.outcomeId),
+      c((o) => o.commandId),
+      c((o) => o.commandKind),
+      c((o) => o.target),
+      c((o) => o.orderKey),
+      c((o) => o.channel),
+      c((o) => o.divergenceId),
+      c((o) => o.state),
+      c((o) => o.attempt),
+      c((o) => o.reason),
+      c((o) => o.occurredAt),
+    ],
   );
   await client.query(
     `insert into ${schema}.commands (command_id, kind, target, order_key, channel, divergence_id, state, attempts, last_reason, updated_at)

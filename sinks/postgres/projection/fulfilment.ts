@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { FulfilmentEvent, FulfilmentEventKind } from '../../../topics/schemas/fulfilment-event.js';
-import { STATUS_RANK, type OrderStatus } from '../../../topics/schemas/order-event.js';
+import { type OrderStatus, STATUS_RANK } from '../../../topics/schemas/order-event.js';
 import type { Shipment } from '../../../topics/schemas/shipment.js';
 import { column, ms, type TimelineRow } from './sql.js';
 
@@ -10,7 +10,16 @@ import { column, ms, type TimelineRow } from './sql.js';
  * INTERCEPTED ranks highest: a stopped parcel goes nowhere after it.
  */
 export const SHIPMENT_STATE_RANK: Readonly<Partial<Record<FulfilmentEventKind, number>>> = {
-  ROUTED: 1, WAVED: 2, WAYBILL_ISSUED: 3, PICKED: 4, PACKED: 5, SHIPPED: 6, COLLECTED: 7, IN_TRANSIT: 8, DELIVERED: 9, INTERCEPTED: 10,
+  ROUTED: 1,
+  WAVED: 2,
+  WAYBILL_ISSUED: 3,
+  PICKED: 4,
+  PACKED: 5,
+  SHIPPED: 6,
+  COLLECTED: 7,
+  IN_TRANSIT: 8,
+  DELIVERED: 9,
+  INTERCEPTED: 10,
 };
 
 /** Fulfilment facts that move the order itself on, and the status words they leave in orders.channel_status. */
@@ -24,9 +33,14 @@ export const waveKind = (waveId: string, flagged: boolean) => (flagged ? 'catch-
 
 export function fulfilmentTimeline(events: readonly FulfilmentEvent[]): TimelineRow[] {
   return events.map((e) => ({
-    id: e.eventId, key: e.orderKey, source: e.source, status: e.kind, at: e.occurredAt,
+    id: e.eventId,
+    key: e.orderKey,
+    source: e.source,
+    status: e.kind,
+    at: e.occurredAt,
     detail: [e.shipmentId, e.carrier && `carrier ${e.carrier}`, e.waveId && `wave ${e.waveId}`, e.waybillNo && `waybill ${e.waybillNo}`, e.reason]
-      .filter(Boolean).join('; '),
+      .filter(Boolean)
+      .join('; '),
   }));
 }
 
@@ -34,9 +48,25 @@ export function fulfilmentTimeline(events: readonly FulfilmentEvent[]): Timeline
 export const hubOrderKeys = (events: readonly FulfilmentEvent[]) => events.filter((e) => HUB_ORDER_STATUS[e.kind]).map((e) => e.orderKey);
 
 interface ShipmentRow {
-  id: string; orderKey: string; channel: string; warehouse: string;
-  plan?: { rank: number; carrier: string | null; service: string | null; flagged: boolean; reason: string | null; routedAt: number; cutoffAt: number | null;
-    presale: boolean | null; shipFrom: number | null; weightGrams: number | null; province: string | null; city: string | null; lines: string | null };
+  id: string;
+  orderKey: string;
+  channel: string;
+  warehouse: string;
+  plan?: {
+    rank: number;
+    carrier: string | null;
+    service: string | null;
+    flagged: boolean;
+    reason: string | null;
+    routedAt: number;
+    cutoffAt: number | null;
+    presale: boolean | null;
+    shipFrom: number | null;
+    weightGrams: number | null;
+    province: string | null;
+    city: string | null;
+    lines: string | null;
+  };
   wave?: { id: string; at: number };
   waybill?: { no: string; at: number };
   state?: { name: string; rank: number; at: number };
@@ -49,7 +79,10 @@ function shipmentRows(shipments: readonly Shipment[], events: readonly Fulfilmen
   const rows = new Map<string, ShipmentRow>();
   const row = (id: string, orderKey: string, channel: string, warehouse: string) => {
     let r = rows.get(id);
-    if (!r) rows.set(id, (r = { id, orderKey, channel, warehouse }));
+    if (!r) {
+      r = { id, orderKey, channel, warehouse };
+      rows.set(id, r);
+    }
     return r;
   };
   const setPlan = (r: ShipmentRow, plan: NonNullable<ShipmentRow['plan']>) => {
@@ -61,8 +94,18 @@ function shipmentRows(shipments: readonly Shipment[], events: readonly Fulfilmen
   for (const s of shipments) {
     const r = row(s.shipmentId, s.orderKey, s.channel, s.warehouse);
     setPlan(r, {
-      rank: 2, carrier: s.carrier, service: s.service, flagged: s.flagged, reason: s.reason || null, routedAt: s.routedAt, cutoffAt: s.cutoffAt,
-      presale: s.presale, shipFrom: s.shipFrom, weightGrams: s.weightGrams, province: s.buyerProvince, city: s.buyerCity,
+      rank: 2,
+      carrier: s.carrier,
+      service: s.service,
+      flagged: s.flagged,
+      reason: s.reason || null,
+      routedAt: s.routedAt,
+      cutoffAt: s.cutoffAt,
+      presale: s.presale,
+      shipFrom: s.shipFrom,
+      weightGrams: s.weightGrams,
+      province: s.buyerProvince,
+      city: s.buyerCity,
       lines: JSON.stringify(s.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, category: l.category }))),
     });
     setState(r, 'ROUTED', SHIPMENT_STATE_RANK.ROUTED!, s.routedAt);
@@ -72,8 +115,19 @@ function shipmentRows(shipments: readonly Shipment[], events: readonly Fulfilmen
     const r = row(e.shipmentId, e.orderKey, e.channel, e.warehouse);
     if (e.kind === 'ROUTED') {
       setPlan(r, {
-        rank: 1, carrier: e.carrier, service: null, flagged: e.flagged, reason: e.reason, routedAt: e.occurredAt, cutoffAt: null,
-        presale: null, shipFrom: null, weightGrams: null, province: null, city: null, lines: JSON.stringify(e.lines),
+        rank: 1,
+        carrier: e.carrier,
+        service: null,
+        flagged: e.flagged,
+        reason: e.reason,
+        routedAt: e.occurredAt,
+        cutoffAt: null,
+        presale: null,
+        shipFrom: null,
+        weightGrams: null,
+        province: null,
+        city: null,
+        lines: JSON.stringify(e.lines),
       });
     }
     if (e.kind === 'WAVED' && e.waveId) {
@@ -91,7 +145,21 @@ function shipmentRows(shipments: readonly Shipment[], events: readonly Fulfilmen
   return [...rows.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-const PLAN_COLUMNS = ['plan_rank', 'carrier', 'service', 'flagged', 'reason', 'routed_at', 'cutoff_at', 'presale', 'ship_from', 'weight_grams', 'buyer_province', 'buyer_city', 'lines'];
+const PLAN_COLUMNS = [
+  'plan_rank',
+  'carrier',
+  'service',
+  'flagged',
+  'reason',
+  'routed_at',
+  'cutoff_at',
+  'presale',
+  'ship_from',
+  'weight_grams',
+  'buyer_province',
+  'buyer_city',
+  'lines',
+];
 const NEWER_PLAN = `(excluded.plan_rank > 0 and (excluded.plan_rank, excluded.routed_at) > (shipments.plan_rank, coalesce(shipments.routed_at, '-infinity')))`;
 const NEWER_WAVE = `(excluded.waved_at is not null and (shipments.waved_at is null or (excluded.waved_at, excluded.wave_id collate "C") > (shipments.waved_at, shipments.wave_id collate "C")))`;
 const NEWER_WAYBILL = `(excluded.waybill_at is not null and (shipments.waybill_at is null or (excluded.waybill_at, excluded.waybill_no collate "C") > (shipments.waybill_at, shipments.waybill_no collate "C")))`;
@@ -111,16 +179,39 @@ async function upsertShipments(client: pg.ClientBase, schema: string, rows: Ship
                  $18::text[], $19::bigint[], $20::text[], $21::bigint[], $22::text[], $23::smallint[], $24::bigint[])
           as u(id, ok, ch, wh, pr, ca, sv, fl, rs, ra, co, ps, sf, wg, bp, bc, ln, wi, wa, wb, wba, st, sr, sa)
      on conflict (shipment_id) do update set
-       ${[...when(NEWER_PLAN, PLAN_COLUMNS), ...when(NEWER_WAVE, ['wave_id', 'waved_at']), ...when(NEWER_WAYBILL, ['waybill_no', 'waybill_at']),
-    ...when(FURTHER_STATE, ['state', 'state_rank', 'state_at'])].join(',\n       ')}
+       ${[
+         ...when(NEWER_PLAN, PLAN_COLUMNS),
+         ...when(NEWER_WAVE, ['wave_id', 'waved_at']),
+         ...when(NEWER_WAYBILL, ['waybill_no', 'waybill_at']),
+         ...when(FURTHER_STATE, ['state', 'state_rank', 'state_at']),
+       ].join(',\n       ')}
      where ${NEWER_PLAN} or ${NEWER_WAVE} or ${NEWER_WAYBILL} or ${FURTHER_STATE}`,
-    [column(rows, (r) => r.id), column(rows, (r) => r.orderKey), column(rows, (r) => r.channel), column(rows, (r) => r.warehouse),
-      p((x) => x.rank, 0), p((x) => x.carrier, null), p((x) => x.service, null), p((x) => x.flagged, false), p((x) => x.reason, null),
-      p((x) => x.routedAt, null), p((x) => x.cutoffAt, null), p((x) => x.presale, null), p((x) => x.shipFrom, null), p((x) => x.weightGrams, null),
-      p((x) => x.province, null), p((x) => x.city, null), p((x) => x.lines, null),
-      column(rows, (r) => r.wave?.id ?? null), column(rows, (r) => r.wave?.at ?? null),
-      column(rows, (r) => r.waybill?.no ?? null), column(rows, (r) => r.waybill?.at ?? null),
-      column(rows, (r) => r.state?.name ?? null), column(rows, (r) => r.state?.rank ?? 0), column(rows, (r) => r.state?.at ?? null)],
+    [
+      column(rows, (r) => r.id),
+      column(rows, (r) => r.orderKey),
+      column(rows, (r) => r.channel),
+      column(rows, (r) => r.warehouse),
+      p((x) => x.rank, 0),
+      p((x) => x.carrier, null),
+      p((x) => x.service, null),
+      p((x) => x.flagged, false),
+      p((x) => x.reason, null),
+      p((x) => x.routedAt, null),
+      p((x) => x.cutoffAt, null),
+      p((x) => x.presale, null),
+      p((x) => x.shipFrom, null),
+      p((x) => x.weightGrams, null),
+      p((x) => x.province, null),
+      p((x) => x.city, null),
+      p((x) => x.lines, null),
+      column(rows, (r) => r.wave?.id ?? null),
+      column(rows, (r) => r.wave?.at ?? null),
+      column(rows, (r) => r.waybill?.no ?? null),
+      column(rows, (r) => r.waybill?.at ?? null),
+      column(rows, (r) => r.state?.name ?? null),
+      column(rows, (r) => r.state?.rank ?? 0),
+      column(rows, (r) => r.state?.at ?? null),
+    ],
   );
 }
 
@@ -131,7 +222,10 @@ async function upsertWaves(client: pg.ClientBase, schema: string, events: readon
     if (e.kind !== 'WAVED' || !e.waveId) continue;
     const w = waves.get(e.waveId);
     if (!w) waves.set(e.waveId, { id: e.waveId, warehouse: e.warehouse, flagged: e.flagged, at: e.occurredAt });
-    else { w.flagged ||= e.flagged; w.at = Math.min(w.at, e.occurredAt); }
+    else {
+      w.flagged ||= e.flagged;
+      w.at = Math.min(w.at, e.occurredAt);
+    }
   }
   const rows = [...waves.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (rows.length === 0) return;
@@ -143,20 +237,39 @@ async function upsertWaves(client: pg.ClientBase, schema: string, events: readon
        kind = case when waves.flagged or excluded.flagged then 'catch-all' else waves.kind end,
        released_at = least(waves.released_at, excluded.released_at)
      where (excluded.flagged and not waves.flagged) or excluded.released_at < waves.released_at`,
-    [column(rows, (r) => r.id), column(rows, (r) => r.warehouse), column(rows, (r) => waveKind(r.id, r.flagged)), column(rows, (r) => r.flagged), column(rows, (r) => r.at)],
+    [
+      column(rows, (r) => r.id),
+      column(rows, (r) => r.warehouse),
+      column(rows, (r) => waveKind(r.id, r.flagged)),
+      column(rows, (r) => r.flagged),
+      column(rows, (r) => r.at),
+    ],
   );
 }
 
 /** Waybills as issued (the first issue of a number wins: one partition, offset order), and failures with their reason. */
 async function insertWaybills(client: pg.ClientBase, schema: string, events: readonly FulfilmentEvent[]): Promise<void> {
-  const issued = [...new Map(events.filter((e) => e.kind === 'WAYBILL_ISSUED' && e.waybillNo).reverse().map((e) => [e.waybillNo!, e] as const)).values()];
+  const issued = [
+    ...new Map(
+      events
+        .filter((e) => e.kind === 'WAYBILL_ISSUED' && e.waybillNo)
+        .reverse()
+        .map((e) => [e.waybillNo!, e] as const),
+    ).values(),
+  ];
   if (issued.length > 0) {
     await client.query(
       `insert into ${schema}.waybills (waybill_no, carrier, shipment_id, order_key, issued_at, event_id)
        select n, c, s, o, ${ms('a')}, i from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[]) as u(n, c, s, o, a, i)
        on conflict (waybill_no) do nothing`,
-      [column(issued, (e) => e.waybillNo), column(issued, (e) => e.carrier), column(issued, (e) => e.shipmentId), column(issued, (e) => e.orderKey),
-        column(issued, (e) => e.occurredAt), column(issued, (e) => e.eventId)],
+      [
+        column(issued, (e) => e.waybillNo),
+        column(issued, (e) => e.carrier),
+        column(issued, (e) => e.shipmentId),
+        column(issued, (e) => e.orderKey),
+        column(issued, (e) => e.occurredAt),
+        column(issued, (e) => e.eventId),
+      ],
     );
   }
   const failed = events.filter((e) => e.kind === 'WAYBILL_FAILED');
@@ -165,8 +278,14 @@ async function insertWaybills(client: pg.ClientBase, schema: string, events: rea
       `insert into ${schema}.waybill_failures (event_id, shipment_id, order_key, carrier, reason, failed_at)
        select i, s, o, c, r, ${ms('a')} from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[]) as u(i, s, o, c, r, a)
        on conflict (event_id) do nothing`,
-      [column(failed, (e) => e.eventId), column(failed, (e) => e.shipmentId), column(failed, (e) => e.orderKey), column(failed, (e) => e.carrier),
-        column(failed, (e) => e.reason), column(failed, (e) => e.occurredAt)],
+      [
+        column(failed, (e) => e.eventId),
+        column(failed, (e) => e.shipmentId),
+        column(failed, (e) => e.orderKey),
+        column(failed, (e) => e.carrier),
+        column(failed, (e) => e.reason),
+        column(failed, (e) => e.occurredAt),
+      ],
     );
   }
 }
@@ -182,8 +301,11 @@ async function upsertHubStatus(client: pg.ClientBase, schema: string, events: re
     const hub = HUB_ORDER_STATUS[e.kind];
     if (!hub) continue;
     const cur = best.get(e.orderKey);
-    const further = !cur || STATUS_RANK[hub.status] > STATUS_RANK[cur.status]
-      || (STATUS_RANK[hub.status] === STATUS_RANK[cur.status] && (e.occurredAt > cur.e.occurredAt || (e.occurredAt === cur.e.occurredAt && e.eventId > cur.e.eventId)));
+    const further =
+      !cur ||
+      STATUS_RANK[hub.status] > STATUS_RANK[cur.status] ||
+      (STATUS_RANK[hub.status] === STATUS_RANK[cur.status] &&
+        (e.occurredAt > cur.e.occurredAt || (e.occurredAt === cur.e.occurredAt && e.eventId > cur.e.eventId)));
     if (further) best.set(e.orderKey, { e, ...hub });
   }
   const rows = [...best.values()];
@@ -194,8 +316,14 @@ async function upsertHubStatus(client: pg.ClientBase, schema: string, events: re
      on conflict (order_key) do update set status = excluded.status, status_rank = excluded.status_rank, channel_status = excluded.channel_status,
        occurred_at = excluded.occurred_at, event_id = excluded.event_id
      where (excluded.status_rank, excluded.occurred_at, excluded.event_id collate "C") > (order_hub_status.status_rank, order_hub_status.occurred_at, order_hub_status.event_id collate "C")`,
-    [column(rows, (r) => r.e.orderKey), column(rows, (r) => r.status), column(rows, (r) => STATUS_RANK[r.status]), column(rows, (r) => r.words),
-      column(rows, (r) => r.e.occurredAt), column(rows, (r) => r.e.eventId)],
+    [
+      column(rows, (r) => r.e.orderKey),
+      column(rows, (r) => r.status),
+      column(rows, (r) => STATUS_RANK[r.status]),
+      column(rows, (r) => r.words),
+      column(rows, (r) => r.e.occurredAt),
+      column(rows, (r) => r.e.eventId),
+    ],
   );
 }
 
@@ -213,7 +341,12 @@ export async function applyHubStatus(client: pg.ClientBase, schema: string, orde
 }
 
 /** Everything fulfilment writes, in a fixed table order (shipments, then waves): see writeProjection on locking. */
-export async function writeFulfilment(client: pg.ClientBase, schema: string, events: readonly FulfilmentEvent[], shipments: readonly Shipment[]): Promise<void> {
+export async function writeFulfilment(
+  client: pg.ClientBase,
+  schema: string,
+  events: readonly FulfilmentEvent[],
+  shipments: readonly Shipment[],
+): Promise<void> {
   await upsertShipments(client, schema, shipmentRows(shipments, events));
   await upsertWaves(client, schema, events);
   await insertWaybills(client, schema, events);

@@ -23,7 +23,11 @@ describe('query api cursors', () => {
     expect(() => decodeStockCursor(order, f)).toThrow(CursorError);
     expect(() => decodeOrderCursor('!!', f)).toThrow('invalid cursor');
     expect(() => decodeOrderCursor(Buffer.from('null').toString('base64url'), f)).toThrow('invalid cursor');
-    expect(() => decodeOrderCursor(Buffer.from(JSON.stringify({ t: 'o', at: '2026-01-10T08:00:02Z', k: 'k', f })).toString('base64url'), f)).toThrow('invalid cursor');
-    expect(() => decodeOrderCursor(Buffer.from(JSON.stringify({ t: 'o', at: '2026-01-10T08:00:02.000123Z', k: '', f })).toString('base64url'), f)).toThrow('invalid cursor');
+    expect(() => decodeOrderCursor(Buffer.from(JSON.stringify({ t: 'o', at: '2026-01-10T08:00:02Z', k: 'k', f })).toString('base64url'), f)).toThrow(
+      'invalid cursor',
+    );
+    expect(() => decodeOrderCursor(Buffer.from(JSON.stringify({ t: 'o', at: '2026-01-10T08:00:02.000123Z', k: '', f })).toString('base64url'), f)).toThrow(
+      'invalid cursor',
+    );
   });
 });

@@ -1,19 +1,26 @@
 import { createHash } from 'node:crypto';
+import { OmnistreamError } from '../../../lib/errors.js';
 
 /**
  * Opaque keyset cursors. A cursor carries the last row's sort key and a fingerprint of the filters
  * it was issued for, so it cannot silently be replayed against another query.
  */
 
-export class CursorError extends Error {
+/** A cursor this API did not issue, or issued for other filters: the client's mistake (400). */
+export class CursorError extends OmnistreamError {
   override name = 'CursorError';
+  constructor(message: string) {
+    super('cursor', message);
+  }
 }
 
 /** Postgres' exact text of a timestamptz in UTC, microseconds included (see ORDER_CURSOR_AT in queries.ts). */
 const PG_UTC_MICROS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 export const filterFingerprint = (filters: Record<string, unknown>): string => {
-  const stable = Object.keys(filters).sort().map((k) => [k, filters[k] ?? null]);
+  const stable = Object.keys(filters)
+    .sort()
+    .map((k) => [k, filters[k] ?? null]);
   return createHash('sha256').update(JSON.stringify(stable)).digest('base64url').slice(0, 12);
 };
 
@@ -37,7 +44,10 @@ const checkFilters = (c: Record<string, unknown>, fingerprint: string) => {
 const isText = (v: unknown, max = 1000): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
 
 /** Orders: newest first by (occurred_at, order_key). */
-export interface OrderCursor { at: string; key: string }
+export interface OrderCursor {
+  at: string;
+  key: string;
+}
 
 export const encodeOrderCursor = (c: OrderCursor, fingerprint: string) => encode({ t: 'o', at: c.at, k: c.key, f: fingerprint });
 
@@ -49,7 +59,10 @@ export function decodeOrderCursor(cursor: string, fingerprint: string): OrderCur
 }
 
 /** Stock: by (sku, warehouse). */
-export interface StockCursor { sku: string; warehouse: string }
+export interface StockCursor {
+  sku: string;
+  warehouse: string;
+}
 
 export const encodeStockCursor = (c: StockCursor, fingerprint: string) => encode({ t: 's', s: c.sku, w: c.warehouse, f: fingerprint });
 
@@ -61,7 +74,10 @@ export function decodeStockCursor(cursor: string, fingerprint: string): StockCur
 }
 
 /** Newest first by (a timestamp, a text key): waves (released_at, wave_id), divergences (opened_at, divergence_id). */
-export interface TimeKeyCursor { at: string; key: string }
+export interface TimeKeyCursor {
+  at: string;
+  key: string;
+}
 export type TimeKeyKind = 'wave' | 'divergence';
 
 export const encodeTimeKeyCursor = (kind: TimeKeyKind, c: TimeKeyCursor, fingerprint: string) => encode({ t: kind, at: c.at, k: c.key, f: fingerprint });

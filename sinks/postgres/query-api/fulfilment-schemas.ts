@@ -5,16 +5,19 @@ import { channel, cursor, errorSchema, int, limit, nullable, str, time, warehous
 
 const nullableTime = (description: string) => ({ type: ['string', 'null'], format: 'date-time', description }) as const;
 const errors = { 400: { description: 'Invalid parameter', ...errorSchema } } as const;
-const page = (item: object) => ({
-  description: 'One page', type: 'object', required: ['items', 'nextCursor'],
-  properties: { items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
-}) as const;
+const page = (item: object) =>
+  ({
+    description: 'One page',
+    type: 'object',
+    required: ['items', 'nextCursor'],
+    properties: { items: { type: 'array', items: item }, nextCursor: { type: ['string', 'null'] } },
+  }) as const;
 const WAVE_KINDS = ['normal', 'presale', 'catch-all'] as const;
 
 const waveProperties = {
   waveId: str('Wave id (warehouse, cut-off window, region, category; or presale day; or catch-all)'),
   warehouse: str('Warehouse code'),
-  kind: { type: 'string', enum: [...WAVE_KINDS], description: 'catch-all: matched no wave rule, needs a person\'s look' },
+  kind: { type: 'string', enum: [...WAVE_KINDS], description: "catch-all: matched no wave rule, needs a person's look" },
   flagged: { type: 'boolean' },
   releasedAt: time('When the wave was released to picking'),
   shipmentCount: int('Shipments currently in this wave'),
@@ -26,7 +29,9 @@ export const listWavesSchema = {
   description: 'Keyset pagination on (releasedAt, waveId), newest first: follow nextCursor until it is null.',
   tags: ['fulfilment'],
   querystring: {
-    type: 'object', additionalProperties: false, required: ['warehouse'],
+    type: 'object',
+    additionalProperties: false,
+    required: ['warehouse'],
     properties: { warehouse, kind: { type: 'string', enum: [...WAVE_KINDS] }, limit, cursor },
   },
   response: { 200: page(wave), ...errors },
@@ -48,12 +53,16 @@ const shipmentProperties = {
 } as const;
 
 export const getFulfilmentSchema = {
-  summary: 'An order\'s shipments, waybills (and failed waybill requests) and its whole timeline',
+  summary: "An order's shipments, waybills (and failed waybill requests) and its whole timeline",
   tags: ['fulfilment'],
-  params: { type: 'object', required: ['orderKey'], properties: { orderKey: str('channel:shopId:channelOrderId (URL-encoded)', { minLength: 1, maxLength: 300 }) } },
+  params: {
+    type: 'object',
+    required: ['orderKey'],
+    properties: { orderKey: str('channel:shopId:channelOrderId (URL-encoded)', { minLength: 1, maxLength: 300 }) },
+  },
   response: {
     200: {
-      description: 'The order\'s fulfilment',
+      description: "The order's fulfilment",
       type: 'object',
       required: ['orderKey', 'shipments', 'waybills', 'waybillFailures', 'timeline'],
       properties: {
@@ -61,24 +70,46 @@ export const getFulfilmentSchema = {
         shipments: { type: 'array', items: { type: 'object', required: Object.keys(shipmentProperties), properties: shipmentProperties } },
         waybills: {
           type: 'array',
-          items: { type: 'object', required: ['waybillNo', 'carrier', 'shipmentId', 'issuedAt'], properties: { waybillNo: str('Waybill number'), carrier: nullable('Carrier'), shipmentId: str('Shipment'), issuedAt: time('Issued at') } },
+          items: {
+            type: 'object',
+            required: ['waybillNo', 'carrier', 'shipmentId', 'issuedAt'],
+            properties: { waybillNo: str('Waybill number'), carrier: nullable('Carrier'), shipmentId: str('Shipment'), issuedAt: time('Issued at') },
+          },
         },
         waybillFailures: {
           type: 'array',
-          items: { type: 'object', required: ['eventId', 'shipmentId', 'carrier', 'reason', 'failedAt'], properties: { eventId: str('Event id'), shipmentId: str('Shipment'), carrier: nullable('Carrier'), reason: nullable('Why'), failedAt: time('When') } },
+          items: {
+            type: 'object',
+            required: ['eventId', 'shipmentId', 'carrier', 'reason', 'failedAt'],
+            properties: {
+              eventId: str('Event id'),
+              shipmentId: str('Shipment'),
+              carrier: nullable('Carrier'),
+              reason: nullable('Why'),
+              failedAt: time('When'),
+            },
+          },
         },
         timeline: {
           type: 'array',
-          description: 'Who (which system) changed what, when: channel, inventory, router, wave planner, carriers, warehouses, divergences, commands; oldest first',
+          description:
+            'Who (which system) changed what, when: channel, inventory, router, wave planner, carriers, warehouses, divergences, commands; oldest first',
           items: {
-            type: 'object', required: ['eventId', 'source', 'status', 'detail', 'occurredAt'],
-            properties: { eventId: str('Event id'), source: str('The system that said it'), status: str('What it said'), detail: str('Details in words'), occurredAt: time('When') },
+            type: 'object',
+            required: ['eventId', 'source', 'status', 'detail', 'occurredAt'],
+            properties: {
+              eventId: str('Event id'),
+              source: str('The system that said it'),
+              status: str('What it said'),
+              detail: str('Details in words'),
+              occurredAt: time('When'),
+            },
           },
         },
       },
     },
     ...errors,
-    404: { description: 'Nothing known about this order\'s fulfilment', ...errorSchema },
+    404: { description: "Nothing known about this order's fulfilment", ...errorSchema },
   },
 } as const;
 
@@ -89,7 +120,8 @@ const divergenceProperties = {
   type: { type: 'string', enum: [...DIVERGENCE_TYPES] },
   state: { type: 'string', enum: [...DIVERGENCE_STATES] },
   views: {
-    type: 'object', required: ['channel', 'hub', 'warehouse', 'carrier'],
+    type: 'object',
+    required: ['channel', 'hub', 'warehouse', 'carrier'],
     properties: { channel: nullable('Channel view'), hub: nullable('Hub view'), warehouse: nullable('Warehouse view'), carrier: nullable('Carrier view') },
   },
   since: time('When the contradiction began'),
@@ -108,10 +140,14 @@ export const listDivergencesSchema = {
   description: 'Open ones (OPENED or ESCALATED) unless state=all. Keyset pagination on (openedAt, divergenceId): follow nextCursor until it is null.',
   tags: ['divergences'],
   querystring: {
-    type: 'object', additionalProperties: false,
+    type: 'object',
+    additionalProperties: false,
     properties: {
-      type: { type: 'string', enum: [...DIVERGENCE_TYPES] }, channel,
-      state: { type: 'string', enum: ['open', 'all'], default: 'open' }, limit, cursor,
+      type: { type: 'string', enum: [...DIVERGENCE_TYPES] },
+      channel,
+      state: { type: 'string', enum: ['open', 'all'], default: 'open' },
+      limit,
+      cursor,
     },
   },
   response: { 200: page(divergence), ...errors },

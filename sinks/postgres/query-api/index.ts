@@ -1,8 +1,8 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { CursorError, decodeOrderCursor, decodeStockCursor, encodeOrderCursor, encodeStockCursor, filterFingerprint } from './cursor.js';
-import { getOrder, getStock, listOrders, listStock, quoteSchema, type OrderFilters, type OrderRow, type Queryable, type StockRow } from './queries.js';
 import { fulfilmentRoutes } from './fulfilment-routes.js';
+import { getOrder, getStock, listOrders, listStock, type OrderFilters, type OrderRow, type Queryable, quoteSchema, type StockRow } from './queries.js';
 import { DEFAULT_LIMIT, getOrderSchema, getStockSchema, listOrdersSchema, listStockSchema } from './schemas.js';
 
 /**
@@ -30,15 +30,35 @@ const iso = (d: Date) => d.toISOString();
 const num = (v: string | number) => Number(v);
 
 const orderOut = (r: OrderRow) => ({
-  orderKey: r.order_key, channel: r.channel, shopId: r.shop_id, brand: r.brand, channelOrderId: r.channel_order_id,
-  status: r.status, channelStatus: r.channel_status, currency: r.currency, totalMinor: num(r.total_minor),
-  buyerCountry: r.buyer_country, buyerProvince: r.buyer_province, buyerCity: r.buyer_city, presale: r.presale, detail: r.detail,
-  occurredAt: iso(r.occurred_at), firstSeenAt: iso(r.first_seen_at), contentsAt: r.contents_at ? iso(r.contents_at) : null,
+  orderKey: r.order_key,
+  channel: r.channel,
+  shopId: r.shop_id,
+  brand: r.brand,
+  channelOrderId: r.channel_order_id,
+  status: r.status,
+  channelStatus: r.channel_status,
+  currency: r.currency,
+  totalMinor: num(r.total_minor),
+  buyerCountry: r.buyer_country,
+  buyerProvince: r.buyer_province,
+  buyerCity: r.buyer_city,
+  presale: r.presale,
+  detail: r.detail,
+  occurredAt: iso(r.occurred_at),
+  firstSeenAt: iso(r.first_seen_at),
+  contentsAt: r.contents_at ? iso(r.contents_at) : null,
 });
 
 const stockOut = (r: StockRow) => ({
-  sku: r.sku, warehouse: r.warehouse, physical: num(r.physical), locked: num(r.locked), reserved: num(r.reserved),
-  safety: num(r.safety), available: num(r.available), version: num(r.version), updatedAt: iso(r.updated_at),
+  sku: r.sku,
+  warehouse: r.warehouse,
+  physical: num(r.physical),
+  locked: num(r.locked),
+  reserved: num(r.reserved),
+  safety: num(r.safety),
+  available: num(r.available),
+  version: num(r.version),
+  updatedAt: iso(r.updated_at),
 });
 
 class BadRequest extends Error {
@@ -61,7 +81,8 @@ export const queryApiRoutes: FastifyPluginAsync<QueryApiOptions> = async (app, {
 
   app.get<{ Querystring: OrderFilters & { limit?: number; cursor?: string } }>('/orders', { schema: listOrdersSchema }, async (req) => {
     const { limit = DEFAULT_LIMIT, cursor, ...filters } = req.query;
-    if (filters.from && filters.to && Date.parse(filters.from) >= Date.parse(filters.to)) throw new BadRequest('querystring/from must be before querystring/to');
+    if (filters.from && filters.to && Date.parse(filters.from) >= Date.parse(filters.to))
+      throw new BadRequest('querystring/from must be before querystring/to');
     const fingerprint = filterFingerprint({ ...filters });
     const after = cursor ? decodeOrderCursor(cursor, fingerprint) : undefined;
     const rows = await listOrders(pool, schema, filters, after, limit + 1);
@@ -130,7 +151,8 @@ export async function buildQueryApi(opts: QueryApiOptions & { logger?: boolean }
       info: {
         title: 'omnistream query API',
         version: '1',
-        description: 'Read-only access to the hub\'s Postgres projections: orders (with lines and timeline), stock levels, shipments, waves, waybills and divergences. No buyer PII is stored or served.',
+        description:
+          "Read-only access to the hub's Postgres projections: orders (with lines and timeline), stock levels, shipments, waves, waybills and divergences. No buyer PII is stored or served.",
       },
       tags: [{ name: 'orders' }, { name: 'stock' }, { name: 'fulfilment' }, { name: 'divergences' }],
     },

@@ -19,10 +19,24 @@ export function quoteSchema(schema: string): string {
 const ORDER_CURSOR_AT = `to_char(o.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export interface OrderRow {
-  order_key: string; channel: string; shop_id: string; brand: string; channel_order_id: string;
-  status: string; channel_status: string; currency: string; total_minor: string;
-  buyer_country: string | null; buyer_province: string | null; buyer_city: string | null;
-  presale: boolean; detail: string; occurred_at: Date; first_seen_at: Date; contents_at: Date | null; cursor_at: string;
+  order_key: string;
+  channel: string;
+  shop_id: string;
+  brand: string;
+  channel_order_id: string;
+  status: string;
+  channel_status: string;
+  currency: string;
+  total_minor: string;
+  buyer_country: string | null;
+  buyer_province: string | null;
+  buyer_city: string | null;
+  presale: boolean;
+  detail: string;
+  occurred_at: Date;
+  first_seen_at: Date;
+  contents_at: Date | null;
+  cursor_at: string;
 }
 
 const ORDER_COLUMNS = `o.order_key, o.channel, o.shop_id, o.brand, o.channel_order_id, o.status, o.channel_status, o.currency,
@@ -54,29 +68,52 @@ export async function listOrders(db: Queryable, schema: string, f: OrderFilters,
   return (await db.query<OrderRow>(sql, params)).rows;
 }
 
-export async function getOrder(db: Queryable, schema: string, orderKey: string): Promise<{
-  order: OrderRow;
-  lines: { sku: string; quantity: number; unit_price_minor: string }[];
-  timeline: { event_id: string; source: string; status: string; detail: string; occurred_at: Date }[];
-} | undefined> {
+export async function getOrder(
+  db: Queryable,
+  schema: string,
+  orderKey: string,
+): Promise<
+  | {
+      order: OrderRow;
+      lines: { sku: string; quantity: number; unit_price_minor: string }[];
+      timeline: { event_id: string; source: string; status: string; detail: string; occurred_at: Date }[];
+    }
+  | undefined
+> {
   const s = quoteSchema(schema);
   const [order] = (await db.query<OrderRow>(`select ${ORDER_COLUMNS} from ${s}.orders o where o.order_key = $1`, [orderKey])).rows;
   if (!order) return undefined;
   const lines = (await db.query(`select sku, quantity, unit_price_minor from ${s}.order_lines where order_key = $1 order by sku collate "C"`, [orderKey])).rows;
-  const timeline = (await db.query(
-    `select event_id, source, status, detail, occurred_at from ${s}.order_timeline where order_key = $1 order by occurred_at, recorded_at, event_id collate "C"`,
-    [orderKey],
-  )).rows;
+  const timeline = (
+    await db.query(
+      `select event_id, source, status, detail, occurred_at from ${s}.order_timeline where order_key = $1 order by occurred_at, recorded_at, event_id collate "C"`,
+      [orderKey],
+    )
+  ).rows;
   return { order, lines, timeline };
 }
 
 export interface StockRow {
-  sku: string; warehouse: string; physical: string; locked: string; reserved: string; safety: string; available: string; version: string; updated_at: Date;
+  sku: string;
+  warehouse: string;
+  physical: string;
+  locked: string;
+  reserved: string;
+  safety: string;
+  available: string;
+  version: string;
+  updated_at: Date;
 }
 
 const STOCK_COLUMNS = 'sku, warehouse, physical, locked, reserved, safety, available, version, updated_at';
 
-export async function listStock(db: Queryable, schema: string, f: { sku?: string; warehouse?: string }, after: StockCursor | undefined, limit: number): Promise<StockRow[]> {
+export async function listStock(
+  db: Queryable,
+  schema: string,
+  f: { sku?: string; warehouse?: string },
+  after: StockCursor | undefined,
+  limit: number,
+): Promise<StockRow[]> {
   const params: unknown[] = [];
   const where: string[] = [];
   const bind = (v: unknown) => `$${params.push(v)}`;
@@ -91,8 +128,6 @@ export async function listStock(db: Queryable, schema: string, f: { sku?: string
 }
 
 export async function getStock(db: Queryable, schema: string, sku: string): Promise<StockRow[]> {
-  return (await db.query<StockRow>(
-    `select ${STOCK_COLUMNS} from ${quoteSchema(schema)}.stock_levels where sku = $1 order by warehouse collate "C"`,
-    [sku],
-  )).rows;
+  return (await db.query<StockRow>(`select ${STOCK_COLUMNS} from ${quoteSchema(schema)}.stock_levels where sku = $1 order by warehouse collate "C"`, [sku]))
+    .rows;
 }

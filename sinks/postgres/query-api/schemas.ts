@@ -36,7 +36,7 @@ const orderProperties = {
   brand: str('Brand of the shop'),
   channelOrderId: str('The order id on its channel'),
   status: { type: 'string', enum: [...ORDER_STATUSES], description: 'Furthest canonical state reached' },
-  channelStatus: str('The channel\'s own status words of that state'),
+  channelStatus: str("The channel's own status words of that state"),
   currency: str('ISO 4217'),
   totalMinor: int('Order total in minor units (fen/cents); 0 while detail is STATUS_ONLY'),
   buyerCountry: nullable('ISO 3166-1 alpha-2'),
@@ -69,18 +69,21 @@ const errors = { 400: { description: 'Invalid parameter', ...errorSchema } } as 
 
 export const listOrdersSchema = {
   summary: 'List orders, newest first',
-  description: 'Keyset pagination on (occurredAt, orderKey), newest first: follow nextCursor until it is null. ' +
-    'occurredAt is the time of an order\'s current state, so an order that changes state while you page may move.',
+  description:
+    'Keyset pagination on (occurredAt, orderKey), newest first: follow nextCursor until it is null. ' +
+    "occurredAt is the time of an order's current state, so an order that changes state while you page may move.",
   tags: ['orders'],
   querystring: {
     type: 'object',
     additionalProperties: false,
     properties: {
-      channel, shopId,
+      channel,
+      shopId,
       status: { type: 'string', enum: [...ORDER_STATUSES], description: 'Current canonical state' },
       from: time('occurredAt ≥ from (ISO 8601 with offset)'),
       to: time('occurredAt < to (ISO 8601 with offset)'),
-      limit, cursor,
+      limit,
+      cursor,
     },
   },
   response: {
@@ -97,7 +100,11 @@ export const listOrdersSchema = {
 export const getOrderSchema = {
   summary: 'One order with its lines and timeline',
   tags: ['orders'],
-  params: { type: 'object', required: ['orderKey'], properties: { orderKey: str('channel:shopId:channelOrderId (URL-encoded)', { minLength: 1, maxLength: 300 }) } },
+  params: {
+    type: 'object',
+    required: ['orderKey'],
+    properties: { orderKey: str('channel:shopId:channelOrderId (URL-encoded)', { minLength: 1, maxLength: 300 }) },
+  },
   response: {
     200: {
       description: 'The order',
@@ -108,7 +115,8 @@ export const getOrderSchema = {
         lines: {
           type: 'array',
           items: {
-            type: 'object', required: ['sku', 'quantity', 'unitPriceMinor'],
+            type: 'object',
+            required: ['sku', 'quantity', 'unitPriceMinor'],
             properties: { sku: str('SKU'), quantity: int('Units'), unitPriceMinor: int('Unit price in minor units') },
           },
         },
@@ -116,7 +124,8 @@ export const getOrderSchema = {
           type: 'array',
           description: 'Every state change and stock decision, oldest first',
           items: {
-            type: 'object', required: ['eventId', 'source', 'status', 'detail', 'occurredAt'],
+            type: 'object',
+            required: ['eventId', 'source', 'status', 'detail', 'occurredAt'],
             properties: {
               eventId: str('Event id'),
               source: str('channel:<channel> or processor:inventory'),

@@ -1,0 +1,4 @@
+export * from './orders.js';
+export * from './push.js';
+export * from './server.js';
+export type { ShipFault, SimShipment } from './ship-api.js';

@@ -1,0 +1,3 @@
+export * from './orders.js';
+export * from './server.js';
+export type { ShipFault, SimShipment } from './ship-api.js';

@@ -1,0 +1,84 @@
+import type { JdOrder } from '../../connectors/jd/payload.js';
+import { verifyJdRequest } from '../../connectors/jd/signature.js';
+import { FaultQueue, formParams, json, type ShipFault, type SimResponse, startSimServer } from '../kit/index.js';
+import { queryApi } from './query-api.js';
+import { type SimShipment, shipApi } from './ship-api.js';
+
+/*
+ * The JOS router, so pull() and the polling source run against an order API built from what the
+ * JOS SDKs and integrators document: POST (form) or GET /routerjson with method, app_key,
+ * access_token, timestamp ("yyyy-MM-dd HH:mm:ss", China time), v=2.0, 360buy_param_json and
+ * sign = UPPER(MD5(secret + sorted k+v + secret)); a bad sign or stale timestamp is answered
+ * {"error_response":{"code":"19",…}}. Then the method named by `method` (query-api.ts, ship-api.ts).
+ */
+/** JOS methods by name: the parsed 360buy_param_json (undefined: not JSON) → the answer. */
+export type JosMethods = Record<string, (biz: Record<string, unknown> | undefined) => unknown>;
+
+export interface JdSimulator {
+  /** What shop.endpoint should be. */
+  url: string;
+  upsertOrder(order: JdOrder): void;
+  /** The stored version of an order (after shipments). */
+  order(orderId: string): JdOrder | undefined;
+  requestCount(): number;
+  /** Successful jingdong.pop.order.shipment calls. */
+  shipments: SimShipment[];
+  /** The next `count` jingdong.pop.order.shipment calls fail: HTTP 503, or router code 67 (call limit). */
+  injectShipFaults(count: number, kind: ShipFault): void;
+  close(): Promise<void>;
+}
+
+export interface JdSimulatorOptions {
+  port?: number;
+  appKey: string;
+  secret: string;
+  accessToken: string;
+  toleranceSeconds?: number;
+}
+
+const error = (code: string, zh: string, en: string) => json({ error_response: { code, zh_desc: zh, en_desc: en } });
+
+export async function startJdSimulator(opts: JdSimulatorOptions): Promise<JdSimulator> {
+  const orders = new Map<string, JdOrder>();
+  const shipments: SimShipment[] = [];
+  const faults = new FaultQueue<ShipFault>();
+  const methods: JosMethods = { ...queryApi(orders), ...shipApi(orders, shipments) };
+
+  const router = (params: Record<string, string>): SimResponse => {
+    if (params.app_key !== opts.appKey) return error('15', '无效的app_key', 'Invalid app key');
+    const signed = verifyJdRequest(params, opts.secret, Date.now(), opts.toleranceSeconds);
+    if (!signed.ok) return error('19', '无效签名', 'Invalid signature');
+    if (params.access_token !== opts.accessToken) return error('18', '无效的access_token', 'Invalid access token');
+    const method = params.method ?? '';
+    if (!Object.hasOwn(methods, method)) return error('66', '请求的API不存在', 'Invalid method');
+    if (method === 'jingdong.pop.order.shipment') {
+      const fault = faults.take();
+      if (fault === 'server-error') return { status: 503, contentType: 'text/plain', body: 'Service Unavailable' };
+      if (fault === 'rate-limit') return error('67', '调用次数超限', 'Call limit exceeded');
+    }
+    let biz: Record<string, unknown> | undefined;
+    try {
+      biz = JSON.parse(params['360buy_param_json'] ?? '{}') as Record<string, unknown>;
+    } catch {
+      biz = undefined;
+    }
+    return json(methods[method]!(biz));
+  };
+
+  const server = await startSimServer({
+    port: opts.port,
+    contentType: 'application/json;charset=utf-8',
+    routes: [{ method: 'ANY', path: '/routerjson', handler: (req) => router(formParams(req)) }],
+    notFound: () => error('66', '请求的API不存在', 'Invalid method'),
+    onError: (err) => error('1', '服务异常', err.message),
+  });
+  return {
+    url: `${server.url}/routerjson`,
+    upsertOrder: (order) => void orders.set(order.orderId, order),
+    requestCount: server.requestCount,
+    order: (orderId) => orders.get(orderId),
+    shipments,
+    injectShipFaults: (count, kind) => faults.add(kind, count),
+    close: () => server.close(),
+  };
+}

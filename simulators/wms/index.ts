@@ -1,0 +1,2 @@
+export type { SimScan, SimShipment, SimShipmentState } from './floor.js';
+export * from './server.js';

@@ -1,2 +1,0 @@
-export { MASKED_RECEIVER, renderZplLabel, type LabelInput } from './zpl.js';
-export { renderPdfLabel, type PdfLabelOptions } from './pdf.js';
