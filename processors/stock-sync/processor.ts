@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { defineProcessor } from '../../lib/processor/definition.js';
+import type { KeyedRecord } from '../../lib/publish.js';
+import type { HubException } from '../../topics/schemas/hub-exception.js';
+import type { ListingMapping } from '../../topics/schemas/listing-mapping.js';
+import type { StockTarget } from '../../topics/schemas/stock-target.js';
+import { listingsOfOrder, shopKeyOfOrder } from './lines.js';
+import { policyFromJson } from './policy.js';
+import { StockSyncStore } from './store.js';
+import { heldAllocations, targetOf } from './target.js';
+
+export interface StockSyncOptions {
+  /** The clock allocations are judged by (epoch ms); tests drive it. */
+  now?: () => number;
+}
+
+/** Order states after which the channel has taken the units off the listing (and has not given them back). */
+const SOLD = new Set(['CREATED', 'PAID', 'ALLOCATED', 'PICKED', 'SHIPPED', 'DELIVERED', 'COMPLETED']);
+/** Holds that count against an allocation owner's exclusive units. */
+const TAKES = new Set(['LOCKED', 'RESERVED']);
+
+/**
+ * Each listing's target quantity, from inventory's levels, the mappings and the shops' policies
+ * (target.ts), stored with the generation of the snapshot it was computed from so a slower,
+ * older computation never overwrites a newer one; published when it changed (and republished
+ * after a crash between storing and publishing).
+ */
+export const stockSyncProcessor = defineProcessor({
+  name: 'stock-sync',
+  kind: 'processor',
+  summary: "every listing's target stock from inventory levels, listing mappings and shop policies; sell-outs flagged",
+  inputs: {
+    inventoryEvents: 'keeps available stock per SKU × warehouse, and what allocation owners took',
+    orderEvents: "counts the units each channel took off its listings for the hub's orders (and gave back on cancellation)",
+    listingMappings: 'keeps which merchant SKUs each listing sells',
+    stockPolicies: "keeps each shop's stock policy",
+  },
+  outputs: {
+    stockTargets: 'writes a listing’s target whenever it changes (sellOut when it falls to 0)',
+    listingMappings: 'writes mappings matched by merchant code for listings first seen on an order',
+    hubExceptions: 'writes UNMAPPED_LINE for order lines that name no listing',
+  },
+  stores: [{ prefix: 'stock', kind: 'redis', holds: 'levels, mappings, policies, units sold per listing and last target per listing' }],
+  timers: [{ name: 'allocations', every: 'every second', does: 'recomputes the listings of SKUs whose allocation started or ended' }],
+  env: z.object({}),
+  options: (_env, given): StockSyncOptions => ({ now: typeof given.now === 'function' ? (given.now as () => number) : undefined }),
+  async start(ctx, opts: StockSyncOptions) {
+    const now = opts.now ?? Date.now;
+    const store = new StockSyncStore(ctx.redis, ctx.store('stock'));
+
+    async function recompute(listingKeys: Iterable<string>): Promise<void> {
+      const keys = [...new Set(listingKeys)];
+      for (let i = 0; i < keys.length; i += 500) await recomputeChunk(keys.slice(i, i + 500));
+    }
+
+    async function recomputeChunk(keys: string[]): Promise<void> {
+      if (keys.length === 0) return;
+      const snap = await store.snapshot(keys);
+      const at = now();
+      const out: KeyedRecord<StockTarget>[] = [];
+      for (const listingKey of keys) {
+        const mapping = snap.mappings.get(listingKey);
+        if (!mapping) continue;
+        const shopKey = `${mapping.channel}:${mapping.shopId}`;
+        const policy = snap.policies.get(shopKey)!;
+        const allocations = [...snap.policies].flatMap(([owner, p]) =>
+          heldAllocations(owner, p, at, (sku, since) => (snap.taken.get(owner)?.get(sku) ?? []).reduce((sum, [t, q]) => (t >= since ? sum + q : sum), 0)),
+        );
+        const target = targetOf({ shopKey, components: mapping.components, policy, levels: snap.levels, allocations });
+        const hubSold = snap.hubSold.get(listingKey) ?? 0;
+        const stored = await store.storeTarget(listingKey, snap.gen, target, hubSold, at);
+        if (stored.seq < 0 || stored.seq <= stored.published) continue;
+        out.push({
+          key: listingKey,
+          value: {
+            listingKey,
+            channel: mapping.channel,
+            shopId: mapping.shopId,
+            itemId: mapping.itemId,
+            skuId: mapping.skuId,
+            target,
+            hubSold,
+            seq: stored.seq,
+            sellOut: target === 0 && stored.previous !== 0,
+            computedAt: at,
+          },
+        });
+      }
+      if (out.length === 0) return;
+      await ctx.publish('stockTargets', out);
+      await Promise.all(out.map((r) => store.markPublished(r.value.listingKey, r.value.seq)));
+    }
+
+    await ctx.consume(async (records) => {
+      const listings = new Set<string>();
+      const skus = new Set<string>();
+      const exceptions: KeyedRecord<HubException>[] = [];
+      const autoMapped: KeyedRecord<ListingMapping>[] = [];
+      for (const r of records) {
+        if (r.topic === 'inventoryEvents') {
+          const e = r.value;
+          const applied = await store.applyLevels([{ sku: e.sku, warehouse: e.warehouse, available: e.available, version: e.version }]);
+          for (const sku of applied) skus.add(sku);
+          const orderKey = e.orderKey;
+          if (orderKey && TAKES.has(e.kind)) {
+            const shopKey = shopKeyOfOrder(orderKey);
+            const policy = await store.policy(shopKey);
+            if (policy.allocations.some((a) => a.sku === e.sku)) await store.recordTaken(shopKey, e.sku, orderKey, e.quantity, e.occurredAt);
+          }
+        } else if (r.topic === 'listingMappings') {
+          await store.putMapping(r.value);
+          listings.add(r.value.listingKey);
+        } else if (r.topic === 'stockPolicies') {
+          const shopKey = `${r.value.channel}:${r.value.shopId}`;
+          const parsed = r.value.deleted ? null : policyFromJson(r.value.policyJson);
+          if (parsed && !parsed.ok) {
+            ctx.log.error({ shopKey, reason: parsed.reason }, 'stock policy refused: the previous policy stays');
+            continue;
+          }
+          await store.putPolicy(shopKey, parsed ? r.value.policyJson : null, (parsed?.policy.allocations.length ?? 0) > 0);
+          for (const k of await store.listingsOfShop(shopKey)) listings.add(k);
+        } else {
+          const e = r.value;
+          if (e.status === 'CANCELLED' || e.status === 'CLOSED') {
+            for (const k of await store.uncountSold(e.orderKey)) listings.add(k);
+            continue;
+          }
+          if (!SOLD.has(e.status) || e.lines.length === 0) continue;
+          const { resolved, unresolved } = listingsOfOrder(e);
+          for (const line of unresolved) {
+            exceptions.push({
+              key: e.orderKey,
+              value: {
+                exceptionId: `unmapped-line:${e.orderKey}:${line.sku}`,
+                kind: 'UNMAPPED_LINE',
+                state: 'OPEN',
+                subject: e.orderKey,
+                channel: e.channel,
+                shopId: e.shopId,
+                reason: `line ${line.sku} names no platform item and SKU id: its listing's stock cannot be kept in step`,
+                at: now(),
+              },
+            });
+          }
+          for (const { listingKey, itemId, skuId, line } of resolved) {
+            if (!(await store.mapping(listingKey)) && line.sku) {
+              const mapping: ListingMapping = {
+                listingKey,
+                channel: e.channel,
+                shopId: e.shopId,
+                itemId,
+                skuId,
+                components: [{ sku: line.sku, quantity: 1 }],
+                source: 'MERCHANT_CODE',
+                deleted: false,
+                updatedAt: now(),
+              };
+              await store.putMapping(mapping);
+              autoMapped.push({ key: listingKey, value: mapping });
+            }
+            if (await store.countSold(e.orderKey, listingKey, line.quantity)) listings.add(listingKey);
+          }
+        }
+      }
+      if (autoMapped.length > 0) await ctx.publish('listingMappings', autoMapped);
+      if (exceptions.length > 0) await ctx.publish('hubExceptions', exceptions);
+      for (const k of await store.listingsOfSkus(skus)) listings.add(k);
+      await recompute(listings);
+    });
+
+    /** Recomputes the listings of SKUs whose allocation started or ended in (from, to]. */
+    async function crossAllocationBoundaries(from: number, to: number): Promise<void> {
+      const skus = new Set<string>();
+      for (const shopKey of await store.shopsWithAllocations()) {
+        for (const a of (await store.policy(shopKey)).allocations) {
+          if ((a.start > from && a.start <= to) || (a.end > from && a.end <= to)) skus.add(a.sku);
+        }
+      }
+      if (skus.size === 0) return;
+      await store.bumpGeneration();
+      await recompute(await store.listingsOfSkus(skus));
+    }
+
+    // Allocation boundaries are time, not events: each tick looks at the boundaries passed since the last.
+    let last = now();
+    ctx.every('allocations', {
+      seconds: 1,
+      run: () => {
+        const from = last;
+        last = now();
+        return crossAllocationBoundaries(from, last);
+      },
+    });
+    return {
+      /** Runs the allocation check for (from, to] now (tests drive the clock). */
+      crossAllocationBoundaries,
+    };
+  },
+});
