@@ -229,6 +229,16 @@ describe('all nine channels end to end, on the real stack', () => {
       ctx.log,
       { shops: new ShopDirectory(shops), parts: { gateway: true, inventory: true, sink: true } },
     );
+    // Inventory reads counts and orders from different topics: orders sent before it applied every
+    // count would be rejected on a loaded machine. The counts are in once each SKU has its decision.
+    await waitFor(
+      'every stock count applied',
+      async () => {
+        const { rows } = await ctx.pool.query<{ n: string }>(`select count(*) as n from ${ctx.namespace}.inventory_decisions where kind = 'COUNTED'`);
+        return Number(rows[0]?.n ?? 0) >= skus.length;
+      },
+      180_000,
+    );
     // The reconciliation's own write path, built like the gateway's (as test/reconciliation.spec.ts).
     ingestor = new PushIngestor(new PushPublisher(batchWriter(producer, ctx.serde, ctx.namespace)), ctx.redis, ctx.namespace);
   });
