@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { defineProcessor } from '../../lib/processor/definition.js';
 import type { KeyedRecord } from '../../lib/publish.js';
 import type { HubException } from '../../topics/schemas/hub-exception.js';
@@ -42,7 +41,6 @@ export const stockSyncProcessor = defineProcessor({
   },
   stores: [{ prefix: 'stock', kind: 'redis', holds: 'levels, mappings, policies, units sold per listing and last target per listing' }],
   timers: [{ name: 'allocations', every: 'every second', does: 'recomputes the listings of SKUs whose allocation started or ended' }],
-  env: z.object({}),
   options: (_env, given): StockSyncOptions => ({ now: typeof given.now === 'function' ? (given.now as () => number) : undefined }),
   async start(ctx, opts: StockSyncOptions) {
     const now = opts.now ?? Date.now;
