@@ -1,7 +1,7 @@
 import type { ListingRef, StockApi, StockRateLimit, StockWrite } from '../../connectors/stock-api.js';
 import { rateLimited, STOCK_FAILURES } from '../../connectors/stock-api.js';
 import { fail, ok, transient } from '../../lib/result.js';
-import { ListingStore, withStockFault, type WriteOutcome } from '../../simulators/kit/listings.js';
+import { ListingStore, type WriteOutcome, withStockFault } from '../../simulators/kit/listings.js';
 
 /*
  * A platform's stock API in-process, over the simulators' ListingStore: for the pipeline tests of
@@ -25,7 +25,8 @@ export function memoryPlatform(opts: { writes: StockWrite[]; idempotentIncrement
     if ('fault' in done) return done.fault === 'rate-limit' ? rateLimited('memory platform: rate limited', 50) : transient('memory platform: 503');
     const outcome = done.value;
     if (outcome.ok) return ok({ quantityAfter: outcome.quantityAfter });
-    if (outcome.code === 'cas_mismatch') return { ok: false as const, reason: 'quantity changed', code: STOCK_FAILURES.casMismatch, retryable: false, actual: outcome.actual };
+    if (outcome.code === 'cas_mismatch')
+      return { ok: false as const, reason: 'quantity changed', code: STOCK_FAILURES.casMismatch, retryable: false, actual: outcome.actual };
     return fail(`memory platform: ${outcome.code}`, { code: outcome.code, retryable: false });
   };
   const api: StockApi = {
