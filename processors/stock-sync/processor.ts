@@ -115,8 +115,11 @@ export const stockSyncProcessor = defineProcessor({
             ctx.log.error({ shopKey, reason: parsed.reason }, 'stock policy refused: the previous policy stays');
             continue;
           }
+          const before = await store.policy(shopKey);
           await store.putPolicy(shopKey, parsed ? r.value.policyJson : null, (parsed?.policy.allocations.length ?? 0) > 0);
           for (const k of await store.listingsOfShop(shopKey)) listings.add(k);
+          // An allocation, added or removed, changes what every other shop selling its SKU sees.
+          for (const a of [...before.allocations, ...(parsed?.policy.allocations ?? [])]) skus.add(a.sku);
         } else {
           const e = r.value;
           if (e.status === 'CANCELLED' || e.status === 'CLOSED') {

@@ -139,7 +139,8 @@ export class StockSyncStore {
       first.forEach((text, i) => {
         if (text) mappings.set(listingKeys[i]!, JSON.parse(text) as ListingMapping);
       });
-      const shops = [...new Set([...mappings.values()].map(shopKeyOfListing))];
+      // Allocations of every shop change what the others see: their policies are part of every snapshot.
+      const shops = [...new Set([...[...mappings.values()].map(shopKeyOfListing), ...(await this.shopsWithAllocations())])];
       const policyTexts = shops.length === 0 ? [] : await this.redis.mget(...shops.map((s) => `${this.prefix}pol:${s}`));
       const policies = new Map(shops.map((s, i) => [s, parsePolicy(policyTexts[i] ?? null)]));
       const skus = [...new Set([...mappings.values()].flatMap((m) => m.components.map((c: ListingComponent) => c.sku)))];
