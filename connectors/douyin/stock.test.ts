@@ -105,6 +105,8 @@ describe('douyinStock against the simulated open API', () => {
   it('treats a lost answer (timeout) as retryable, and a slow one as success', async () => {
     sim.listings.injectFaults('timeout');
     expect(await douyinStock.set!(shop, listing, 7, { idempotencyKey: 'k' })).toMatchObject({ ok: false, retryable: true });
+    // The simulator still answers the abandoned request; let it, so close() has nothing to wait out.
+    await new Promise((r) => setTimeout(r, sim.listings.slowMs * 10));
     sim.listings.injectFaults('slow');
     expect(await douyinStock.set!(shop, listing, 8, { idempotencyKey: 'k' })).toMatchObject({ ok: true });
     expect(quantity()).toBe(8);

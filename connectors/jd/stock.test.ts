@@ -79,6 +79,8 @@ describe('jdStock against the simulated JOS router', () => {
   it('treats a lost answer (timeout) as retryable, and a slow one as success', async () => {
     sim.listings.injectFaults('timeout');
     expect(await jdStock.set!(shop, listing, 7, key)).toMatchObject({ ok: false, retryable: true });
+    // The simulator still answers the abandoned request; let it, so close() has nothing to wait out.
+    await new Promise((r) => setTimeout(r, sim.listings.slowMs * 10));
     sim.listings.injectFaults('slow');
     expect(await jdStock.set!(shop, listing, 8, key)).toMatchObject({ ok: true });
     expect(sim.listings.get(listing.itemId, listing.skuId)?.quantity).toBe(8);
