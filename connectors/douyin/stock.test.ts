@@ -4,7 +4,7 @@ import type { ShopConfig } from '../contract.js';
 import { STOCK_FAILURES } from '../stock-api.js';
 import { douyin } from './index.js';
 import { pullDouyinOrders } from './pull.js';
-import { douyinStock, stockParamJson } from './stock.js';
+import { douyinStock, douyinStockFailure, stockParamJson } from './stock.js';
 
 const DY = { appKey: '7012345678901234002', secret: 'dy-app-secret-stock', token: 'dy-access-token-stock' };
 // 19-digit ids, above 2^53, as Douyin's are.
@@ -129,5 +129,17 @@ describe('Douyin simulator sell()', () => {
       ok: true,
       value: { channelOrderId: orderId, status: 'PAID', lines: [{ sku: 'TEE-RED-M', quantity: 2, itemId: listing.itemId, skuId: listing.skuId }] },
     });
+  });
+});
+
+describe('Douyin stock error mapping', () => {
+  it('maps flow control, unknown SKUs, platform and caller errors', () => {
+    expect(douyinStockFailure('m', { code: 50002, sub_code: 'isp.flow-limit' })).toMatchObject({ code: STOCK_FAILURES.rateLimited, retryable: true });
+    expect(douyinStockFailure('m', { code: 50002, sub_code: 'isv.business-failed', sub_msg: 'SKU不存在' })).toMatchObject({
+      code: STOCK_FAILURES.notFound,
+      retryable: false,
+    });
+    expect(douyinStockFailure('m', { code: 50000, sub_code: 'isp.service-error' })).toMatchObject({ ok: false, retryable: true });
+    expect(douyinStockFailure('m', { code: 40002, sub_code: 'isv.parameter-invalid' })).toMatchObject({ ok: false, retryable: false });
   });
 });

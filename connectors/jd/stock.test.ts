@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type JdSimulator, startJdSimulator } from '../../simulators/jd/index.js';
 import type { ShopConfig } from '../contract.js';
 import { STOCK_FAILURES } from '../stock-api.js';
+import { josError } from './api.js';
 import { jd } from './index.js';
-import { jdStock } from './stock.js';
+import { jdStock, jdStockError } from './stock.js';
 
 const creds = { appKey: 'AK-STOCK', accessToken: 'TOKEN-STOCK', stockTimeoutMs: '300' };
 const SECRET = 'jd-stock-secret';
@@ -97,5 +98,14 @@ describe('JD simulator sell()', () => {
     const order = jd.payloadSchema.parse(JSON.parse(JSON.stringify(sim.order(orderId!))));
     const [event] = jd.normalize(order, shop, { headers: {}, rawBody: Buffer.alloc(0), receivedAt: 0 });
     expect(event).toMatchObject({ ok: true, value: { lines: [{ sku: 'KETTLE-1', quantity: 2, itemId: listing.itemId, skuId: listing.skuId }] } });
+  });
+});
+
+describe('JD stock error mapping', () => {
+  it('maps router codes, HTTP and network errors', () => {
+    expect(jdStockError(josError('67', 'limit'), 'm')).toMatchObject({ ok: false, code: STOCK_FAILURES.rateLimited, retryable: true });
+    expect(jdStockError(josError('9', 'busy'), 'm')).toMatchObject({ ok: false, retryable: true });
+    expect(jdStockError(josError('19', 'Invalid signature'), 'm')).toMatchObject({ ok: false, retryable: false });
+    expect(jdStockError(new TypeError('fetch failed'), 'm')).toMatchObject({ ok: false, retryable: true });
   });
 });

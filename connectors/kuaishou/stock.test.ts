@@ -4,7 +4,7 @@ import type { ShopConfig } from '../contract.js';
 import { STOCK_FAILURES } from '../stock-api.js';
 import { kuaishou } from './index.js';
 import { pullKuaishouOrders } from './pull.js';
-import { kuaishouStock } from './stock.js';
+import { kuaishouStock, kuaishouStockResult } from './stock.js';
 
 const KS = { appKey: 'ks699183844582124099', signSecret: 'ks-sign-secret-stock', accessToken: 'ks-token-stock' };
 const listing = { itemId: '24904424073914', skuId: '158419190357914' };
@@ -125,5 +125,16 @@ describe('Kuaishou simulator sell()', () => {
       ok: true,
       value: { channelOrderId: oid, status: 'PAID', lines: [{ sku: 'WINE-STOPPER-01', quantity: 2, itemId: listing.itemId, skuId: listing.skuId }] },
     });
+  });
+});
+
+describe('Kuaishou stock error mapping', () => {
+  it('maps HTTP 429 and the call limit to rate_limited, 5xx and busy to retryable, refusals to permanent', () => {
+    expect(kuaishouStockResult('m', 429, undefined)).toMatchObject({ code: STOCK_FAILURES.rateLimited, retryable: true });
+    expect(kuaishouStockResult('m', 200, { result: 803000 })).toMatchObject({ code: STOCK_FAILURES.rateLimited, retryable: true });
+    expect(kuaishouStockResult('m', 502, undefined)).toMatchObject({ ok: false, retryable: true });
+    expect(kuaishouStockResult('m', 200, { result: 1000 })).toMatchObject({ ok: false, retryable: true });
+    expect(kuaishouStockResult('m', 200, { result: 2001, sub_code: 'ITEM_NOT_EXIST' })).toMatchObject({ code: STOCK_FAILURES.notFound });
+    expect(kuaishouStockResult('m', 200, { result: 24 })).toMatchObject({ ok: false, retryable: false });
   });
 });
