@@ -22,14 +22,14 @@ function listing(quantity: number) {
 
 beforeAll(async () => {
   sim = await startMeituanSimulator({ appId: APP_ID, secret: SECRET, appPoiCode: POI, stockRatePerSecond: 1000 });
-  sim.listings.slowMs = 100;
+  sim.listings.slowMs = 200;
   shop = {
     channel: 'meituan',
     shopId: POI,
     brand: 'B',
     secret: SECRET,
     endpoint: sim.apiBase,
-    credentials: { appId: APP_ID, appPoiCode: POI, pushUrl: 'https://h/cb', stockTimeoutMs: '300' },
+    credentials: { appId: APP_ID, appPoiCode: POI, pushUrl: 'https://h/cb', stockTimeoutMs: '1000' },
   };
 });
 afterAll(async () => sim.close());
@@ -82,14 +82,13 @@ describe('meituanStock against the Meituan simulator', () => {
     expect(sim.listings.get(ref.itemId, ref.skuId)?.quantity).toBe(5);
   });
 
-  it("refuses calls beyond the simulator's token bucket with rate_limited", async () => {
-    const strict = await startMeituanSimulator({ appId: APP_ID, secret: SECRET, appPoiCode: POI, stockRatePerSecond: 1 });
+  it("refuses a call the simulator's token bucket has no token for with rate_limited", async () => {
+    const strict = await startMeituanSimulator({ appId: APP_ID, secret: SECRET, appPoiCode: POI, stockRatePerSecond: 0.001 });
     try {
       strict.listings.put('A', 'B', 5);
       const there = { ...shop, endpoint: strict.apiBase };
-      expect(await meituanStock.set!(there, { itemId: 'A', skuId: 'B' }, 6, opts)).toMatchObject({ ok: true });
       expect(await meituanStock.set!(there, { itemId: 'A', skuId: 'B' }, 7, opts)).toMatchObject({ ok: false, code: STOCK_FAILURES.rateLimited });
-      expect(strict.listings.get('A', 'B')?.quantity).toBe(6);
+      expect(strict.listings.get('A', 'B')?.quantity).toBe(5);
     } finally {
       await strict.close();
     }
