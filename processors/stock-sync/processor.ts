@@ -29,8 +29,8 @@ export const stockSyncProcessor = defineProcessor({
   kind: 'processor',
   summary: "every listing's target stock from inventory levels, listing mappings and shop policies; sell-outs flagged",
   inputs: {
-    inventoryEvents: 'keeps available stock per SKU × warehouse, and what allocation owners took',
-    orderEvents: "counts the units each channel took off its listings for the hub's orders (and gave back on cancellation)",
+    inventoryEvents: 'keeps available stock per SKU × warehouse; which order lines it holds stock for, and what allocation owners took',
+    orderEvents: 'counts the units each channel took off its listings for orders the hub holds stock for (given back on cancellation)',
     listingMappings: 'keeps which merchant SKUs each listing sells',
     stockPolicies: "keeps each shop's stock policy",
   },
@@ -101,6 +101,8 @@ export const stockSyncProcessor = defineProcessor({
           for (const sku of applied) skus.add(sku);
           const orderKey = e.orderKey;
           if (orderKey && TAKES.has(e.kind)) {
+            await store.acceptOrderSku(orderKey, e.sku);
+            for (const k of await store.attributeOrder(orderKey, [])) listings.add(k);
             const shopKey = shopKeyOfOrder(orderKey);
             const policy = await store.policy(shopKey);
             if (policy.allocations.some((a) => a.sku === e.sku)) await store.recordTaken(shopKey, e.sku, orderKey, e.quantity, e.occurredAt);
@@ -143,6 +145,7 @@ export const stockSyncProcessor = defineProcessor({
               },
             });
           }
+          const attributed: { listingKey: string; sku: string; quantity: number }[] = [];
           for (const { listingKey, itemId, skuId, line } of resolved) {
             if (!(await store.mapping(listingKey)) && line.sku) {
               const mapping: ListingMapping = {
@@ -159,8 +162,9 @@ export const stockSyncProcessor = defineProcessor({
               await store.putMapping(mapping);
               autoMapped.push({ key: listingKey, value: mapping });
             }
-            if (await store.countSold(e.orderKey, listingKey, line.quantity)) listings.add(listingKey);
+            attributed.push({ listingKey, sku: line.sku, quantity: line.quantity });
           }
+          for (const k of await store.attributeOrder(e.orderKey, attributed)) listings.add(k);
         }
       }
       if (autoMapped.length > 0) await ctx.publish('listingMappings', autoMapped);

@@ -15,13 +15,35 @@ if op == 'level' then
   return 1
 end
 
-if op == 'count' then
-  -- count orderKey listingKey quantity ttlMs: the channel took `quantity` off the listing for this order (once)
-  local ok = redis.call('HSETNX', p .. 'counted:' .. ARGV[3], ARGV[4], ARGV[5])
-  redis.call('PEXPIRE', p .. 'counted:' .. ARGV[3], ARGV[6])
-  if ok == 0 then return 0 end
-  redis.call('INCRBY', p .. 'sold:' .. ARGV[4], ARGV[5])
-  redis.call('INCR', p .. 'gen')
+if op == 'attribute' then
+  -- attribute orderKey ttlMs [listingKey sku qty]... | accept orderKey ttlMs sku: an order's lines by listing
+  -- (from the order event) meet the SKUs inventory accepted (from its LOCKED / RESERVED decisions), in either
+  -- order; each line is counted once, when both are known. A line inventory rejected is never counted: the
+  -- channel took the unit, but the hub's target did not fall for it either.
+  local pend, acc, counted = p .. 'pend:' .. ARGV[3], p .. 'acc:' .. ARGV[3], p .. 'counted:' .. ARGV[3]
+  for i = 5, #ARGV, 3 do redis.call('HSETNX', pend, ARGV[i], ARGV[i + 1] .. '|' .. ARGV[i + 2]) end
+  redis.call('PEXPIRE', pend, ARGV[4])
+  if redis.call('HEXISTS', counted, '~cancelled') == 1 then return {} end
+  local touched = {}
+  local lines = redis.call('HGETALL', pend)
+  for i = 1, #lines, 2 do
+    local listing, spec = lines[i], lines[i + 1]
+    local bar = string.find(spec, '|', 1, true)
+    local sku, qty = string.sub(spec, 1, bar - 1), string.sub(spec, bar + 1)
+    if redis.call('SISMEMBER', acc, sku) == 1 and redis.call('HSETNX', counted, listing, qty) == 1 then
+      redis.call('INCRBY', p .. 'sold:' .. listing, qty)
+      touched[#touched + 1] = listing
+    end
+  end
+  redis.call('PEXPIRE', counted, ARGV[4])
+  if #touched > 0 then redis.call('INCR', p .. 'gen') end
+  return touched
+end
+
+if op == 'accept' then
+  -- accept orderKey ttlMs sku: inventory holds this SKU for the order
+  redis.call('SADD', p .. 'acc:' .. ARGV[3], ARGV[5])
+  redis.call('PEXPIRE', p .. 'acc:' .. ARGV[3], ARGV[4])
   return 1
 end
 

@@ -63,9 +63,17 @@ export class StockSyncStore {
     await this.redis.zadd(`${this.prefix}taken:${shopKey}:${sku}`, 'NX', at, `${orderKey}|${quantity}`);
   }
 
-  /** The channel took `quantity` off the listing for this order; false if already counted. */
-  async countSold(orderKey: string, listingKey: string, quantity: number): Promise<boolean> {
-    return (await this.lua('count', this.prefix, orderKey, listingKey, quantity, COUNTED_TTL_MS)) === 1;
+  /**
+   * The units each channel took off its listings, counted per order line once inventory accepted
+   * the line's SKU (order and decision meet in either order). Returns the listings whose count rose.
+   */
+  async attributeOrder(orderKey: string, lines: { listingKey: string; sku: string; quantity: number }[]): Promise<string[]> {
+    return (await this.lua('attribute', this.prefix, orderKey, COUNTED_TTL_MS, ...lines.flatMap((l) => [l.listingKey, l.sku, l.quantity]))) as string[];
+  }
+
+  /** Inventory holds `sku` for the order (LOCKED or RESERVED). */
+  async acceptOrderSku(orderKey: string, sku: string): Promise<void> {
+    await this.lua('accept', this.prefix, orderKey, COUNTED_TTL_MS, sku);
   }
 
   /** The order was cancelled: its counted units go back; returns the listings touched. */

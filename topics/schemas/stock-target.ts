@@ -3,8 +3,9 @@ import type { Schema } from 'avsc';
 /**
  * What a listing should show: stock-sync's latest computation. `seq` rises by one per change of
  * the target for the listing, so a pusher keeps only the newest; `hubSold` counts the units the
- * channel itself already took off the listing for orders the hub has seen (sold minus cancelled),
- * which increment-only platforms need to turn a target into a delta.
+ * channel itself already took off the listing for orders the hub holds stock for (sold minus
+ * cancelled): increment platforms need it to turn a target into a delta, since such a sale lowers
+ * the target by units the platform already took off.
  */
 export interface StockTarget {
   listingKey: string;
