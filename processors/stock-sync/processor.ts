@@ -1,10 +1,12 @@
 import { defineProcessor } from '../../lib/processor/definition.js';
 import type { KeyedRecord } from '../../lib/publish.js';
 import type { HubException } from '../../topics/schemas/hub-exception.js';
+import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
 import type { ListingMapping } from '../../topics/schemas/listing-mapping.js';
+import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import type { StockTarget } from '../../topics/schemas/stock-target.js';
 import { listingsOfOrder, shopKeyOfOrder } from './lines.js';
-import { policyFromJson } from './policy.js';
+import { policyFromJson, type StockPolicy } from './policy.js';
 import { StockSyncStore } from './store.js';
 import { heldAllocations, targetOf } from './target.js';
 
@@ -55,62 +57,122 @@ export const stockSyncProcessor = defineProcessor({
       if (keys.length === 0) return;
       const snap = await store.snapshot(keys);
       const at = now();
-      const out: KeyedRecord<StockTarget>[] = [];
-      for (const listingKey of keys) {
-        const mapping = snap.mappings.get(listingKey);
-        if (!mapping) continue;
-        const shopKey = `${mapping.channel}:${mapping.shopId}`;
-        const policy = snap.policies.get(shopKey)!;
-        const allocations = [...snap.policies].flatMap(([owner, p]) =>
-          heldAllocations(owner, p, at, (sku, since) => (snap.taken.get(owner)?.get(sku) ?? []).reduce((sum, [t, q]) => (t >= since ? sum + q : sum), 0)),
-        );
-        const target = targetOf({ shopKey, components: mapping.components, policy, levels: snap.levels, allocations });
-        const hubSold = snap.hubSold.get(listingKey) ?? 0;
-        const stored = await store.storeTarget(listingKey, snap.gen, target, hubSold, at);
-        if (stored.seq < 0 || stored.seq <= stored.published) continue;
-        out.push({
-          key: listingKey,
-          value: {
+      const allocations = [...snap.policies].flatMap(([owner, p]) =>
+        heldAllocations(owner, p, at, (sku, since) => (snap.taken.get(owner)?.get(sku) ?? []).reduce((sum, [t, q]) => (t >= since ? sum + q : sum), 0)),
+      );
+      const computed = await Promise.all(
+        keys.map(async (listingKey): Promise<KeyedRecord<StockTarget> | null> => {
+          const mapping = snap.mappings.get(listingKey);
+          if (!mapping) return null;
+          const shopKey = `${mapping.channel}:${mapping.shopId}`;
+          const target = targetOf({ shopKey, components: mapping.components, policy: snap.policies.get(shopKey)!, levels: snap.levels, allocations });
+          const hubSold = snap.hubSold.get(listingKey) ?? 0;
+          const stored = await store.storeTarget(listingKey, snap.gen, target, hubSold, at);
+          if (stored.seq < 0 || stored.seq <= stored.published) return null;
+          const { channel, shopId, itemId, skuId } = mapping;
+          const value = {
             listingKey,
-            channel: mapping.channel,
-            shopId: mapping.shopId,
-            itemId: mapping.itemId,
-            skuId: mapping.skuId,
+            channel,
+            shopId,
+            itemId,
+            skuId,
             target,
             hubSold,
             seq: stored.seq,
             sellOut: target === 0 && stored.previous !== 0,
             computedAt: at,
-          },
-        });
-      }
+          };
+          return { key: listingKey, value };
+        }),
+      );
+      const out = computed.filter((r) => r !== null);
       if (out.length === 0) return;
       await ctx.publish('stockTargets', out);
       await Promise.all(out.map((r) => store.markPublished(r.value.listingKey, r.value.seq)));
     }
 
+    /** Inventory decisions: the newest level per SKU × warehouse, the lines inventory holds stock for, what allocation owners took. */
+    async function applyInventory(events: InventoryEvent[], skus: Set<string>, listings: Set<string>): Promise<void> {
+      const newest = new Map<string, InventoryEvent>();
+      for (const e of events) {
+        const key = `${e.sku}@${e.warehouse}`;
+        if ((newest.get(key)?.version ?? -1) < e.version) newest.set(key, e);
+      }
+      for (const sku of await store.applyLevels([...newest.values()])) skus.add(sku);
+      const policies = new Map<string, Promise<StockPolicy>>();
+      const policyOf = (shopKey: string) => policies.get(shopKey) ?? policies.set(shopKey, store.policy(shopKey)).get(shopKey)!;
+      await Promise.all(
+        events.map(async (e) => {
+          const orderKey = e.orderKey;
+          if (!orderKey || !TAKES.has(e.kind)) return;
+          for (const k of await store.acceptOrderSku(orderKey, e.sku)) listings.add(k);
+          const shopKey = shopKeyOfOrder(orderKey);
+          if ((await policyOf(shopKey)).allocations.some((a) => a.sku === e.sku)) await store.recordTaken(shopKey, e.sku, orderKey, e.quantity, e.occurredAt);
+        }),
+      );
+    }
+
+    /** Order events: each line attributed to its listing (mapped by merchant code when new), lines without ids reported. */
+    async function applyOrder(
+      e: OrderEvent,
+      listings: Set<string>,
+      out: { exceptions: KeyedRecord<HubException>[]; autoMapped: KeyedRecord<ListingMapping>[] },
+    ): Promise<void> {
+      if (e.status === 'CANCELLED' || e.status === 'CLOSED') {
+        for (const k of await store.uncountSold(e.orderKey)) listings.add(k);
+        return;
+      }
+      if (!SOLD.has(e.status) || e.lines.length === 0) return;
+      const { resolved, unresolved } = listingsOfOrder(e);
+      for (const line of unresolved) {
+        out.exceptions.push({
+          key: e.orderKey,
+          value: {
+            exceptionId: `unmapped-line:${e.orderKey}:${line.sku}`,
+            kind: 'UNMAPPED_LINE',
+            state: 'OPEN',
+            subject: e.orderKey,
+            channel: e.channel,
+            shopId: e.shopId,
+            reason: `line ${line.sku} names no platform item and SKU id: its listing's stock cannot be kept in step`,
+            at: now(),
+          },
+        });
+      }
+      for (const { listingKey, itemId, skuId, line } of resolved) {
+        if (line.sku && !(await store.mapping(listingKey))) {
+          const mapping: ListingMapping = {
+            listingKey,
+            channel: e.channel,
+            shopId: e.shopId,
+            itemId,
+            skuId,
+            components: [{ sku: line.sku, quantity: 1 }],
+            source: 'MERCHANT_CODE',
+            deleted: false,
+            updatedAt: now(),
+          };
+          await store.putMapping(mapping);
+          out.autoMapped.push({ key: listingKey, value: mapping });
+        }
+      }
+      const lines = resolved.map(({ listingKey, line }) => ({ listingKey, sku: line.sku, quantity: line.quantity }));
+      for (const k of await store.attributeOrder(e.orderKey, lines)) listings.add(k);
+    }
+
     await ctx.consume(async (records) => {
       const listings = new Set<string>();
       const skus = new Set<string>();
-      const exceptions: KeyedRecord<HubException>[] = [];
-      const autoMapped: KeyedRecord<ListingMapping>[] = [];
+      const out = { exceptions: [] as KeyedRecord<HubException>[], autoMapped: [] as KeyedRecord<ListingMapping>[] };
+      const inventory: InventoryEvent[] = [];
+      const orders: OrderEvent[] = [];
       for (const r of records) {
-        if (r.topic === 'inventoryEvents') {
-          const e = r.value;
-          const applied = await store.applyLevels([{ sku: e.sku, warehouse: e.warehouse, available: e.available, version: e.version }]);
-          for (const sku of applied) skus.add(sku);
-          const orderKey = e.orderKey;
-          if (orderKey && TAKES.has(e.kind)) {
-            await store.acceptOrderSku(orderKey, e.sku);
-            for (const k of await store.attributeOrder(orderKey, [])) listings.add(k);
-            const shopKey = shopKeyOfOrder(orderKey);
-            const policy = await store.policy(shopKey);
-            if (policy.allocations.some((a) => a.sku === e.sku)) await store.recordTaken(shopKey, e.sku, orderKey, e.quantity, e.occurredAt);
-          }
-        } else if (r.topic === 'listingMappings') {
+        if (r.topic === 'inventoryEvents') inventory.push(r.value);
+        else if (r.topic === 'orderEvents') orders.push(r.value);
+        else if (r.topic === 'listingMappings') {
           await store.putMapping(r.value);
           listings.add(r.value.listingKey);
-        } else if (r.topic === 'stockPolicies') {
+        } else {
           const shopKey = `${r.value.channel}:${r.value.shopId}`;
           const parsed = r.value.deleted ? null : policyFromJson(r.value.policyJson);
           if (parsed && !parsed.ok) {
@@ -122,53 +184,19 @@ export const stockSyncProcessor = defineProcessor({
           for (const k of await store.listingsOfShop(shopKey)) listings.add(k);
           // An allocation, added or removed, changes what every other shop selling its SKU sees.
           for (const a of [...before.allocations, ...(parsed?.policy.allocations ?? [])]) skus.add(a.sku);
-        } else {
-          const e = r.value;
-          if (e.status === 'CANCELLED' || e.status === 'CLOSED') {
-            for (const k of await store.uncountSold(e.orderKey)) listings.add(k);
-            continue;
-          }
-          if (!SOLD.has(e.status) || e.lines.length === 0) continue;
-          const { resolved, unresolved } = listingsOfOrder(e);
-          for (const line of unresolved) {
-            exceptions.push({
-              key: e.orderKey,
-              value: {
-                exceptionId: `unmapped-line:${e.orderKey}:${line.sku}`,
-                kind: 'UNMAPPED_LINE',
-                state: 'OPEN',
-                subject: e.orderKey,
-                channel: e.channel,
-                shopId: e.shopId,
-                reason: `line ${line.sku} names no platform item and SKU id: its listing's stock cannot be kept in step`,
-                at: now(),
-              },
-            });
-          }
-          const attributed: { listingKey: string; sku: string; quantity: number }[] = [];
-          for (const { listingKey, itemId, skuId, line } of resolved) {
-            if (!(await store.mapping(listingKey)) && line.sku) {
-              const mapping: ListingMapping = {
-                listingKey,
-                channel: e.channel,
-                shopId: e.shopId,
-                itemId,
-                skuId,
-                components: [{ sku: line.sku, quantity: 1 }],
-                source: 'MERCHANT_CODE',
-                deleted: false,
-                updatedAt: now(),
-              };
-              await store.putMapping(mapping);
-              autoMapped.push({ key: listingKey, value: mapping });
-            }
-            attributed.push({ listingKey, sku: line.sku, quantity: line.quantity });
-          }
-          for (const k of await store.attributeOrder(e.orderKey, attributed)) listings.add(k);
         }
       }
-      if (autoMapped.length > 0) await ctx.publish('listingMappings', autoMapped);
-      if (exceptions.length > 0) await ctx.publish('hubExceptions', exceptions);
+      await applyInventory(inventory, skus, listings);
+      // One order's events stay in order (same key, same partition); different orders are independent.
+      const byOrder = new Map<string, OrderEvent[]>();
+      for (const e of orders) byOrder.set(e.orderKey, [...(byOrder.get(e.orderKey) ?? []), e]);
+      await Promise.all(
+        [...byOrder.values()].map(async (events) => {
+          for (const e of events) await applyOrder(e, listings, out);
+        }),
+      );
+      if (out.autoMapped.length > 0) await ctx.publish('listingMappings', out.autoMapped);
+      if (out.exceptions.length > 0) await ctx.publish('hubExceptions', out.exceptions);
       for (const k of await store.listingsOfSkus(skus)) listings.add(k);
       await recompute(listings);
     });

@@ -15,14 +15,11 @@ if op == 'level' then
   return 1
 end
 
-if op == 'attribute' then
-  -- attribute orderKey ttlMs [listingKey sku qty]... | accept orderKey ttlMs sku: an order's lines by listing
-  -- (from the order event) meet the SKUs inventory accepted (from its LOCKED / RESERVED decisions), in either
-  -- order; each line is counted once, when both are known. A line inventory rejected is never counted: the
-  -- channel took the unit, but the hub's target did not fall for it either.
-  local pend, acc, counted = p .. 'pend:' .. ARGV[3], p .. 'acc:' .. ARGV[3], p .. 'counted:' .. ARGV[3]
-  for i = 5, #ARGV, 3 do redis.call('HSETNX', pend, ARGV[i], ARGV[i + 1] .. '|' .. ARGV[i + 2]) end
-  redis.call('PEXPIRE', pend, ARGV[4])
+-- An order's lines by listing (from the order event) meet the SKUs inventory holds for it (from its
+-- LOCKED / RESERVED decisions), in either order; each line is counted once, when both are known. A
+-- line inventory rejected is never counted: the channel took the unit, but no target fell for it.
+local function attribute(orderKey, ttl)
+  local pend, acc, counted = p .. 'pend:' .. orderKey, p .. 'acc:' .. orderKey, p .. 'counted:' .. orderKey
   if redis.call('HEXISTS', counted, '~cancelled') == 1 then return {} end
   local touched = {}
   local lines = redis.call('HGETALL', pend)
@@ -35,16 +32,26 @@ if op == 'attribute' then
       touched[#touched + 1] = listing
     end
   end
-  redis.call('PEXPIRE', counted, ARGV[4])
-  if #touched > 0 then redis.call('INCR', p .. 'gen') end
+  if #touched > 0 then
+    redis.call('PEXPIRE', counted, ttl)
+    redis.call('INCR', p .. 'gen')
+  end
   return touched
 end
 
+if op == 'lines' then
+  -- lines orderKey ttlMs [listingKey sku qty]...: the order's lines; returns the listings now counted
+  local pend = p .. 'pend:' .. ARGV[3]
+  for i = 5, #ARGV, 3 do redis.call('HSETNX', pend, ARGV[i], ARGV[i + 1] .. '|' .. ARGV[i + 2]) end
+  redis.call('PEXPIRE', pend, ARGV[4])
+  return attribute(ARGV[3], ARGV[4])
+end
+
 if op == 'accept' then
-  -- accept orderKey ttlMs sku: inventory holds this SKU for the order
+  -- accept orderKey ttlMs sku: inventory holds this SKU for the order; returns the listings now counted
   redis.call('SADD', p .. 'acc:' .. ARGV[3], ARGV[5])
   redis.call('PEXPIRE', p .. 'acc:' .. ARGV[3], ARGV[4])
-  return 1
+  return attribute(ARGV[3], ARGV[4])
 end
 
 if op == 'uncount' then

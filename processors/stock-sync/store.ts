@@ -68,12 +68,12 @@ export class StockSyncStore {
    * the line's SKU (order and decision meet in either order). Returns the listings whose count rose.
    */
   async attributeOrder(orderKey: string, lines: { listingKey: string; sku: string; quantity: number }[]): Promise<string[]> {
-    return (await this.lua('attribute', this.prefix, orderKey, COUNTED_TTL_MS, ...lines.flatMap((l) => [l.listingKey, l.sku, l.quantity]))) as string[];
+    return (await this.lua('lines', this.prefix, orderKey, COUNTED_TTL_MS, ...lines.flatMap((l) => [l.listingKey, l.sku, l.quantity]))) as string[];
   }
 
-  /** Inventory holds `sku` for the order (LOCKED or RESERVED). */
-  async acceptOrderSku(orderKey: string, sku: string): Promise<void> {
-    await this.lua('accept', this.prefix, orderKey, COUNTED_TTL_MS, sku);
+  /** Inventory holds `sku` for the order (LOCKED or RESERVED); returns the listings whose count rose. */
+  async acceptOrderSku(orderKey: string, sku: string): Promise<string[]> {
+    return (await this.lua('accept', this.prefix, orderKey, COUNTED_TTL_MS, sku)) as string[];
   }
 
   /** The order was cancelled: its counted units go back; returns the listings touched. */
