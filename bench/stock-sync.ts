@@ -119,7 +119,7 @@ async function main(o: Options): Promise<number> {
     await serde.registerAll();
     const shops: FleetShop[] = [];
     for (const c of channels) for (let i = 0; i < o.shopsPerChannel; i++) shops.push(await startFleetShop(c, i));
-    shops.forEach((s, i) => s.listings.put(itemOf(i), skuOf(i), 0));
+    for (const [i, s] of shops.entries()) s.listings.put(itemOf(i), skuOf(i), 0);
     const producer = createDurableProducer(kafka);
     await producer.connect();
     if (name === 'realtime') {
