@@ -26,17 +26,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../app/config.js';
-import { type Pipeline, startPipeline } from '../app/pipeline.js';
-import { ShopDirectory } from '../connectors/gateway/shops.js';
+import { COMPONENTS } from '../app/parts.js';
 import { CONNECTORS } from '../connectors/registry.js';
 import { createDurableProducer, createKafka, type Producer } from '../lib/kafka.js';
+import { groupLag } from '../lib/lag.js';
 import { createLogger } from '../lib/logger.js';
+import { inputsOf } from '../lib/processor/definition.js';
 import { publish } from '../lib/publish.js';
 import { ensureTopics } from '../lib/topic-admin.js';
 import { availableOf } from '../processors/inventory/decision.js';
 import { RedisInventoryStore } from '../processors/inventory/store.js';
 import { parseStockPolicy, policyToJson } from '../processors/stock-sync/policy.js';
 import { percentile } from '../test/support/inventory-audit.js';
+import { childEnv, ProcessorChild } from '../test/support/processor-child.js';
 import { scanTopic } from '../test/support/topic-scan.js';
 import { allTopicNames, topicName } from '../topics/catalog.js';
 import { listingKeyOf } from '../topics/schemas/listing-mapping.js';
@@ -81,12 +83,14 @@ interface World {
   shops: FleetShop[];
   producer: Producer;
   serde: TopicSerde;
-  pipeline: Pipeline;
+  child: ProcessorChild;
   inventory: RedisInventoryStore;
   /** Orders waiting for their push delay: [due, event]. */
   outbox: [number, OrderEvent][];
   hubZeroAt: number | null;
   orders: number;
+  /** The hub's parts in this world (each its own consumer group). */
+  parts: string[];
 }
 
 const itemOf = (i: number) => `71000000${String(i).padStart(4, '0')}`;
@@ -161,12 +165,18 @@ async function main(o: Options): Promise<number> {
         );
       }
     }
-    const parts = name === 'realtime' ? { inventory: true, 'stock-sync': true, 'stock-push': true } : { inventory: true };
-    const pipeline = await startPipeline({ ...config, OMNISTREAM_HTTP_PORT: 0 }, log, { shops: new ShopDirectory(shops.map((s) => s.shop)), parts });
+    // The hub runs in its own process, as in production: the buyers and simulators here must not slow it down.
+    const parts = name === 'realtime' ? ['inventory', 'stock-sync', 'stock-push'] : ['inventory'];
+    const env = childEnv(config, {
+      OMNISTREAM_HTTP_PORT: '0',
+      OMNISTREAM_UNPAID_TIMEOUT_MINUTES: '0',
+      OMNISTREAM_SHOPS: JSON.stringify(shops.map((s) => s.shop)),
+    });
+    const child = new ProcessorChild(env, `hub-${name}`, parts);
     await publish(producer, serde, ns, 'stockMovements', [
       { key: HOT, value: { movementId: `bench-count-${HOT}`, kind: 'COUNT' as const, sku: HOT, warehouse, quantity: o.stock, occurredAt: Date.now() } },
     ]);
-    return { name, ns, shops, producer, serde, pipeline, inventory: new RedisInventoryStore(pipeline.redis, ns), outbox: [], hubZeroAt: null, orders: 0 };
+    return { name, ns, shops, producer, serde, child, parts, inventory: new RedisInventoryStore(redis, ns), outbox: [], hubZeroAt: null, orders: 0 };
   }
 
   const available = async (w: World) => availableOf(await w.inventory.levels(HOT, warehouse));
@@ -282,8 +292,17 @@ async function main(o: Options): Promise<number> {
       await Promise.all([flush(rt, Date.now()), flush(pd, Date.now())]);
       await sleep(5);
     }
-    await rt.pipeline.drain(300_000);
-    await until('realtime pushes settled', async () => (rt.pipeline.components.get('stock-push') as unknown as { idle(): Promise<boolean> }).idle(), 300_000);
+    // Settled: no consumer lag left in the realtime hub, and every listing at the hub's available stock.
+    const inputs = (part: string) => inputsOf(COMPONENTS.find((c) => c.name === part)!).map((id) => topicName(rt.ns, id));
+    await until(
+      'the realtime hub settled',
+      async () => {
+        const lag = await Promise.all(rt.parts.map((part) => groupLag(admin, `${rt.ns}.${part}`, inputs(part))));
+        const left = Math.max(0, await available(rt));
+        return lag.every((l) => l === 0) && rt.shops.every((s, i) => s.listings.get(itemOf(i), skuOf(i))?.quantity === left);
+      },
+      300_000,
+    );
     await periodic;
     await zeroWatch.catch(() => undefined);
     const saleSeconds = (Date.now() - saleStart) / 1000;
@@ -303,10 +322,21 @@ async function main(o: Options): Promise<number> {
     });
     const finite = ttz.filter(Number.isFinite).sort((a, b) => a - b);
     const pushes = new Map<string, number>();
-    await scanTopic(kafka, admin, topicName(rt.ns, 'stockPushes'), (rec) => {
+    const zeroPushMs: number[] = [];
+    await scanTopic(kafka, admin, topicName(rt.ns, 'stockPushes'), async (rec) => {
       const shop = rec.key?.toString().split(':').slice(0, 2).join(':') ?? '?';
       pushes.set(shop, (pushes.get(shop) ?? 0) + 1);
+      const push = await rt.serde.decode('stockPushes', rec.value!);
+      if (push.target === 0 && push.result === 'APPLIED' && push.write !== 'READ') zeroPushMs.push(push.latencyMs);
     });
+    // Where the time to zero goes: hub available 0 → the sell-out target computed (inventory → stock-sync), then → the platform's answer (stock-push).
+    const sellOutAfterMs: number[] = [];
+    await scanTopic(kafka, admin, topicName(rt.ns, 'stockTargets'), async (rec) => {
+      const t = await rt.serde.decode('stockTargets', rec.value!);
+      if (t.sellOut && hubZeroAt !== null) sellOutAfterMs.push(t.computedAt - hubZeroAt);
+    });
+    sellOutAfterMs.sort((a, b) => a - b);
+    zeroPushMs.sort((a, b) => a - b);
     const stillShowing = rt.shops.filter((s, i) => (s.listings.get(itemOf(i), skuOf(i))?.quantity ?? 0) > 0).length;
 
     const out: string[] = [];
@@ -328,6 +358,9 @@ async function main(o: Options): Promise<number> {
     out.push(
       `  time to zero (hub available 0 → listing shows 0), ${finite.length} of ${ttz.length} listings: p50 ${fmt(percentile(finite, 50))} ms, p99 ${fmt(percentile(finite, 99))} ms, max ${fmt(finite.at(-1))} ms${hubZeroAt === null ? ' (the hub never reached 0)' : ''}`,
     );
+    out.push(
+      `    of which: sell-out target computed after the hub's 0: p50 ${fmt(percentile(sellOutAfterMs, 50))} ms, max ${fmt(sellOutAfterMs.at(-1))} ms; target → platform answered 0: p50 ${fmt(percentile(zeroPushMs, 50))} ms, p99 ${fmt(percentile(zeroPushMs, 99))} ms`,
+    );
     out.push(`  listings still showing stock at the end: ${stillShowing}`);
     out.push(`  stock calls per shop (realtime, over ${saleSeconds.toFixed(0)} s):`);
     for (const s of rt.shops) {
@@ -343,7 +376,7 @@ async function main(o: Options): Promise<number> {
     return ok ? 0 : 1;
   } finally {
     for (const w of worlds) {
-      await w.pipeline.stop().catch(() => {});
+      await w.child.stop().catch(() => {});
       await w.producer.disconnect().catch(() => {});
       await Promise.all(w.shops.map((s) => s.close().catch(() => {})));
       await admin.deleteTopics({ topics: allTopicNames(w.ns, channels).map((t) => t.name) }).catch(() => {});
