@@ -236,7 +236,8 @@ async function main(o: Options): Promise<number> {
       while (due < w.outbox.length && w.outbox[due]![0] <= now) due++;
       if (due === 0) return;
       const batch = w.outbox.splice(0, due).map(([, e]) => ({ key: e.orderKey, value: e }));
-      await publish(w.producer, w.serde, w.ns, 'orderEvents', batch);
+      // Chunks: one produce request must stay under the broker's message size limit.
+      for (let i = 0; i < batch.length; i += 1000) await publish(w.producer, w.serde, w.ns, 'orderEvents', batch.slice(i, i + 1000));
     };
     const buy = (w: World, shopIndex: number, at: number) => {
       const s = w.shops[shopIndex]!;

@@ -169,7 +169,7 @@ describe('stock sync on the real stack', () => {
     expect(shows(L.spA)).toBe(3);
   });
 
-  it('order lines name their listing: an unknown one is mapped by merchant code, one without ids is an exception', async () => {
+  it('order lines name their listing: an unknown one is mapped by merchant code, one without ids is an exception; paid orders the hub rejected are exceptions', async () => {
     const base = { brand: 'Omni', status: 'PAID' as const, channelStatus: 'paid', occurredAt: clock, receivedAt: clock, currency: 'CNY', totalMinor: 100 };
     const region = { buyerCountry: 'CN', buyerProvince: null, buyerCity: null, presale: false, detail: 'FULL' as const };
     const orders: OrderEvent[] = [
@@ -207,7 +207,13 @@ describe('stock sync on the real stack', () => {
       expect.objectContaining({ listingKey: 'taobao:tb-1:t9:t9s', components: [{ sku: 'B', quantity: 1 }] }),
     ]);
     const exceptions = await readAll(ctx, 'hubExceptions');
-    expect(exceptions).toEqual([expect.objectContaining({ kind: 'UNMAPPED_LINE', subject: 'taobao:tb-1:2003', state: 'OPEN' })]);
+    // Both were paid with no stock of B yet: inventory rejected them, so both are paid orders the hub cannot fill.
+    expect(exceptions.map((e) => [e.kind, e.subject, e.state]).sort()).toEqual([
+      ['PAID_UNFILLABLE', 'taobao:tb-1:2002', 'OPEN'],
+      ['PAID_UNFILLABLE', 'taobao:tb-1:2003', 'OPEN'],
+      ['UNMAPPED_LINE', 'taobao:tb-1:2003', 'OPEN'],
+    ]);
+    expect(exceptions.find((e) => e.kind === 'PAID_UNFILLABLE')?.reason).toMatch(/cannot fill it .*held for a person/);
   });
 
   it('an exclusive allocation is seen by its shop alone until its end time, then returns to the pool', async () => {

@@ -10,6 +10,11 @@ import { policyFromJson, type StockPolicy } from './policy.js';
 import { StockSyncStore } from './store.js';
 import { heldAllocations, targetOf } from './target.js';
 
+interface Outputs {
+  exceptions: KeyedRecord<HubException>[];
+  autoMapped: KeyedRecord<ListingMapping>[];
+}
+
 export interface StockSyncOptions {
   /** The clock allocations are judged by (epoch ms); tests drive it. */
   now?: () => number;
@@ -17,6 +22,8 @@ export interface StockSyncOptions {
 
 /** Order states after which the channel has taken the units off the listing (and has not given them back). */
 const SOLD = new Set(['CREATED', 'PAID', 'ALLOCATED', 'PICKED', 'SHIPPED', 'DELIVERED', 'COMPLETED']);
+/** Order states in which the buyer has paid. */
+const PAID = new Set(['PAID', 'ALLOCATED', 'PICKED', 'SHIPPED', 'DELIVERED', 'COMPLETED']);
 /** Holds that count against an allocation owner's exclusive units. */
 const TAKES = new Set(['LOCKED', 'RESERVED']);
 
@@ -39,7 +46,7 @@ export const stockSyncProcessor = defineProcessor({
   outputs: {
     stockTargets: 'writes a listing’s target whenever it changes (sellOut when it falls to 0)',
     listingMappings: 'writes mappings matched by merchant code for listings first seen on an order',
-    hubExceptions: 'writes UNMAPPED_LINE for order lines that name no listing',
+    hubExceptions: 'writes UNMAPPED_LINE for order lines that name no listing, PAID_UNFILLABLE for paid orders inventory rejected',
   },
   stores: [{ prefix: 'stock', kind: 'redis', holds: 'levels, mappings, policies, units sold per listing and last target per listing' }],
   timers: [{ name: 'allocations', every: 'every second', does: 'recomputes the listings of SKUs whose allocation started or ended' }],
@@ -91,56 +98,85 @@ export const stockSyncProcessor = defineProcessor({
       await Promise.all(out.map((r) => store.markPublished(r.value.listingKey, r.value.seq)));
     }
 
-    /** Inventory decisions: the newest level per SKU × warehouse, the lines inventory holds stock for, what allocation owners took. */
-    async function applyInventory(events: InventoryEvent[], skus: Set<string>, listings: Set<string>): Promise<void> {
+    /** A paid order the hub cannot fill: on the exception queue with the reason and what the shop's policy asks. */
+    async function unfillable(orderKey: string, reason: string | null): Promise<KeyedRecord<HubException>> {
+      const shopKey = shopKeyOfOrder(orderKey);
+      const [channel, shopId] = shopKey.split(':') as [string, string];
+      const policy = await store.policy(shopKey);
+      const asked =
+        policy.onUnfillable === 'CANCEL'
+          ? 'the shop policy asks to cancel it; cancelling through the channel API is not built yet, so it is held'
+          : 'held for a person (shop policy HOLD)';
+      return {
+        key: orderKey,
+        value: {
+          exceptionId: `paid-unfillable:${orderKey}`,
+          kind: 'PAID_UNFILLABLE',
+          state: 'OPEN',
+          subject: orderKey,
+          channel,
+          shopId,
+          reason: `paid, but the hub cannot fill it${reason ? ` (${reason})` : ''}: ${asked}`,
+          at: now(),
+        },
+      };
+    }
+
+    /** The newest level per SKU × warehouse in the batch; returns the SKUs whose level changed. */
+    async function applyLevels(events: InventoryEvent[]): Promise<Set<string>> {
       const newest = new Map<string, InventoryEvent>();
       for (const e of events) {
         const key = `${e.sku}@${e.warehouse}`;
         if ((newest.get(key)?.version ?? -1) < e.version) newest.set(key, e);
       }
-      for (const sku of await store.applyLevels([...newest.values()])) skus.add(sku);
-      const policies = new Map<string, Promise<StockPolicy>>();
-      const policyOf = (shopKey: string) => policies.get(shopKey) ?? policies.set(shopKey, store.policy(shopKey)).get(shopKey)!;
-      await Promise.all(
-        events.map(async (e) => {
-          const orderKey = e.orderKey;
-          if (!orderKey || !TAKES.has(e.kind)) return;
-          for (const k of await store.acceptOrderSku(orderKey, e.sku)) listings.add(k);
-          const shopKey = shopKeyOfOrder(orderKey);
-          if ((await policyOf(shopKey)).allocations.some((a) => a.sku === e.sku)) await store.recordTaken(shopKey, e.sku, orderKey, e.quantity, e.occurredAt);
-        }),
-      );
+      return store.applyLevels([...newest.values()]);
     }
 
-    /** Order events: each line attributed to its listing (mapped by merchant code when new), lines without ids reported. */
-    async function applyOrder(
-      e: OrderEvent,
-      listings: Set<string>,
-      out: { exceptions: KeyedRecord<HubException>[]; autoMapped: KeyedRecord<ListingMapping>[] },
-    ): Promise<void> {
-      if (e.status === 'CANCELLED' || e.status === 'CLOSED') {
-        for (const k of await store.uncountSold(e.orderKey)) listings.add(k);
-        return;
+    /** Decisions about orders: the lines inventory holds stock for, what allocation owners took, paid orders it rejected. */
+    async function applyDecisions(events: InventoryEvent[], listings: Set<string>, out: Outputs): Promise<void> {
+      const held = events.filter((e) => e.orderKey && TAKES.has(e.kind));
+      for (const k of await store.acceptMany(held.map((e) => ({ orderKey: e.orderKey!, sku: e.sku })))) listings.add(k);
+      const policies = new Map<string, Promise<StockPolicy>>();
+      const policyOf = (shopKey: string) => policies.get(shopKey) ?? policies.set(shopKey, store.policy(shopKey)).get(shopKey)!;
+      await Promise.all([
+        ...held.map(async (e) => {
+          const shopKey = shopKeyOfOrder(e.orderKey!);
+          if ((await policyOf(shopKey)).allocations.some((a) => a.sku === e.sku))
+            await store.recordTaken(shopKey, e.sku, e.orderKey!, e.quantity, e.occurredAt);
+        }),
+        ...events
+          .filter((e) => e.orderKey && e.kind === 'REJECTED')
+          .map(async (e) => {
+            if (await store.paidUnfillable(e.orderKey!, 'rejected')) out.exceptions.push(await unfillable(e.orderKey!, e.reason));
+          }),
+      ]);
+    }
+
+    /** Order events: lines attributed to their listings (mapped by merchant code when new), lines without ids reported, cancellations given back. */
+    async function applyOrders(orders: OrderEvent[], listings: Set<string>, out: Outputs): Promise<void> {
+      const sold = orders.filter((e) => SOLD.has(e.status) && e.lines.length > 0).map((e) => ({ e, ...listingsOfOrder(e) }));
+      for (const { e, unresolved } of sold) {
+        for (const line of unresolved) {
+          out.exceptions.push({
+            key: e.orderKey,
+            value: {
+              exceptionId: `unmapped-line:${e.orderKey}:${line.sku}`,
+              kind: 'UNMAPPED_LINE',
+              state: 'OPEN',
+              subject: e.orderKey,
+              channel: e.channel,
+              shopId: e.shopId,
+              reason: `line ${line.sku} names no platform item and SKU id: its listing's stock cannot be kept in step`,
+              at: now(),
+            },
+          });
+        }
       }
-      if (!SOLD.has(e.status) || e.lines.length === 0) return;
-      const { resolved, unresolved } = listingsOfOrder(e);
-      for (const line of unresolved) {
-        out.exceptions.push({
-          key: e.orderKey,
-          value: {
-            exceptionId: `unmapped-line:${e.orderKey}:${line.sku}`,
-            kind: 'UNMAPPED_LINE',
-            state: 'OPEN',
-            subject: e.orderKey,
-            channel: e.channel,
-            shopId: e.shopId,
-            reason: `line ${line.sku} names no platform item and SKU id: its listing's stock cannot be kept in step`,
-            at: now(),
-          },
-        });
-      }
-      for (const { listingKey, itemId, skuId, line } of resolved) {
-        if (line.sku && !(await store.mapping(listingKey))) {
+      const named = [...new Set(sold.flatMap(({ resolved }) => resolved.map((r) => r.listingKey)))];
+      const known = await store.mapped(named);
+      for (const { e, resolved } of sold) {
+        for (const { listingKey, itemId, skuId, line } of resolved) {
+          if (known.has(listingKey) || !line.sku) continue;
           const mapping: ListingMapping = {
             listingKey,
             channel: e.channel,
@@ -153,17 +189,29 @@ export const stockSyncProcessor = defineProcessor({
             updatedAt: now(),
           };
           await store.putMapping(mapping);
+          known.add(listingKey);
+          listings.add(listingKey);
           out.autoMapped.push({ key: listingKey, value: mapping });
         }
       }
-      const lines = resolved.map(({ listingKey, line }) => ({ listingKey, sku: line.sku, quantity: line.quantity }));
-      for (const k of await store.attributeOrder(e.orderKey, lines)) listings.add(k);
+      const attributed = sold.map(({ e, resolved }) => ({
+        orderKey: e.orderKey,
+        lines: resolved.map(({ listingKey, line }) => ({ listingKey, sku: line.sku, quantity: line.quantity })),
+      }));
+      for (const k of await store.attributeMany(attributed)) listings.add(k);
+      await Promise.all(
+        orders.map(async (e) => {
+          if (PAID.has(e.status) && (await store.paidUnfillable(e.orderKey, 'paid'))) out.exceptions.push(await unfillable(e.orderKey, null));
+          // After the batch's counts: a cancellation in the same batch gives back what was just counted.
+          if (e.status === 'CANCELLED' || e.status === 'CLOSED') for (const k of await store.uncountSold(e.orderKey)) listings.add(k);
+        }),
+      );
     }
 
     await ctx.consume(async (records) => {
       const listings = new Set<string>();
       const skus = new Set<string>();
-      const out = { exceptions: [] as KeyedRecord<HubException>[], autoMapped: [] as KeyedRecord<ListingMapping>[] };
+      const out: Outputs = { exceptions: [], autoMapped: [] };
       const inventory: InventoryEvent[] = [];
       const orders: OrderEvent[] = [];
       for (const r of records) {
@@ -186,19 +234,16 @@ export const stockSyncProcessor = defineProcessor({
           for (const a of [...before.allocations, ...(parsed?.policy.allocations ?? [])]) skus.add(a.sku);
         }
       }
-      await applyInventory(inventory, skus, listings);
-      // One order's events stay in order (same key, same partition); different orders are independent.
-      const byOrder = new Map<string, OrderEvent[]>();
-      for (const e of orders) byOrder.set(e.orderKey, [...(byOrder.get(e.orderKey) ?? []), e]);
-      await Promise.all(
-        [...byOrder.values()].map(async (events) => {
-          for (const e of events) await applyOrder(e, listings, out);
-        }),
-      );
-      if (out.autoMapped.length > 0) await ctx.publish('listingMappings', out.autoMapped);
-      if (out.exceptions.length > 0) await ctx.publish('hubExceptions', out.exceptions);
+      // Stock first: a sell-out goes out before the batch's bookkeeping (which only refines increments).
+      for (const sku of await applyLevels(inventory)) skus.add(sku);
       for (const k of await store.listingsOfSkus(skus)) listings.add(k);
       await recompute(listings);
+      const touched = new Set<string>();
+      await applyDecisions(inventory, touched, out);
+      await applyOrders(orders, touched, out);
+      if (out.autoMapped.length > 0) await ctx.publish('listingMappings', out.autoMapped);
+      if (out.exceptions.length > 0) await ctx.publish('hubExceptions', out.exceptions);
+      await recompute(touched);
     });
 
     /** Recomputes the listings of SKUs whose allocation started or ended in (from, to]. */

@@ -39,19 +39,43 @@ local function attribute(orderKey, ttl)
   return touched
 end
 
-if op == 'lines' then
-  -- lines orderKey ttlMs [listingKey sku qty]...: the order's lines; returns the listings now counted
-  local pend = p .. 'pend:' .. ARGV[3]
-  for i = 5, #ARGV, 3 do redis.call('HSETNX', pend, ARGV[i], ARGV[i + 1] .. '|' .. ARGV[i + 2]) end
-  redis.call('PEXPIRE', pend, ARGV[4])
-  return attribute(ARGV[3], ARGV[4])
+if op == 'acceptMany' then
+  -- acceptMany ttlMs [orderKey sku]...: accept for many decisions in one call; returns the listings now counted
+  local touched = {}
+  for i = 4, #ARGV, 2 do
+    redis.call('SADD', p .. 'acc:' .. ARGV[i], ARGV[i + 1])
+    redis.call('PEXPIRE', p .. 'acc:' .. ARGV[i], ARGV[3])
+    for _, l in ipairs(attribute(ARGV[i], ARGV[3])) do touched[#touched + 1] = l end
+  end
+  return touched
 end
 
-if op == 'accept' then
-  -- accept orderKey ttlMs sku: inventory holds this SKU for the order; returns the listings now counted
-  redis.call('SADD', p .. 'acc:' .. ARGV[3], ARGV[5])
-  redis.call('PEXPIRE', p .. 'acc:' .. ARGV[3], ARGV[4])
-  return attribute(ARGV[3], ARGV[4])
+if op == 'linesMany' then
+  -- linesMany ttlMs [orderKey n (listingKey sku qty)×n]...: lines of many orders in one call; returns the listings now counted
+  local touched = {}
+  local i = 4
+  while i <= #ARGV do
+    local orderKey, n = ARGV[i], tonumber(ARGV[i + 1])
+    local pend = p .. 'pend:' .. orderKey
+    for j = 0, n - 1 do
+      local at = i + 2 + j * 3
+      redis.call('HSETNX', pend, ARGV[at], ARGV[at + 1] .. '|' .. ARGV[at + 2])
+    end
+    if n > 0 then redis.call('PEXPIRE', pend, ARGV[3]) end
+    for _, l in ipairs(attribute(orderKey, ARGV[3])) do touched[#touched + 1] = l end
+    i = i + 2 + n * 3
+  end
+  return touched
+end
+
+if op == 'unfillable' then
+  -- unfillable orderKey fact ttlMs: fact is 'rejected' (inventory could not fill it) or 'paid' (the buyer paid);
+  -- returns 1 once, when both are known: a paid order the hub cannot fill
+  local key = p .. 'uf:' .. ARGV[3]
+  redis.call('HSET', key, ARGV[4], '1')
+  redis.call('PEXPIRE', key, ARGV[5])
+  if redis.call('HEXISTS', key, 'rejected') == 1 and redis.call('HEXISTS', key, 'paid') == 1 and redis.call('HSETNX', key, 'reported', '1') == 1 then return 1 end
+  return 0
 end
 
 if op == 'uncount' then

@@ -63,17 +63,32 @@ export class StockSyncStore {
     await this.redis.zadd(`${this.prefix}taken:${shopKey}:${sku}`, 'NX', at, `${orderKey}|${quantity}`);
   }
 
-  /**
-   * The units each channel took off its listings, counted per order line once inventory accepted
-   * the line's SKU (order and decision meet in either order). Returns the listings whose count rose.
-   */
-  async attributeOrder(orderKey: string, lines: { listingKey: string; sku: string; quantity: number }[]): Promise<string[]> {
-    return (await this.lua('lines', this.prefix, orderKey, COUNTED_TTL_MS, ...lines.flatMap((l) => [l.listingKey, l.sku, l.quantity]))) as string[];
+  /** Inventory holds these SKUs for these orders (LOCKED or RESERVED); returns the listings whose count rose. */
+  async acceptMany(accepted: { orderKey: string; sku: string }[]): Promise<string[]> {
+    if (accepted.length === 0) return [];
+    return (await this.lua('acceptMany', this.prefix, COUNTED_TTL_MS, ...accepted.flatMap((a) => [a.orderKey, a.sku]))) as string[];
   }
 
-  /** Inventory holds `sku` for the order (LOCKED or RESERVED); returns the listings whose count rose. */
-  async acceptOrderSku(orderKey: string, sku: string): Promise<string[]> {
-    return (await this.lua('accept', this.prefix, orderKey, COUNTED_TTL_MS, sku)) as string[];
+  /**
+   * The units each channel took off its listings, counted per order line once inventory holds the
+   * line's SKU (order and decision meet in either order). Returns the listings whose count rose.
+   */
+  async attributeMany(orders: { orderKey: string; lines: { listingKey: string; sku: string; quantity: number }[] }[]): Promise<string[]> {
+    if (orders.length === 0) return [];
+    const args = orders.flatMap((o) => [o.orderKey, o.lines.length, ...o.lines.flatMap((l) => [l.listingKey, l.sku, l.quantity])]);
+    return (await this.lua('linesMany', this.prefix, COUNTED_TTL_MS, ...args)) as string[];
+  }
+
+  /** Which of these listings have a mapping. */
+  async mapped(listingKeys: string[]): Promise<Set<string>> {
+    if (listingKeys.length === 0) return new Set();
+    const found = await this.redis.mget(...listingKeys.map((k) => `${this.prefix}map:${k}`));
+    return new Set(listingKeys.filter((_, i) => found[i] !== null));
+  }
+
+  /** Records that an order was rejected by inventory or paid by its buyer; true once, when both hold. */
+  async paidUnfillable(orderKey: string, fact: 'rejected' | 'paid'): Promise<boolean> {
+    return (await this.lua('unfillable', this.prefix, orderKey, fact, COUNTED_TTL_MS)) === 1;
   }
 
   /** The order was cancelled: its counted units go back; returns the listings touched. */
