@@ -295,7 +295,7 @@ async function main(o: Options): Promise<number> {
     }
     // Settled: no consumer lag left in the realtime hub, and every listing at the hub's available stock.
     const inputs = (part: string) => inputsOf(COMPONENTS.find((c) => c.name === part)!).map((id) => topicName(rt.ns, id));
-    await until(
+    const settled = await until(
       'the realtime hub settled',
       async () => {
         const lag = await Promise.all(rt.parts.map((part) => groupLag(admin, `${rt.ns}.${part}`, inputs(part))));
@@ -338,6 +338,7 @@ async function main(o: Options): Promise<number> {
     });
     sellOutAfterMs.sort((a, b) => a - b);
     zeroPushMs.sort((a, b) => a - b);
+    const showingAtEnd = rt.shops.map((s, i) => `${s.shop.channel}:${s.listings.get(itemOf(i), skuOf(i))?.quantity ?? '?'}`);
     const stillShowing = rt.shops.filter((s, i) => (s.listings.get(itemOf(i), skuOf(i))?.quantity ?? 0) > 0).length;
 
     const out: string[] = [];
@@ -362,7 +363,9 @@ async function main(o: Options): Promise<number> {
     out.push(
       `    of which: sell-out target computed after the hub's 0: p50 ${fmt(percentile(sellOutAfterMs, 50))} ms, max ${fmt(sellOutAfterMs.at(-1))} ms; target → platform answered 0: p50 ${fmt(percentile(zeroPushMs, 50))} ms, p99 ${fmt(percentile(zeroPushMs, 99))} ms`,
     );
-    out.push(`  listings still showing stock at the end: ${stillShowing}`);
+    out.push(
+      `  listings still showing stock at the end: ${stillShowing}${settled ? '' : ` (not settled: hub available ${await available(rt)}; listings ${showingAtEnd.join(' ')})`}`,
+    );
     out.push(`  stock calls per shop (realtime, over ${saleSeconds.toFixed(0)} s):`);
     for (const s of rt.shops) {
       const key = `${s.shop.channel}:${s.shop.shopId}`;
@@ -371,7 +374,7 @@ async function main(o: Options): Promise<number> {
         `    ${key.padEnd(40)} ${String(n).padStart(6)} calls  ${(n / saleSeconds).toFixed(2).padStart(7)}/s  (budget ${CONNECTORS[s.shop.channel]!.stock!.rateLimit.perSecond}/s)`,
       );
     }
-    const ok = stillShowing === 0 && finite.length === ttz.length;
+    const ok = settled && stillShowing === 0 && finite.length === ttz.length;
     out.push('', ok ? 'RESULT: ok — every realtime listing reached 0' : 'RESULT: FAIL — some listing never showed 0', '');
     console.log(out.join('\n'));
     return ok ? 0 : 1;
@@ -391,12 +394,17 @@ async function main(o: Options): Promise<number> {
 
 const fmt = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '—' : String(Math.round(n)));
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+/** Waits for `check`; false (and a note) after the timeout. */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      say(`gave up waiting for ${what} after ${timeoutMs} ms`);
+      return false;
+    }
     await sleep(20);
   }
+  return true;
 }
 
 program.action(async (o: Options) => {

@@ -99,6 +99,40 @@ describe('stock pusher on Redis', () => {
     expect(platform.store.get('a', 'as')?.quantity).toBe(2);
   });
 
+  it('an increment the platform refuses (it would go below 0) is replaced by what the listing shows', async () => {
+    const platform = memoryPlatform({ writes: ['INCREMENT'], idempotentIncrements: false, read: true });
+    const state = new StockPushState(redis, `{t_push_${randomBytes(3).toString('hex')}}:stockpush:`);
+    const records: StockPush[] = [];
+    const pusher = new ShopPusher({
+      shop,
+      api: platform.api,
+      state,
+      budget: new RateBudget(platform.api.rateLimit),
+      record: async (p) => {
+        records.push(p);
+      },
+      log: pino({ level: 'silent' }),
+      retry: { baseMs: 10, maxMs: 50 },
+    });
+    // The hub pushed 10; the channel then sold 7 units of orders the hub rejected: it shows 3.
+    platform.store.put('a', 'as', 10);
+    await state.want(target('a', 1, 10));
+    pusher.start();
+    await until('first push', () => pusher.idle());
+    expect(platform.store.sell('a', 'as', 7)).toBe(true);
+    await state.want(target('a', 2, 0, { sellOut: true }));
+    pusher.wake();
+    await until('idle', () => pusher.idle());
+    await pusher.stop();
+    expect(platform.store.get('a', 'as')?.quantity).toBe(0);
+    expect(records.map((r) => [r.write, r.quantity, r.result])).toEqual([
+      ['INCREMENT', -10, 'FAILED'],
+      ['READ', 3, 'NOT_APPLIED'],
+      ['INCREMENT', -3, 'APPLIED'],
+      ['READ', 0, 'CONFIRMED'],
+    ]);
+  });
+
   it('a refusal ends that target as FAILED and is not retried', async () => {
     const { platform, state, records, pusher } = setup();
     await state.want(target('missing', 1, 2));

@@ -248,6 +248,13 @@ export class ShopPusher {
     }
     this.attempts.delete(listingKey);
     await this.emit(want, write, quantity, 'FAILED', failure.reason, attempt);
+    if (write === 'INCREMENT' && this.deps.api.read && failure.code !== STOCK_FAILURES.promotionLocked) {
+      // An increment refused (e.g. a reduction below 0: the channel sold units the hub rejected): the
+      // listing still shows something; read it and bring it to the target from what it shows.
+      await this.readBack(want, 0);
+      const { pushed } = await state.read(listingKey);
+      if (pushed && pushed.seq >= want.seq) return;
+    }
     await state.giveUp(want);
   }
 }
