@@ -82,7 +82,7 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
     ...s,
     secret: randomBytes(24).toString('hex'),
     endpoint: shopifySims.get(s.shopId)!.url,
-    credentials: { accessToken: token },
+    credentials: { accessToken: token, locationId: shopifySims.get(s.shopId)!.locationId },
   }));
   const carriers = await startCarrierSimulators();
   const warehouse = config.OMNISTREAM_WAREHOUSES[0]!.split(':')[0]!;
@@ -211,10 +211,12 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
     );
     await pipeline.drain(120_000);
     clearInterval(watch);
-    printListings(shopifySims, hubZeroAt, opts.hotStock);
     // The sale is dated in the past, so unpaid locks are already due; release them now, not at the next tick.
     await pipeline.expireDue();
     await pipeline.drain(120_000);
+    const pusher = pipeline.components.get('stock-push') as unknown as { idle(): Promise<boolean> } | undefined;
+    await waitUntil(async () => (await pusher?.idle()) ?? true, 60_000);
+    printListings(shopifySims, hubZeroAt, opts.hotStock, availableOf(await inventory.levels(HOT, warehouse)));
     await printSummary(pipeline.pool, config.OMNISTREAM_PG_SCHEMA, outcomes, HOT);
 
     await fulfil(pipeline, config.OMNISTREAM_PG_SCHEMA, wms);
@@ -347,18 +349,25 @@ async function lastPushed(config: Config): Promise<Map<string, number>> {
 }
 
 /** Each shop's listing of the hot SKU: what it sold, what it shows, and when it reached 0 after the hub's stock did. */
-function printListings(sims: Map<string, ShopifySimulator>, hubZeroAt: number | null, hotStock: number): void {
+function printListings(sims: Map<string, ShopifySimulator>, hubZeroAt: number | null, hotStock: number, available: number): void {
   const ids = LISTINGS[HOT]!;
-  const out = ['', `=== stock sync: each shop's ${HOT} listing (${hotStock} units in the warehouse) ===`];
+  const out = [
+    '',
+    `=== stock sync: each shop's ${HOT} listing (${hotStock} units counted in; ${available} available after the sale and the unpaid timeouts) ===`,
+  ];
   for (const [shopId, sim] of sims) {
     const listing = sim.listings.get(String(ids.productId), String(ids.variantId));
-    const zeroAt = sim.listings.zeroedAt.get(`${ids.productId}/${ids.variantId}`);
+    const key = `${ids.productId}/${ids.variantId}`;
+    const history = sim.listings.changes.filter((c) => c.key === key);
+    // When it first showed 0 once the hub had none left (0 ms if it already did).
+    const before = history.filter((c) => hubZeroAt !== null && c.at <= hubZeroAt).at(-1);
+    const zeroAt = before?.quantity === 0 ? hubZeroAt! : history.find((c) => hubZeroAt !== null && c.at > hubZeroAt && c.quantity === 0)?.at;
     const when =
       hubZeroAt === null
         ? 'the hub never sold out'
         : zeroAt === undefined
           ? 'still showing stock'
-          : `showed 0 ${Math.max(0, zeroAt - hubZeroAt)} ms after the hub's available stock reached 0`;
+          : `showed 0 ${Math.max(0, zeroAt - hubZeroAt)} ms after the hub's available stock reached 0${(listing?.quantity ?? 0) > 0 ? ' (stock released by cancellations and unpaid timeouts since)' : ''}`;
     out.push(`  ${shopId.padEnd(24)} sold ${listing?.sold ?? 0}, shows ${listing?.quantity ?? 0}: ${when}`);
   }
   out.push('  (listing_stock and stock_pushes in Postgres hold every target, push and read-back: npm run omnistream -- listings status)');
