@@ -1,5 +1,6 @@
 import { defineProcessor } from '../../lib/processor/definition.js';
 import type { KeyedRecord } from '../../lib/publish.js';
+import { TOPICS } from '../../topics/catalog.js';
 import type { HubException } from '../../topics/schemas/hub-exception.js';
 import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
 import type { ListingMapping } from '../../topics/schemas/listing-mapping.js';
@@ -14,6 +15,13 @@ interface Outputs {
   exceptions: KeyedRecord<HubException>[];
   autoMapped: KeyedRecord<ListingMapping>[];
 }
+
+const stockSyncInputs = {
+  inventoryEvents: 'keeps available stock per SKU × warehouse; which order lines it holds stock for, and what allocation owners took',
+  orderEvents: 'counts the units each channel took off its listings for orders the hub holds stock for (given back on cancellation)',
+  listingMappings: 'keeps which merchant SKUs each listing sells',
+  stockPolicies: "keeps each shop's stock policy",
+} as const;
 
 export interface StockSyncOptions {
   /** The clock allocations are judged by (epoch ms); tests drive it. */
@@ -37,12 +45,7 @@ export const stockSyncProcessor = defineProcessor({
   name: 'stock-sync',
   kind: 'processor',
   summary: "every listing's target stock from inventory levels, listing mappings and shop policies; sell-outs flagged",
-  inputs: {
-    inventoryEvents: 'keeps available stock per SKU × warehouse; which order lines it holds stock for, and what allocation owners took',
-    orderEvents: 'counts the units each channel took off its listings for orders the hub holds stock for (given back on cancellation)',
-    listingMappings: 'keeps which merchant SKUs each listing sells',
-    stockPolicies: "keeps each shop's stock policy",
-  },
+  inputs: stockSyncInputs,
   outputs: {
     stockTargets: 'writes a listing’s target whenever it changes (sellOut when it falls to 0)',
     listingMappings: 'writes mappings matched by merchant code for listings first seen on an order',
@@ -208,43 +211,49 @@ export const stockSyncProcessor = defineProcessor({
       );
     }
 
-    await ctx.consume(async (records) => {
-      const listings = new Set<string>();
-      const skus = new Set<string>();
-      const out: Outputs = { exceptions: [], autoMapped: [] };
-      const inventory: InventoryEvent[] = [];
-      const orders: OrderEvent[] = [];
-      for (const r of records) {
-        if (r.topic === 'inventoryEvents') inventory.push(r.value);
-        else if (r.topic === 'orderEvents') orders.push(r.value);
-        else if (r.topic === 'listingMappings') {
-          await store.putMapping(r.value);
-          listings.add(r.value.listingKey);
-        } else {
-          const shopKey = `${r.value.channel}:${r.value.shopId}`;
-          const parsed = r.value.deleted ? null : policyFromJson(r.value.policyJson);
-          if (parsed && !parsed.ok) {
-            ctx.log.error({ shopKey, reason: parsed.reason }, 'stock policy refused: the previous policy stays');
-            continue;
+    await ctx.consume(
+      async (records) => {
+        const listings = new Set<string>();
+        const skus = new Set<string>();
+        const out: Outputs = { exceptions: [], autoMapped: [] };
+        const inventory: InventoryEvent[] = [];
+        const orders: OrderEvent[] = [];
+        for (const r of records) {
+          if (r.topic === 'inventoryEvents') inventory.push(r.value);
+          else if (r.topic === 'orderEvents') orders.push(r.value);
+          else if (r.topic === 'listingMappings') {
+            await store.putMapping(r.value);
+            listings.add(r.value.listingKey);
+          } else {
+            const shopKey = `${r.value.channel}:${r.value.shopId}`;
+            const parsed = r.value.deleted ? null : policyFromJson(r.value.policyJson);
+            if (parsed && !parsed.ok) {
+              ctx.log.error({ shopKey, reason: parsed.reason }, 'stock policy refused: the previous policy stays');
+              continue;
+            }
+            const before = await store.policy(shopKey);
+            await store.putPolicy(shopKey, parsed ? r.value.policyJson : null, (parsed?.policy.allocations.length ?? 0) > 0);
+            for (const k of await store.listingsOfShop(shopKey)) listings.add(k);
+            // An allocation, added or removed, changes what every other shop selling its SKU sees.
+            for (const a of [...before.allocations, ...(parsed?.policy.allocations ?? [])]) skus.add(a.sku);
           }
-          const before = await store.policy(shopKey);
-          await store.putPolicy(shopKey, parsed ? r.value.policyJson : null, (parsed?.policy.allocations.length ?? 0) > 0);
-          for (const k of await store.listingsOfShop(shopKey)) listings.add(k);
-          // An allocation, added or removed, changes what every other shop selling its SKU sees.
-          for (const a of [...before.allocations, ...(parsed?.policy.allocations ?? [])]) skus.add(a.sku);
         }
-      }
-      // Stock first: a sell-out goes out before the batch's bookkeeping (which only refines increments).
-      for (const sku of await applyLevels(inventory)) skus.add(sku);
-      for (const k of await store.listingsOfSkus(skus)) listings.add(k);
-      await recompute(listings);
-      const touched = new Set<string>();
-      await applyDecisions(inventory, touched, out);
-      await applyOrders(orders, touched, out);
-      if (out.autoMapped.length > 0) await ctx.publish('listingMappings', out.autoMapped);
-      if (out.exceptions.length > 0) await ctx.publish('hubExceptions', out.exceptions);
-      await recompute(touched);
-    });
+        // Stock first: a sell-out goes out before the batch's bookkeeping (which only refines increments).
+        for (const sku of await applyLevels(inventory)) skus.add(sku);
+        for (const k of await store.listingsOfSkus(skus)) listings.add(k);
+        await recompute(listings);
+        const touched = new Set<string>();
+        await applyDecisions(inventory, touched, out);
+        await applyOrders(orders, touched, out);
+        if (out.autoMapped.length > 0) await ctx.publish('listingMappings', out.autoMapped);
+        if (out.exceptions.length > 0) await ctx.publish('hubExceptions', out.exceptions);
+        await recompute(touched);
+      },
+      {
+        // Every input partition at once: an inventory batch (a sell-out) never waits behind order bookkeeping.
+        partitionsConsumedConcurrently: Object.keys(stockSyncInputs).reduce((n, id) => n + TOPICS[id as keyof typeof stockSyncInputs].partitions, 0),
+      },
+    );
 
     /** Recomputes the listings of SKUs whose allocation started or ended in (from, to]. */
     async function crossAllocationBoundaries(from: number, to: number): Promise<void> {
