@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/**/*.spec.ts', 'processors/**/*.spec.ts'],
+          include: ['test/**/*.spec.ts', 'processors/**/*.spec.ts', 'sinks/**/*.spec.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 60_000,

@@ -129,6 +129,7 @@ describe('AsyncAPI document of the topic catalog', () => {
     }
     expect(ns.operations.receiveOrderEvents!.bindings.kafka.groupId.enum).toEqual([
       'tenant-a.inventory',
+      'tenant-a.stock-sync',
       'tenant-a.sink-postgres',
       'tenant-a.routing',
       'tenant-a.divergence',

@@ -4,7 +4,8 @@ import type { AnyProcessorDefinition } from '../lib/processor/definition.js';
 import { COMPONENTS } from './parts.js';
 
 type Component = (typeof COMPONENTS)[number];
-type EnvOf<D> = D extends { env?: infer E } ? (E extends z.ZodObject ? z.output<E> : object) : object;
+// A part without settings adds nothing (its default schema's output would be an index type of never).
+type EnvOf<D> = D extends { env?: infer E } ? (E extends z.ZodObject<infer S> ? (keyof S extends never ? object : z.output<E>) : object) : object;
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
 /** Every setting of the hub: the shared ones, and each component's own (declared beside its code). */

@@ -7,8 +7,10 @@ import { type AnyProcessorDefinition, partOf } from '../lib/processor/definition
 import { divergenceProcessor } from '../processors/divergence/processor.js';
 import { inventoryProcessor } from '../processors/inventory/processor.js';
 import { routingProcessor } from '../processors/routing/processor.js';
+import { stockSyncProcessor } from '../processors/stock-sync/processor.js';
 import { wavePlanner } from '../processors/waves/processor.js';
 import { postgresSink } from '../sinks/postgres/sink.js';
+import { stockPush } from '../sinks/stock-push/processor.js';
 import { syncBack } from '../sinks/sync-back/processor.js';
 import { waybillService } from '../sinks/waybills/processor.js';
 import { interceptExecutor } from '../sinks/wms-commands/executor.js';
@@ -26,6 +28,8 @@ export const COMPONENTS = [
   wmsScans,
   carrierTracking,
   inventoryProcessor,
+  stockSyncProcessor,
+  stockPush,
   postgresSink,
   routingProcessor,
   wavePlanner,

@@ -12,9 +12,12 @@ import type { Logger } from '../lib/logger.js';
 import { publish } from '../lib/publish.js';
 import { resetNamespace } from '../lib/reset.js';
 import { type DivergenceReport, divergenceReport } from '../processors/divergence/report.js';
+import { availableOf } from '../processors/inventory/decision.js';
+import { RedisInventoryStore } from '../processors/inventory/store.js';
 import { startCarrierSimulators } from '../simulators/carriers/index.js';
 import { makeShopifyOrder, type ShopifySimulator, shopifyPush, startShopifySimulator, withCancellation, withStatus } from '../simulators/shopify/index.js';
 import { startWmsSimulator, type WmsSimulator } from '../simulators/wms/index.js';
+import { listingKeyOf } from '../topics/schemas/listing-mapping.js';
 
 export interface DemoOptions {
   /** Start from nothing: remove the demo namespace's topics, groups, Redis keys and tables first. */
@@ -36,6 +39,10 @@ const PROVINCES = [
   { name: 'Beijing', code: 'BJ', city: 'Beijing' },
 ];
 const SALE_START = Date.parse('2026-11-11T00:00:00+08:00');
+/** Each shop's listing (Shopify product + variant) of each SKU: the same ids in both shops' catalogues. */
+const LISTINGS: Record<string, { productId: number; variantId: number }> = Object.fromEntries(
+  [HOT, ...COLD].map((sku, i) => [sku, { productId: 7_100_000_000_001 + i, variantId: 41_000_000_000_001 + i }]),
+);
 
 /**
  * The main job: a small flash sale on the local stack. Starts missing services, runs the whole
@@ -75,7 +82,7 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
     ...s,
     secret: randomBytes(24).toString('hex'),
     endpoint: shopifySims.get(s.shopId)!.url,
-    credentials: { accessToken: token },
+    credentials: { accessToken: token, locationId: shopifySims.get(s.shopId)!.locationId },
   }));
   const carriers = await startCarrierSimulators();
   const warehouse = config.OMNISTREAM_WAREHOUSES[0]!.split(':')[0]!;
@@ -88,6 +95,16 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
     for (const sim of shopifySims.values()) await sim.close();
   };
 
+  // The storefronts: each shop lists every SKU. A listing shows what the hub last pushed to it (0 on
+  // a first run, when the hub pushes the opening stock) and sells only while it shows stock.
+  const previous = await lastPushed(config);
+  for (const s of SHOPS) {
+    for (const ids of Object.values(LISTINGS)) {
+      const listingKey = listingKeyOf('shopify', s.shopId, String(ids.productId), String(ids.variantId));
+      shopifySims.get(s.shopId)!.listings.put(String(ids.productId), String(ids.variantId), previous.get(listingKey) ?? 0);
+    }
+  }
+
   step(`starting the pipeline (namespace "${config.OMNISTREAM_NAMESPACE}", Postgres schema "${config.OMNISTREAM_PG_SCHEMA}")`);
   // Compressed for the demo: a parcel shipped but not told to the channel counts after 5 s, not 30 min.
   const demoConfig = { ...config, OMNISTREAM_DIVERGENCE_SHIPPED_NOT_SYNCED_GRACE_SECONDS: 5 };
@@ -97,6 +114,7 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
     wms: new WmsDirectory({ [warehouse]: { secret: wmsSecret, endpoint: wms.endpoint(warehouse) } }),
   });
   hubUrl = pipeline.url;
+  const inventory = new RedisInventoryStore(pipeline.redis, config.OMNISTREAM_NAMESPACE);
   try {
     step(`counting stock into ${config.OMNISTREAM_WAREHOUSES[0]}: ${HOT} × ${opts.hotStock}, ${COLD.join(', ')} × 500 each`);
     const kafka = createKafka(config.KAFKA_BROKERS, 'omnistream-demo', log);
@@ -119,18 +137,67 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
         },
       })),
     );
+    await publish(
+      producer,
+      pipeline.serde,
+      config.OMNISTREAM_NAMESPACE,
+      'listingMappings',
+      SHOPS.flatMap((s) =>
+        Object.entries(LISTINGS).map(([sku, ids]) => {
+          const listingKey = listingKeyOf('shopify', s.shopId, String(ids.productId), String(ids.variantId));
+          return {
+            key: listingKey,
+            value: {
+              listingKey,
+              channel: 'shopify',
+              shopId: s.shopId,
+              itemId: String(ids.productId),
+              skuId: String(ids.variantId),
+              components: [{ sku, quantity: 1 }],
+              source: 'CSV' as const,
+              deleted: false,
+              updatedAt: SALE_START,
+            },
+          };
+        }),
+      ),
+    );
     await producer.disconnect();
+    const hotListing = LISTINGS[HOT]!;
+    const showing = (shopId: string) => shopifySims.get(shopId)!.listings.get(String(hotListing.productId), String(hotListing.variantId))?.quantity ?? 0;
+    step('stock sync: the hub pushes each listing its stock through the Shopify Admin API');
+    await waitUntil(async () => {
+      const levels = await inventory.levels(HOT, warehouse);
+      // The count applied (or, on a later run, listings that already show what the hub pushed before).
+      const counted = levels.physical > 0 || previous.size > 0;
+      return counted && SHOPS.every((s) => showing(s.shopId) === Math.max(0, availableOf(levels)));
+    }, 60_000);
+    for (const s of SHOPS) step(`  ${s.shopId} lists ${HOT}: shows ${showing(s.shopId)}`);
 
     step(`flash sale: ${opts.orders} orders from ${shops.length} Shopify shops (simulator), ${opts.concurrency} at a time`);
     const { pushes, finalStates } = buildPushes(opts.orders, shops);
     for (const [shopId, order] of finalStates) shopifySims.get(shopId)!.upsertOrder(order);
     const outcomes = new Map<string, number>();
+    const refused = new Set<number>();
+    let hubZeroAt: number | null = null;
+    const watch = setInterval(() => {
+      if (hubZeroAt !== null) return;
+      void inventory.levels(HOT, warehouse).then((l) => {
+        if (hubZeroAt === null && availableOf(l) <= 0) hubZeroAt = Date.now();
+      });
+    }, 5);
     const started = performance.now();
     let next = 0;
     await Promise.all(
       Array.from({ length: opts.concurrency }, async () => {
         while (next < pushes.length) {
           const p = pushes[next++]!;
+          if (refused.has(p.orderId)) continue;
+          // The buyer checks out at the storefront first: it sells only what the listing shows.
+          if (p.buys && !p.buys.every((b) => shopifySims.get(p.shopId)!.listings.sell(String(b.productId), String(b.variantId), b.quantity))) {
+            refused.add(p.orderId);
+            continue;
+          }
           const res = await fetch(`${pipeline.url}/webhooks/shopify/${p.shopId}`, { method: 'POST', headers: p.headers, body: p.body });
           const body = (await res.json()) as { outcome?: string };
           const key = `${res.status} ${body.outcome ?? 'rejected'}`;
@@ -139,11 +206,17 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    step(`${pushes.length} pushes in ${seconds.toFixed(2)} s; waiting for the processor and the sink to catch up`);
+    step(
+      `${pushes.length} pushes in ${seconds.toFixed(2)} s (${refused.size} checkouts refused by the storefront: its listing showed too little); waiting for the pipeline`,
+    );
     await pipeline.drain(120_000);
+    clearInterval(watch);
     // The sale is dated in the past, so unpaid locks are already due; release them now, not at the next tick.
     await pipeline.expireDue();
     await pipeline.drain(120_000);
+    const pusher = pipeline.components.get('stock-push') as unknown as { idle(): Promise<boolean> } | undefined;
+    await waitUntil(async () => (await pusher?.idle()) ?? true, 60_000);
+    printListings(shopifySims, hubZeroAt, opts.hotStock, availableOf(await inventory.levels(HOT, warehouse)));
     await printSummary(pipeline.pool, config.OMNISTREAM_PG_SCHEMA, outcomes, HOT);
 
     await fulfil(pipeline, config.OMNISTREAM_PG_SCHEMA, wms);
@@ -252,8 +325,53 @@ const fmtMs = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed
 
 interface Push {
   shopId: string;
+  /** The demo order it belongs to: once its checkout was refused, none of its pushes are sent. */
+  orderId: number;
+  /** The order's checkout: what the buyer takes off the shop's listings (the create push only). */
+  buys?: { productId: number; variantId: number; quantity: number }[];
   headers: Record<string, string>;
   body: string;
+}
+
+/** What the hub last pushed to each listing (a simulator forgets; the platform would not). */
+async function lastPushed(config: Config): Promise<Map<string, number>> {
+  const pool = new pg.Pool({ connectionString: config.DATABASE_URL });
+  try {
+    const { rows } = await pool.query<{ listing_key: string; last_pushed: string }>(
+      `select listing_key, last_pushed from ${config.OMNISTREAM_PG_SCHEMA}.listing_stock where last_pushed is not null`,
+    );
+    return new Map(rows.map((r) => [r.listing_key, Number(r.last_pushed)]));
+  } catch {
+    return new Map(); // first run: no table yet
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Each shop's listing of the hot SKU: what it sold, what it shows, and when it reached 0 after the hub's stock did. */
+function printListings(sims: Map<string, ShopifySimulator>, hubZeroAt: number | null, hotStock: number, available: number): void {
+  const ids = LISTINGS[HOT]!;
+  const out = [
+    '',
+    `=== stock sync: each shop's ${HOT} listing (${hotStock} units counted in; ${available} available after the sale and the unpaid timeouts) ===`,
+  ];
+  for (const [shopId, sim] of sims) {
+    const listing = sim.listings.get(String(ids.productId), String(ids.variantId));
+    const key = `${ids.productId}/${ids.variantId}`;
+    const history = sim.listings.changes.filter((c) => c.key === key);
+    // When it first showed 0 once the hub had none left (0 ms if it already did).
+    const before = history.filter((c) => hubZeroAt !== null && c.at <= hubZeroAt).at(-1);
+    const zeroAt = before?.quantity === 0 ? hubZeroAt! : history.find((c) => hubZeroAt !== null && c.at > hubZeroAt && c.quantity === 0)?.at;
+    const when =
+      hubZeroAt === null
+        ? 'the hub never sold out'
+        : zeroAt === undefined
+          ? 'still showing stock'
+          : `showed 0 ${Math.max(0, zeroAt - hubZeroAt)} ms after the hub's available stock reached 0${(listing?.quantity ?? 0) > 0 ? ' (stock released by cancellations and unpaid timeouts since)' : ''}`;
+    out.push(`  ${shopId.padEnd(24)} sold ${listing?.sold ?? 0}, shows ${listing?.quantity ?? 0}: ${when}`);
+  }
+  out.push('  (listing_stock and stock_pushes in Postgres hold every target, push and read-back: npm run omnistream -- listings status)');
+  process.stdout.write(`${out.join('\n')}\n`);
 }
 
 /** Deterministic mix: mostly paid, some left unpaid, some cancelled, ~10% redelivered, one forged. */
@@ -266,8 +384,8 @@ function buildPushes(count: number, shops: { shopId: string; secret: string }[])
     const region = PROVINCES[i % PROVINCES.length]!;
     const createdAt = new Date(SALE_START + i * 10);
     const lines = [
-      { sku: HOT, quantity: 1 + (i % 2), price: '899.00' },
-      ...(i % 3 === 0 ? [{ sku: COLD[i % COLD.length]!, quantity: 1, price: '59.00' }] : []),
+      { sku: HOT, quantity: 1 + (i % 2), price: '899.00', ...LISTINGS[HOT]! },
+      ...(i % 3 === 0 ? [{ sku: COLD[i % COLD.length]!, quantity: 1, price: '59.00', ...LISTINGS[COLD[i % COLD.length]!]! }] : []),
     ];
     const created = makeShopifyOrder({
       id: 900_000 + i,
@@ -279,9 +397,14 @@ function buildPushes(count: number, shops: { shopId: string; secret: string }[])
       currency: 'CNY',
     });
     const send = (order: typeof created, topic: Parameters<typeof shopifyPush>[1]) =>
-      pushes.push({ shopId: shop.shopId, ...shopifyPush(order, topic, shop.secret, shop.shopId) });
+      pushes.push({
+        shopId: shop.shopId,
+        orderId: i,
+        ...(topic === 'orders/create' ? { buys: lines.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity })) } : {}),
+        ...shopifyPush(order, topic, shop.secret, shop.shopId),
+      });
     send(created, 'orders/create');
-    if (i % 10 === 0) redeliveries.push(pushes.at(-1)!); // the platform redelivers later
+    if (i % 10 === 0) redeliveries.push({ ...pushes.at(-1)!, buys: undefined }); // the platform redelivers later
     let last = created;
     if (i % 7 === 0) {
       last = withCancellation(created, new Date(createdAt.getTime() + 30_000));

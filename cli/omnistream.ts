@@ -14,9 +14,12 @@ import { TopicSerde } from '../topics/serde.js';
 import { registerAsyncapiCommand } from './asyncapi.js';
 import { runDemo } from './demo.js';
 import { registerDivergencesCommand } from './divergences.js';
+import { registerExceptionsCommand } from './exceptions/command.js';
+import { registerListingsCommand } from './listings/command.js';
 import { registerLoadgenCommand } from './loadgen.js';
 import { registerReconcileCommand } from './reconcile.js';
 import { registerReplayCommand } from './replay.js';
+import { registerStockPolicyCommand } from './stock-policy/command.js';
 import { registerTopologyCommand } from './topology.js';
 
 const positiveInt = (v: string) => {
@@ -98,6 +101,9 @@ program
 registerReconcileCommand(program);
 registerReplayCommand(program);
 registerDivergencesCommand(program);
+registerListingsCommand(program);
+registerStockPolicyCommand(program);
+registerExceptionsCommand(program);
 registerLoadgenCommand(program);
 registerAsyncapiCommand(program);
 registerTopologyCommand(program);

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Result } from '../lib/result.js';
 import { eventIdOf, orderKeyOf } from '../topics/ids.js';
 import type { OrderEvent, OrderStatus } from '../topics/schemas/order-event.js';
+import type { StockApi } from './stock-api.js';
 
 export { eventIdOf, orderKeyOf };
 
@@ -70,6 +71,8 @@ export interface ChannelConnector<Payload = unknown> {
    * Executed by sinks/sync-back with retries; a failure not `retryable` ends the command as FAILED.
    */
   ship?(shop: ShopConfig, notice: ShipmentNotice): Promise<Result>;
+  /** Stock sync: the platform's listing stock API (connectors/stock-api.ts), used by sinks/stock-push. */
+  stock?: StockApi;
 }
 
 /**

@@ -5,6 +5,9 @@ export interface TopicMessages {
   messages: Message[];
 }
 
+/** Bytes of values one merged request may carry. */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
 interface Waiter {
   batch: TopicMessages[];
   resolve: () => void;
@@ -53,11 +56,16 @@ export class GroupCommitSender {
   /** The callers that fit in one request (at least one, however large). */
   private take(): Waiter[] {
     let count = 0;
+    let bytes = 0;
     let n = 0;
     while (n < this.waiting.length) {
-      const size = this.waiting[n]!.batch.reduce((s, t) => s + t.messages.length, 0);
-      if (n > 0 && count + size > this.maxMessages) break;
+      const batch = this.waiting[n]!.batch;
+      const size = batch.reduce((s, t) => s + t.messages.length, 0);
+      const weight = batch.reduce((s, t) => s + t.messages.reduce((b, m) => b + ((m.value as Buffer | null)?.length ?? 0), 0), 0);
+      // The broker refuses a batch above message.max.bytes (1 MB by default): stay well under it.
+      if (n > 0 && (count + size > this.maxMessages || bytes + weight > MAX_REQUEST_BYTES)) break;
       count += size;
+      bytes += weight;
       n += 1;
     }
     return this.waiting.splice(0, n);

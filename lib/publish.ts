@@ -34,6 +34,39 @@ export function encodeRecords(serde: TopicSerde, namespace: string, topic: Topic
   return byTopic;
 }
 
+/**
+ * The broker refuses a record batch above message.max.bytes (1 MB by default), and a produce
+ * request carries one batch per partition: requests are cut at this many bytes of values and keys,
+ * so a large output (a flash sale's rejections, say) is several requests, never a refused one.
+ */
+const REQUEST_BYTES = 512 * 1024;
+
+/** Splits topic messages into requests of at most REQUEST_BYTES (a single larger message goes alone). */
+export function requestsOf(topicMessages: { topic: string; messages: Message[] }[]): { topic: string; messages: Message[] }[][] {
+  const requests: { topic: string; messages: Message[] }[][] = [];
+  let current: { topic: string; messages: Message[] }[] = [];
+  let bytes = 0;
+  for (const { topic, messages } of topicMessages) {
+    let part: Message[] = [];
+    for (const m of messages) {
+      const size = (m.value as Buffer | null)?.length ?? 0;
+      const keySize = typeof m.key === 'string' ? m.key.length : ((m.key as Buffer | null)?.length ?? 0);
+      if (bytes + size + keySize > REQUEST_BYTES && bytes > 0) {
+        if (part.length > 0) current.push({ topic, messages: part });
+        requests.push(current);
+        current = [];
+        part = [];
+        bytes = 0;
+      }
+      part.push(m);
+      bytes += size + keySize;
+    }
+    if (part.length > 0) current.push({ topic, messages: part });
+  }
+  if (current.length > 0) requests.push(current);
+  return requests;
+}
+
 /** Encodes and writes values to one catalog topic, durably (acks=all). */
 export async function publish<T extends TopicId>(
   producer: Producer,
@@ -43,9 +76,11 @@ export async function publish<T extends TopicId>(
   records: KeyedRecord<TopicValues[T]>[],
 ): Promise<void> {
   if (records.length === 0) return;
-  const byTopic = [...encodeRecords(serde, namespace, topic, records)];
-  if (byTopic.length === 1) await producer.send({ topic: byTopic[0]![0], acks: -1, messages: byTopic[0]![1] });
-  else await producer.sendBatch({ acks: -1, topicMessages: byTopic.map(([t, messages]) => ({ topic: t, messages })) });
+  const byTopic = [...encodeRecords(serde, namespace, topic, records)].map(([t, messages]) => ({ topic: t, messages }));
+  for (const request of requestsOf(byTopic)) {
+    if (request.length === 1) await producer.send({ topic: request[0]!.topic, acks: -1, messages: request[0]!.messages });
+    else await producer.sendBatch({ acks: -1, topicMessages: request });
+  }
 }
 
 /**
@@ -66,6 +101,7 @@ export function batchWriter(
       if (allowed && !allowed.has(topic)) throw new Error(`${topic} is not among the declared outputs`);
       for (const [name, messages] of encodeRecords(serde, namespace, topic, records)) topicMessages.push({ topic: name, messages });
     }
-    if (topicMessages.length > 0) await sender.send(topicMessages);
+    // In order: a request's records are durable before the next one's (callers rely on the order of topics).
+    for (const request of requestsOf(topicMessages)) await sender.send(request);
   };
 }

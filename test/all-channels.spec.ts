@@ -237,11 +237,11 @@ describe('all nine channels end to end, on the real stack', () => {
         const { rows } = await ctx.pool.query<{ n: string }>(`select count(*) as n from ${ctx.namespace}.inventory_decisions where kind = 'COUNTED'`);
         return Number(rows[0]?.n ?? 0) >= skus.length;
       },
-      180_000,
+      240_000,
     );
     // The reconciliation's own write path, built like the gateway's (as test/reconciliation.spec.ts).
     ingestor = new PushIngestor(new PushPublisher(batchWriter(producer, ctx.serde, ctx.namespace)), ctx.redis, ctx.namespace);
-  });
+  }, 300_000);
   afterAll(async () => {
     await producer?.disconnect();
     await pipeline?.stop();

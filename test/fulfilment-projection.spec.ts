@@ -445,6 +445,10 @@ describe('fulfilment and divergence projections', () => {
         warehouseOrders: shipments.length,
         divergences: divergences.length,
         commandOutcomes: outcomes.length,
+        listingMappings: 0,
+        stockTargets: 0,
+        stockPushes: 0,
+        hubExceptions: 0,
       });
       const c = await compareSchemas(ctx.pool, live, target);
       expect(c.tables.filter((t) => t.missing + t.extra + t.differing > 0)).toEqual([]);

@@ -64,6 +64,7 @@ describe('postgres order projection', () => {
       '003_query_api.sql',
       '004_fulfilment.sql',
       '005_divergences.sql',
+      '006_stock_sync.sql',
     ]);
     expect(await migrate(pool, schema)).toEqual([]); // versioned: nothing twice
   });

@@ -23,7 +23,7 @@ const event: OrderEvent = {
   receivedAt: 1_700_000_000_100,
   currency: 'CNY',
   totalMinor: 1999,
-  lines: [{ sku: 'A', quantity: 2, unitPriceMinor: 999 }],
+  lines: [{ sku: 'A', quantity: 2, unitPriceMinor: 999, itemId: null, skuId: null }],
   buyerCountry: 'CN',
   buyerProvince: 'ZJ',
   buyerCity: 'Hangzhou',

@@ -4,12 +4,17 @@ import { commandOutcomeSchema } from './schemas/command-outcome.js';
 import { deadLetterSchema } from './schemas/dead-letter.js';
 import { divergenceEventSchema } from './schemas/divergence-event.js';
 import { fulfilmentEventSchema } from './schemas/fulfilment-event.js';
+import { hubExceptionSchema } from './schemas/hub-exception.js';
 import { inventoryEventSchema } from './schemas/inventory-event.js';
+import { listingMappingSchema } from './schemas/listing-mapping.js';
 import { orderEventSchema } from './schemas/order-event.js';
 import { printJobSchema } from './schemas/print-job.js';
 import { rawChannelEventSchema } from './schemas/raw-channel-event.js';
 import { shipmentSchema } from './schemas/shipment.js';
 import { stockMovementSchema } from './schemas/stock-movement.js';
+import { stockPolicySchema } from './schemas/stock-policy.js';
+import { stockPushSchema } from './schemas/stock-push.js';
+import { stockTargetSchema } from './schemas/stock-target.js';
 import { warehouseCommandSchema } from './schemas/warehouse-command.js';
 
 export interface TopicDefinition {
@@ -32,6 +37,7 @@ export interface TopicDefinition {
 
 const FOREVER = -1;
 const THIRTY_DAYS = 30 * 24 * 3600 * 1000;
+const NINETY_DAYS = 90 * 24 * 3600 * 1000;
 const SEVEN_DAYS = 7 * 24 * 3600 * 1000;
 
 /** Every topic of the hub. Partition counts are sized for one broker; raise them for more consumers. */
@@ -137,6 +143,51 @@ export const TOPICS = {
     retentionMs: FOREVER,
     valueSchema: divergenceEventSchema,
     description: 'Contradicting views of an order (channel, hub, warehouse, carrier) past their grace window: opened, resolved or escalated.',
+  },
+  listingMappings: {
+    base: 'listing-mappings',
+    key: 'listingKey (channel:shopId:itemId:skuId)',
+    partitions: 3,
+    cleanupPolicy: 'compact',
+    retentionMs: FOREVER,
+    valueSchema: listingMappingSchema,
+    description: "Which merchant SKUs each shop's listing sells (bundles and kits included): imported, typed in, or matched by merchant code.",
+  },
+  stockPolicies: {
+    base: 'stock-policies',
+    key: 'channel:shopId',
+    partitions: 1,
+    cleanupPolicy: 'compact',
+    retentionMs: FOREVER,
+    valueSchema: stockPolicySchema,
+    description: "Each shop's stock policy: its share of the pool, floor, maximum, warehouses and exclusive allocations.",
+  },
+  stockTargets: {
+    base: 'stock-targets',
+    key: 'listingKey',
+    partitions: 6,
+    cleanupPolicy: 'compact',
+    retentionMs: FOREVER,
+    valueSchema: stockTargetSchema,
+    description: 'What each listing should show, newest per listing (seq); sell-outs flagged to be pushed first.',
+  },
+  stockPushes: {
+    base: 'stock-pushes',
+    key: 'listingKey',
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: NINETY_DAYS,
+    valueSchema: stockPushSchema,
+    description: "Every call to a channel's stock API (set, increment, compare-and-set, read-back) and how it ended.",
+  },
+  hubExceptions: {
+    base: 'hub-exceptions',
+    key: 'orderKey or listingKey',
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: FOREVER,
+    valueSchema: hubExceptionSchema,
+    description: 'Paid orders the hub cannot fill, and order lines or listings without a mapping, with the reason and what was done.',
   },
   deadLetter: {
     base: 'dead-letter',

@@ -6,12 +6,17 @@ import type { CommandOutcome } from './schemas/command-outcome.js';
 import type { DeadLetter } from './schemas/dead-letter.js';
 import type { DivergenceEvent } from './schemas/divergence-event.js';
 import type { FulfilmentEvent } from './schemas/fulfilment-event.js';
+import type { HubException } from './schemas/hub-exception.js';
 import type { InventoryEvent } from './schemas/inventory-event.js';
+import type { ListingMapping } from './schemas/listing-mapping.js';
 import type { OrderEvent } from './schemas/order-event.js';
 import type { PrintJob } from './schemas/print-job.js';
 import type { RawChannelEvent } from './schemas/raw-channel-event.js';
 import type { Shipment } from './schemas/shipment.js';
 import type { StockMovement } from './schemas/stock-movement.js';
+import type { StockPolicyRecord } from './schemas/stock-policy.js';
+import type { StockPush } from './schemas/stock-push.js';
+import type { StockTarget } from './schemas/stock-target.js';
 import type { WarehouseCommand } from './schemas/warehouse-command.js';
 
 export interface TopicValues {
@@ -27,6 +32,11 @@ export interface TopicValues {
   channelCommands: ChannelCommand;
   commandOutcomes: CommandOutcome;
   divergences: DivergenceEvent;
+  listingMappings: ListingMapping;
+  stockPolicies: StockPolicyRecord;
+  stockTargets: StockTarget;
+  stockPushes: StockPush;
+  hubExceptions: HubException;
 }
 
 const MAGIC = 0;

@@ -5,6 +5,7 @@ import { pullDouyinOrders } from './pull.js';
 import { shipDouyin } from './ship.js';
 import { verifyDouyinPush } from './signature.js';
 import { statusMap } from './status-map.js';
+import { douyinStock } from './stock.js';
 
 function appKeyOf(shop: ShopConfig): string | undefined {
   return shop.credentials?.appKey;
@@ -13,7 +14,8 @@ function appKeyOf(shop: ShopConfig): string | undefined {
 /**
  * Douyin shop (抖店) message push (HTTP POST, JSON array of {tag, msg_id, data}) plus the
  * order.searchList query API for reconciliation. ShopConfig.secret is the app secret;
- * credentials: appKey (required), accessToken (pull), douyinShopId (optional shop check).
+ * credentials: appKey (required), accessToken (pull, ship, stock), douyinShopId (optional shop check),
+ * stockTimeoutMs (optional, stock.ts).
  */
 export const douyin: ChannelConnector<DouyinPayload> = {
   channel: DOUYIN_CHANNEL,
@@ -30,6 +32,7 @@ export const douyin: ChannelConnector<DouyinPayload> = {
   ackBody: () => ({ code: 0, msg: 'success' }),
   pull: (shop, window) => pullDouyinOrders(shop, window),
   ship: (shop, notice) => shipDouyin(shop, notice),
+  stock: douyinStock,
 };
 
 export type { DouyinPayload } from './payload.js';

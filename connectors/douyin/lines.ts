@@ -8,6 +8,7 @@ import type { DouyinSkuOrder } from './payload.js';
  * sku_order_list[] → canonical lines. SKU: the merchant's out_sku_id (外部Skuid) when set, else
  * the platform sku_id as "sku-<id>" (the sku_id alone could collide with a merchant code).
  * Unit price: origin_amount (商品现价, fen, before promotions); quantity: item_num as ordered.
+ * itemId / skuId: product_id and sku_id as digit strings (quoted before JSON.parse, payload.ts), for stock sync.
  */
 export function skuOf(line: DouyinSkuOrder): string {
   return present(line.out_sku_id) ?? `sku-${String(line.sku_id)}`;
@@ -21,7 +22,8 @@ export function toOrderLines(items: readonly DouyinSkuOrder[]): Result<OrderLine
     }
     const price = fenAmount(`sku_order_list[${index}].origin_amount`, item.origin_amount);
     if (!price.ok) return price;
-    lines.push({ sku: skuOf(item), quantity: item.item_num, unitPriceMinor: price.value });
+    const itemId = item.product_id === undefined ? null : String(item.product_id);
+    lines.push({ sku: skuOf(item), quantity: item.item_num, unitPriceMinor: price.value, itemId, skuId: String(item.sku_id) });
   }
   return { ok: true, value: lines };
 }

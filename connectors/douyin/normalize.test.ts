@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { douyinOrderMessage, douyinPush, makeDouyinOrder, SIM_PII, toInboundPush, withDouyinStatus } from '../../simulators/douyin/index.js';
+import { douyinOrderMessage, douyinPush, makeDouyinOrder, SIM_PII, toInboundPush, withBareIds, withDouyinStatus } from '../../simulators/douyin/index.js';
 import { eventIdOf, type InboundPush, type ShopConfig } from '../contract.js';
 import { douyin } from './index.js';
 import { normalizeDouyinOrder, normalizeDouyinPush } from './normalize.js';
@@ -51,14 +51,22 @@ describe('normalizeDouyinOrder (query API order)', () => {
       currency: 'CNY',
       totalMinor: 2 * 1999 + 10 + 500,
       lines: [
-        { sku: 'TEE-RED-M', quantity: 2, unitPriceMinor: 1999 },
-        { sku: 'sku-1789012345678901299', quantity: 1, unitPriceMinor: 10 },
+        { sku: 'TEE-RED-M', quantity: 2, unitPriceMinor: 1999, itemId: '3789012345678901234', skuId: '1789012345678901234' },
+        { sku: 'sku-1789012345678901299', quantity: 1, unitPriceMinor: 10, itemId: '3789012345678901299', skuId: '1789012345678901299' },
       ],
       buyerCountry: 'CN',
       buyerProvince: '广东省',
       buyerCity: '深圳市',
       presale: true,
     });
+  });
+
+  it('carries product_id and sku_id exactly from bare int64 JSON, and a null itemId without product_id', () => {
+    const text = withBareIds(paid, ['sku_id', 'product_id', 'shop_id']);
+    const parsed = douyinShopOrderSchema.parse(JSON.parse(quoteIdFields(text, ['sku_id', 'product_id', 'shop_id'])));
+    expect(ok(normalizeDouyinOrder(parsed, shop, push)).lines[0]).toMatchObject({ itemId: '3789012345678901234', skuId: '1789012345678901234' });
+    const { product_id: _p, ...noProduct } = paid.sku_order_list[0]!;
+    expect(ok(normalizeDouyinOrder({ ...paid, sku_order_list: [noProduct] }, shop, push)).lines[0]).toMatchObject({ itemId: null });
   });
 
   it('never lets receiver data through', () => {

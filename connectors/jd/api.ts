@@ -31,7 +31,12 @@ export function josConfig(shop: ShopConfig) {
 }
 
 /** One signed call; resolves with the parsed answer (ids kept exact), or throws ApiError. */
-export async function callJos(shop: ShopConfig, method: string, business: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function callJos(
+  shop: ShopConfig,
+  method: string,
+  business: Record<string, unknown>,
+  opts: { timeoutMs?: number } = {},
+): Promise<Record<string, unknown>> {
   const { endpoint, appKey, accessToken } = josConfig(shop);
   const params: Record<string, string> = {
     method,
@@ -46,6 +51,7 @@ export async function callJos(shop: ShopConfig, method: string, business: Record
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
     body: new URLSearchParams(params).toString(),
+    ...(opts.timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(opts.timeoutMs) }),
   });
   const text = await res.text();
   if (!res.ok) throw new ApiError('jd', `${method}: HTTP ${res.status}`, { status: res.status, retryable: true });

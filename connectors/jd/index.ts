@@ -6,11 +6,13 @@ import { shipJd } from './ship.js';
 import { verifyPolledRecord } from './signature.js';
 import { createJdSource } from './source.js';
 import { statusMap } from './status-map.js';
+import { jdStock } from './stock.js';
 
 /**
  * JD POP orders, polled with jingdong.pop.order.enSearch by modification time. ShopConfig.secret
  * is the JOS app secret; credentials: appKey, accessToken, optional pollIntervalMs, lookbackMs.
- * verify() accepts only records sealed by this hub's own polling source. See README.md.
+ * verify() accepts only records sealed by this hub's own polling source. Optional credentials.stockTimeoutMs
+ * bounds stock calls (stock.ts). See README.md.
  */
 export const jd: ChannelConnector<JdOrder> = {
   channel: JD_CHANNEL,
@@ -22,6 +24,7 @@ export const jd: ChannelConnector<JdOrder> = {
   createSource: (shop, sink, log) => createJdSource(shop, sink, log),
   pull: (shop, window) => pullJdOrders(shop, window),
   ship: (shop, notice) => shipJd(shop, notice),
+  stock: jdStock,
 };
 
 export type { JdOrder } from './payload.js';

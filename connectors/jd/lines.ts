@@ -7,7 +7,8 @@ import type { JdItem } from './payload.js';
 /*
  * itemInfoList → canonical lines. SKU: the merchant's outerSkuId when present, else
  * "jd-<skuId>" (JD's own id, prefixed so it cannot collide with a merchant code). Quantity is
- * itemTotal; unit price is jdPrice (the SKU's JD price before order discounts).
+ * itemTotal; unit price is jdPrice (the SKU's JD price before order discounts). itemId / skuId:
+ * JD's wareId and skuId, as exact digit strings (json-numbers.ts), for stock sync.
  */
 export function skuOf(item: JdItem): string {
   return present(item.outerSkuId) ?? `jd-${item.skuId}`;
@@ -22,7 +23,7 @@ export function toOrderLines(items: readonly JdItem[]): Result<OrderLine[]> {
     }
     const price = yuanToFen(item.jdPrice);
     if (!price.ok) return { ok: false, reason: `itemInfoList[${index}].jdPrice: ${price.reason}` };
-    lines.push({ sku: skuOf(item), quantity: Number(item.itemTotal), unitPriceMinor: price.value });
+    lines.push({ sku: skuOf(item), quantity: Number(item.itemTotal), unitPriceMinor: price.value, itemId: present(item.wareId) ?? null, skuId: item.skuId });
   }
   return { ok: true, value: lines };
 }

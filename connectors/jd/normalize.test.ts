@@ -56,8 +56,8 @@ describe('JD normalize', () => {
           // orderPayment = 2 × 199.00 + 0.10 − 20.00 discount + 6.00 freight = 384.10
           totalMinor: 38410,
           lines: [
-            { sku: 'KETTLE-1.5L-WHT', quantity: 2, unitPriceMinor: 19900 },
-            { sku: 'jd-100087654321', quantity: 1, unitPriceMinor: 10 },
+            { sku: 'KETTLE-1.5L-WHT', quantity: 2, unitPriceMinor: 19900, itemId: '1000100012345678', skuId: '100012345678' },
+            { sku: 'jd-100087654321', quantity: 1, unitPriceMinor: 10, itemId: '1000100087654321', skuId: '100087654321' },
           ],
           buyerCountry: 'CN',
           buyerProvince: '北京',
@@ -66,6 +66,13 @@ describe('JD normalize', () => {
         },
       },
     ]);
+  });
+
+  it('carries the wareId and skuId of each line exactly, even beyond 2^53, and null without a wareId', () => {
+    const big = { ...order, itemInfoList: [{ skuId: '900719925474099317', wareId: '900719925474099319', jdPrice: '1.00', itemTotal: '1' }] };
+    expect(ingest(big as JdOrder)[0]).toMatchObject({ ok: true, value: { lines: [{ itemId: '900719925474099319', skuId: '900719925474099317' }] } });
+    const bare = { ...order, itemInfoList: [{ skuId: '5', jdPrice: '1.00', itemTotal: '1' }] };
+    expect(ingest(bare as JdOrder)[0]).toMatchObject({ ok: true, value: { lines: [{ itemId: null, skuId: '5' }] } });
   });
 
   it('lets no consignee or buyer data through', () => {

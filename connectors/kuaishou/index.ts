@@ -5,13 +5,14 @@ import { pullKuaishouOrders } from './pull.js';
 import { shipKuaishouOrder } from './ship.js';
 import { decryptPush, verifyKuaishouPush } from './signature.js';
 import { statusMap } from './status-map.js';
+import { kuaishouStock } from './stock.js';
 
 /**
  * Kuaishou shop (快手小店) order messages, HTTP POST with an AES-encrypted body. See README.md.
  *
  * ShopConfig.secret: the app's message secret (消息密钥, base64), which encrypts pushes.
  * ShopConfig.credentials: appKey (required), sellerId (recommended), signSecret + accessToken
- * (for pull and ship), expressCodes (optional carrier-code overrides, carriers.ts),
+ * (for pull, ship and stock), stockTimeoutMs (optional, stock.ts), expressCodes (optional carrier-code overrides, carriers.ts),
  * pushMaxAgeSeconds / clockSkewSeconds (optional).
  */
 export const kuaishou: ChannelConnector<KuaishouPayload> = {
@@ -26,6 +27,7 @@ export const kuaishou: ChannelConnector<KuaishouPayload> = {
   ackBody: () => ({ result: 1 }),
   pull: (shop, window) => pullKuaishouOrders(shop, window),
   ship: (shop, notice) => shipKuaishouOrder(shop, notice),
+  stock: kuaishouStock,
 };
 
 export type { KuaishouMessage, KuaishouOrder, KuaishouPayload } from './payload.js';

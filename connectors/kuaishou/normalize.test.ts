@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeKuaishouMessage, makeKuaishouOrder, SIM_PII } from '../../simulators/kuaishou/index.js';
 import { eventIdOf, type InboundPush, type ShopConfig } from '../contract.js';
-import { normalizeKuaishou, normalizeKuaishouMessage, normalizeKuaishouOrder, skuOf } from './normalize.js';
+import { listingOf, normalizeKuaishou, normalizeKuaishouMessage, normalizeKuaishouOrder, skuOf } from './normalize.js';
 import { kuaishouMessageSchema, kuaishouOrderSchema, kuaishouPayloadSchema } from './payload.js';
 
 const shop: ShopConfig = { channel: 'kuaishou', shopId: 'ks-flagship', brand: 'Omni Apparel', secret: 'unused', credentials: { appKey: 'ks1' } };
@@ -77,7 +77,7 @@ describe('normalizeKuaishouOrder (pulled order)', () => {
         receivedAt: 1_773_751_000_123,
         currency: 'CNY',
         totalMinor: 2500,
-        lines: [{ sku: 'WINE-STOPPER-01', quantity: 2, unitPriceMinor: 1000 }],
+        lines: [{ sku: 'WINE-STOPPER-01', quantity: 2, unitPriceMinor: 1000, itemId: '888390669925', skuId: '888390671925' }],
         buyerCountry: 'CN',
         buyerProvince: '北京市',
         buyerCity: '北京市',
@@ -104,6 +104,11 @@ describe('normalizeKuaishouOrder (pulled order)', () => {
     ]);
     for (const value of Object.values(SIM_PII)) expect(json).not.toContain(value);
     expect(json).not.toContain('朝阳区');
+  });
+
+  it('names the listing sold: itemId and skuId as digit strings, itemId null when the order lacks it', () => {
+    expect(listingOf({ skuId: 888390671925, itemId: 888390669925, num: 1, price: 1 })).toEqual({ itemId: '888390669925', skuId: '888390671925' });
+    expect(listingOf({ skuId: 888390671925, num: 1, price: 1 })).toEqual({ itemId: null, skuId: '888390671925' });
   });
 
   it('falls back to the Kuaishou skuId when the merchant SKU code is blank', () => {

@@ -110,6 +110,11 @@ export function skuOf(item: KuaishouItem): string {
   return present(item.skuNick) ?? String(item.skuId);
 }
 
+/** The listing sold, for stock sync: Kuaishou's itemId (null when absent) and skuId, as digits. */
+export function listingOf(item: KuaishouItem): { itemId: string | null; skuId: string } {
+  return { itemId: item.itemId === undefined ? null : String(item.itemId), skuId: String(item.skuId) };
+}
+
 export function normalizeKuaishouOrder(order: KuaishouOrder, shop: ShopConfig, push: InboundPush): Result<OrderEvent> {
   const base = order.orderBaseInfo;
   const newestRefund = order.orderRefundList?.[0]?.refundStatus;
@@ -137,7 +142,7 @@ export function normalizeKuaishouOrder(order: KuaishouOrder, shop: ShopConfig, p
         channelStatus: key,
         occurredAt: occurredAt.value,
         totalMinor: total.value,
-        lines: [{ sku: skuOf(item), quantity: num.value, unitPriceMinor: price.value }],
+        lines: [{ sku: skuOf(item), quantity: num.value, unitPriceMinor: price.value, ...listingOf(item) }],
         ...buyerRegion('CN', order.orderAddress?.province, order.orderAddress?.city),
         presale: base.preSale === 1,
       },

@@ -6,6 +6,7 @@ import { pullMeituanOrders } from './pull.js';
 import { shipMeituanOrder } from './ship.js';
 import { verifyMeituanPush } from './signature.js';
 import { channelStatusMap } from './status-map.js';
+import { meituanStock } from './stock.js';
 
 /**
  * Meituan Waimai order pushes (paid / confirmed orders: form fields signed with sig), slim pushes
@@ -13,7 +14,7 @@ import { channelStatusMap } from './status-map.js';
  * day-sequence reconciliation. ShopConfig.secret is the app secret; credentials: appId, pushUrl
  * (the callback URL registered with Meituan, used in the signature), appPoiCode (for pull),
  * optional timestampToleranceSeconds and pullLookbackDays; for ship (自配送 stores): courierName,
- * courierPhone, storeLatitude, storeLongitude. See README.md.
+ * courierPhone, storeLatitude, storeLongitude; for stock: appPoiCode, optional stockTimeoutMs. See README.md.
  */
 export const meituan: ChannelConnector<MeituanPush> = {
   channel: MEITUAN_CHANNEL,
@@ -26,6 +27,7 @@ export const meituan: ChannelConnector<MeituanPush> = {
   ackBody: () => ({ data: 'ok' }),
   pull: (shop, window) => pullMeituanOrders(shop, window),
   ship: (shop, notice) => shipMeituanOrder(shop, notice),
+  stock: meituanStock,
 };
 
 export type { MeituanOrder, MeituanPush } from './payload.js';

@@ -12,6 +12,7 @@ import { meituanDetailSchema } from './payload.js';
  * dish name in its place) means the merchant never maintained codes: a line with no code at all
  * fails the whole order rather than silently dropping stock from a reservation.
  * Price is the unit price in yuan; box (packaging) fees are not stock and are not lines.
+ * itemId/skuId: app_food_code and sku_id, the codes retail/sku/stock addresses a listing by.
  */
 export function toOrderLines(detail: string): Result<OrderLine[]> {
   let json: unknown;
@@ -35,7 +36,9 @@ export function toOrderLines(detail: string): Result<OrderLine[]> {
     }
     const price = yuanToFen(item.price);
     if (!price.ok) return { ok: false, reason: `detail[${index}].price: ${price.reason}` };
-    lines.push({ sku, quantity, unitPriceMinor: price.value });
+    // The listing: the SPU code and the SKU code (a single-spec item without a SKU code is its own SKU).
+    const itemId = present(item.app_food_code) ?? null;
+    lines.push({ sku, quantity, unitPriceMinor: price.value, itemId, skuId: present(item.sku_id) ?? itemId });
   }
   if (lines.length === 0) return { ok: false, reason: 'detail lists no items' };
   return { ok: true, value: lines };

@@ -69,8 +69,8 @@ describe('Meituan normalize', () => {
         // 2 × 25.50 + 2 boxes × 1.00 + 1 × 0.10 + 3.50 delivery = 56.60
         totalMinor: 5660,
         lines: [
-          { sku: 'NOODLE-BEEF-L', quantity: 2, unitPriceMinor: 2550 },
-          { sku: 'TEA-ICED', quantity: 1, unitPriceMinor: 10 },
+          { sku: 'NOODLE-BEEF-L', quantity: 2, unitPriceMinor: 2550, itemId: 'NOODLE-BEEF', skuId: 'NOODLE-BEEF-L' },
+          { sku: 'TEA-ICED', quantity: 1, unitPriceMinor: 10, itemId: 'TEA-ICED', skuId: 'TEA-ICED' },
         ],
         buyerCountry: 'CN',
         buyerProvince: '上海市',
@@ -122,8 +122,24 @@ describe('Meituan normalize', () => {
       ok: true,
       value: {
         lines: [
-          { sku: 'A', quantity: 3, unitPriceMinor: 1999 },
-          { sku: 'B', quantity: 1, unitPriceMinor: 7 },
+          { sku: 'A', quantity: 3, unitPriceMinor: 1999, itemId: null, skuId: 'A' },
+          { sku: 'B', quantity: 1, unitPriceMinor: 7, itemId: null, skuId: 'B' },
+        ],
+      },
+    });
+  });
+
+  it("carries app_food_code and sku_id as the line's itemId and skuId (the SPU code again when there is no SKU code)", () => {
+    const [result] = ingest({
+      ...order,
+      detail: '[{"app_food_code":"SPU-1","sku_id":"SKU-1","quantity":1,"price":1},{"app_food_code":"SPU-2","sku_id":"","quantity":1,"price":1}]',
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      value: {
+        lines: [
+          { itemId: 'SPU-1', skuId: 'SKU-1' },
+          { itemId: 'SPU-2', skuId: 'SPU-2' },
         ],
       },
     });

@@ -6,6 +6,7 @@ import { shipPinduoduo } from './ship.js';
 import { DEFAULT_TOLERANCE_MS, ReplayGuard, verifySourceStamp } from './signature.js';
 import { createPddSource, type PddSourceOptions } from './source.js';
 import { statusMap } from './status-map.js';
+import { pinduoduoStock } from './stock.js';
 
 export interface PinduoduoConnectorOptions {
   /** Accepted age of a source stamp (default ±5 min). */
@@ -28,6 +29,7 @@ export function makePinduoduoConnector(options: PinduoduoConnectorOptions = {}):
     createSource: (shop, sink, log) => createPddSource(shop, sink, log, options.source),
     pull: (shop, window) => pullPinduoduo(shop, window),
     ship: (shop, notice) => shipPinduoduo(shop, notice),
+    stock: pinduoduoStock,
   };
 }
 

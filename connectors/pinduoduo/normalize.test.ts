@@ -42,8 +42,8 @@ describe('normalizePddOrder', () => {
         currency: 'CNY',
         totalMinor: 3980 + 10 + 600,
         lines: [
-          { sku: 'TEE-RED-M', quantity: 2, unitPriceMinor: 1990 },
-          { sku: '7654321', quantity: 1, unitPriceMinor: 10 },
+          { sku: 'TEE-RED-M', quantity: 2, unitPriceMinor: 1990, itemId: '300000000000', skuId: '1234567' },
+          { sku: '7654321', quantity: 1, unitPriceMinor: 10, itemId: '300000000001', skuId: '7654321' },
         ],
         buyerCountry: 'CN',
         buyerProvince: '四川省',
@@ -74,6 +74,20 @@ describe('normalizePddOrder', () => {
     const b = normalizePddOrder(parse(asNumbers), shop, push);
     expect(a).toEqual(b);
     expect(a).toMatchObject({ ok: true, value: { totalMinor: 10000, lines: [{ unitPriceMinor: 3330 }] } });
+  });
+
+  it('names the listing sold: goods_id and sku_id as exact strings, digit strings kept as they are', () => {
+    const single = makePddOrder({
+      orderSn: '251111-2',
+      items: [{ goodsId: 412345678901, skuId: 1298765432109, count: 1, price: '1.00' }],
+      createdAt: new Date(),
+    });
+    expect(normalizePddOrder(parse(single), shop, push)).toMatchObject({ ok: true, value: { lines: [{ itemId: '412345678901', skuId: '1298765432109' }] } });
+    const item = { ...single.item_list[0]!, goods_id: '9007199254740993', sku_id: '9007199254740995' };
+    expect(normalizePddOrder(parse({ ...single, item_list: [item] }), shop, push)).toMatchObject({
+      ok: true,
+      value: { lines: [{ itemId: '9007199254740993', skuId: '9007199254740995' }] },
+    });
   });
 
   it('never lets receiver PII into the event', () => {

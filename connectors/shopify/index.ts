@@ -5,6 +5,7 @@ import { pullShopifyOrders } from './pull.js';
 import { shipShopify } from './ship.js';
 import { verifyShopDomain, verifyShopifySignature } from './signature.js';
 import { statusMap } from './status-map.js';
+import { shopifyStock } from './stock.js';
 
 /** Shopify Order webhooks (orders/create, /updated, /paid, /cancelled, /fulfilled) and the order list for reconciliation. See README.md. */
 export const shopify: ChannelConnector<ShopifyOrder> = {
@@ -22,6 +23,8 @@ export const shopify: ChannelConnector<ShopifyOrder> = {
   pull: (shop, window) => pullShopifyOrders(shop, window),
   // Sync-back: a fulfillment of the order's open fulfillment orders, with tracking (README "Ship").
   ship: (shop, notice) => shipShopify(shop, notice),
+  // Stock sync: GraphQL inventory mutations at credentials.locationId (README "Stock").
+  stock: shopifyStock,
 };
 
 export type { ShopifyOrder } from './payload.js';

@@ -15,6 +15,11 @@ export function skuOf(line: ShopifyLineItem): string | undefined {
   return present(line.sku) ?? (line.variant_id !== null ? `variant-${line.variant_id}` : undefined);
 }
 
+/** The listing sold, as shopifyStock addresses it: product id and variant id (exact: the schema admits safe integers only). */
+export function listingOf(item: ShopifyLineItem): Pick<OrderLine, 'itemId' | 'skuId'> {
+  return { itemId: item.product_id == null ? null : String(item.product_id), skuId: item.variant_id === null ? null : String(item.variant_id) };
+}
+
 export function toOrderLines(items: readonly ShopifyLineItem[], exponent: number): Result<OrderLine[]> {
   const lines: OrderLine[] = [];
   for (const [index, item] of items.entries()) {
@@ -24,7 +29,7 @@ export function toOrderLines(items: readonly ShopifyLineItem[], exponent: number
     }
     const price = decimalToMinor(item.price, exponent);
     if (!price.ok) return { ok: false, reason: `line_items[${index}].price: ${price.reason}` };
-    lines.push({ sku, quantity: item.quantity, unitPriceMinor: price.value });
+    lines.push({ sku, quantity: item.quantity, unitPriceMinor: price.value, ...listingOf(item) });
   }
   return { ok: true, value: lines };
 }

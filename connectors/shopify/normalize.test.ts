@@ -49,9 +49,9 @@ describe('normalizeShopifyOrder', () => {
       currency: 'USD',
       totalMinor: 2 * 1999 + 10 + 10000 + 500,
       lines: [
-        { sku: 'TEE-RED-M', quantity: 2, unitPriceMinor: 1999 },
-        { sku: 'variant-44012345678901', quantity: 1, unitPriceMinor: 10 },
-        { sku: 'HOODIE-GRY-L', quantity: 1, unitPriceMinor: 10000 },
+        { sku: 'TEE-RED-M', quantity: 2, unitPriceMinor: 1999, itemId: '7000000000000', skuId: '40000049123400' },
+        { sku: 'variant-44012345678901', quantity: 1, unitPriceMinor: 10, itemId: '7000000000001', skuId: '44012345678901' },
+        { sku: 'HOODIE-GRY-L', quantity: 1, unitPriceMinor: 10000, itemId: '7000000000002', skuId: '40000049123402' },
       ],
       buyerCountry: 'US',
       buyerProvince: 'KY',
@@ -115,6 +115,21 @@ describe('normalizeShopifyOrder', () => {
     });
     const json = JSON.stringify(event);
     for (const pii of ['Bob', 'Norman', 'Chestnut', '459-2181', 'bob.norman', '40202']) expect(json).not.toContain(pii);
+  });
+
+  it('names the listing sold: product_id and variant_id as strings, null for a custom line item', () => {
+    const order = makeShopifyOrder({
+      id: 5940139490001,
+      lines: [
+        { sku: 'MUG', productId: 8123456789012, variantId: 45123456789012, quantity: 1, price: '5.00' },
+        { sku: 'GIFT-WRAP', variantId: null, quantity: 1, price: '1.00' },
+      ],
+      createdAt: new Date(0),
+    });
+    expect(normalized(order).lines).toMatchObject([
+      { sku: 'MUG', itemId: '8123456789012', skuId: '45123456789012' },
+      { sku: 'GIFT-WRAP', itemId: null, skuId: null },
+    ]);
   });
 
   it('gives the same eventId to the same order version, however often it arrives', () => {

@@ -30,6 +30,8 @@ export const shopifyLineItemSchema = z.looseObject({
   id: z.number().int(),
   /** null for custom line items (no product variant behind them). */
   variant_id: z.number().int().nullable(),
+  /** The variant's product; null for custom line items (and for products deleted since). */
+  product_id: z.number().int().nullish(),
   /** null, or "" when the merchant never set one on the variant. */
   sku: z.string().nullish(),
   quantity: z.number().int().nonnegative(),

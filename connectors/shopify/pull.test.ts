@@ -110,7 +110,9 @@ describe('pull() against the Shopify simulator', () => {
       const parsed = shopify.payloadSchema.parse(JSON.parse(JSON.stringify(payload)));
       const [event] = shopify.normalize(parsed, shop, { headers: {}, rawBody: Buffer.alloc(0), receivedAt: 1 });
       if (!event?.ok) throw new Error(event?.reason ?? 'no event');
-      expect(event.value.lines).toEqual([{ sku: 'TEE', quantity: 2, unitPriceMinor: 1999 }]);
+      expect(event.value.lines).toEqual([
+        { sku: 'TEE', quantity: 2, unitPriceMinor: 1999, itemId: '7000000000000', skuId: String((parsed.line_items[0]?.variant_id ?? 0) as number) },
+      ]);
       return event.value.status;
     });
     expect(statuses.sort()).toEqual(['CANCELLED', 'PAID', 'PAID']);

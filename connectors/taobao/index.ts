@@ -6,6 +6,7 @@ import { shipTaobao } from './ship.js';
 import { DEFAULT_TOLERANCE_MS, ReplayGuard, verifySourceStamp } from './signature.js';
 import { createTaobaoSource, type TaobaoSourceOptions } from './source.js';
 import { statusMap } from './status-map.js';
+import { taobaoStock } from './stock.js';
 
 export interface TaobaoConnectorOptions {
   /** Accepted age of a source stamp (default ±5 min). */
@@ -28,6 +29,7 @@ export function makeTaobaoConnector(options: TaobaoConnectorOptions = {}): Chann
     createSource: (shop, sink, log) => createTaobaoSource(shop, sink, log, options.source),
     pull: (shop, window) => pullTaobao(shop, window),
     ship: (shop, notice) => shipTaobao(shop, notice),
+    stock: taobaoStock,
   };
 }
 

@@ -20,6 +20,15 @@ export function skuOf(order: TaobaoOrder): string | undefined {
   );
 }
 
+/**
+ * The listing sold: num_iid (exact only as a safe integer; TOP's item ids are ~12 digits) and
+ * sku_id, or num_iid again for an item without SKUs, as taobaoStock addresses it.
+ */
+export function listingOf(order: TaobaoOrder): Pick<OrderLine, 'itemId' | 'skuId'> {
+  const itemId = order.num_iid !== undefined && Number.isSafeInteger(order.num_iid) ? String(order.num_iid) : null;
+  return { itemId, skuId: present(order.sku_id) ?? itemId };
+}
+
 export function toOrderLines(orders: readonly TaobaoOrder[]): Result<OrderLine[]> {
   if (orders.length === 0) return { ok: false, reason: 'trade has no orders' };
   const lines: OrderLine[] = [];
@@ -29,7 +38,7 @@ export function toOrderLines(orders: readonly TaobaoOrder[]): Result<OrderLine[]
     if (!Number.isSafeInteger(order.num) || order.num < 1) return { ok: false, reason: `orders[${index}].num is not a positive integer: ${order.num}` };
     const price = yuanToFen(order.price);
     if (!price.ok) return { ok: false, reason: `orders[${index}].price: ${price.reason}` };
-    lines.push({ sku, quantity: order.num, unitPriceMinor: price.value });
+    lines.push({ sku, quantity: order.num, unitPriceMinor: price.value, ...listingOf(order) });
   }
   return { ok: true, value: lines };
 }

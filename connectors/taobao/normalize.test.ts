@@ -49,9 +49,10 @@ describe('normalizeTaobaoTrade', () => {
       currency: 'CNY',
       totalMinor: 3998 + 10 + 3750 + 800,
       lines: [
-        { sku: 'TEE-RED-M', quantity: 2, unitPriceMinor: 1999 },
-        { sku: '5124', quantity: 1, unitPriceMinor: 10 },
-        { sku: 'MUG-01', quantity: 3, unitPriceMinor: 1250 },
+        { sku: 'TEE-RED-M', quantity: 2, unitPriceMinor: 1999, itemId: '600000000000', skuId: '5123' },
+        { sku: '5124', quantity: 1, unitPriceMinor: 10, itemId: '600000000001', skuId: '5124' },
+        // An item without SKUs is its own listing: skuId is num_iid again.
+        { sku: 'MUG-01', quantity: 3, unitPriceMinor: 1250, itemId: '600000000002', skuId: '600000000002' },
       ],
       buyerCountry: 'CN',
       buyerProvince: '广东省',
@@ -69,6 +70,16 @@ describe('normalizeTaobaoTrade', () => {
     expect(normalizeTaobaoTrade(small, shop, push)).toMatchObject({ ok: true, value: { channelOrderId: '123456789' } });
     const disagree = taobaoTradeSchema.parse({ ...json, tid: 123456789 });
     expect(normalizeTaobaoTrade(disagree, shop, push).ok).toBe(false);
+  });
+
+  it('names the listing sold: num_iid and sku_id as exact strings', () => {
+    const trade = makeTaobaoTrade({
+      tid: '4123456789012345999',
+      lines: [{ numIid: 712345678901, skuId: '5234567890123', num: 1, price: '1.00' }],
+      createdAt: new Date(),
+    });
+    const result = normalizeTaobaoTrade(parsed(withStatus(trade, 'WAIT_SELLER_SEND_GOODS', new Date())), shop, push);
+    expect(result).toMatchObject({ ok: true, value: { lines: [{ sku: '5234567890123', itemId: '712345678901', skuId: '5234567890123' }] } });
   });
 
   it('never lets receiver or buyer PII into the event', () => {

@@ -5,6 +5,7 @@ import { pullWechatOrders } from './pull.js';
 import { shipWechatOrder } from './ship.js';
 import { decodeWechatPush, verifyWechatPush } from './signature.js';
 import { statusMap } from './status-map.js';
+import { wechatStock } from './stock.js';
 
 /**
  * WeChat Channels shop (微信小店 / 视频号小店) order events, HTTP callback in safe mode (AES) with a
@@ -12,7 +13,7 @@ import { statusMap } from './status-map.js';
  *
  * ShopConfig.secret: the message push Token. ShopConfig.credentials: encodingAESKey and appId
  * (required), userName (the shop's gh_ id, optional check), appSecret or accessToken (for pull and ship),
- * timestampToleranceSeconds (optional).
+ * timestampToleranceSeconds (optional), stockTimeoutMs (optional, stock calls).
  */
 export const wechat: ChannelConnector<WechatPayload> = {
   channel: WECHAT_CHANNEL,
@@ -26,6 +27,7 @@ export const wechat: ChannelConnector<WechatPayload> = {
   ackBody: () => 'success',
   pull: (shop, window) => pullWechatOrders(shop, window),
   ship: (shop, notice) => shipWechatOrder(shop, notice),
+  stock: wechatStock,
 };
 
 export type { WechatEvent, WechatOrder, WechatPayload } from './payload.js';

@@ -54,14 +54,35 @@ describe('normalizeWechatOrder (pulled order)', () => {
         currency: 'CNY',
         totalMinor: 4508,
         lines: [
-          { sku: 'OUT-TEE-RED-M', quantity: 2, unitPriceMinor: 1999 },
-          { sku: 'STICKER', quantity: 1, unitPriceMinor: 10 },
-          { sku: '4234236', quantity: 1, unitPriceMinor: 0 },
+          { sku: 'OUT-TEE-RED-M', quantity: 2, unitPriceMinor: 1999, itemId: '324545', skuId: '4234234' },
+          { sku: 'STICKER', quantity: 1, unitPriceMinor: 10, itemId: '324546', skuId: '4234235' },
+          { sku: '4234236', quantity: 1, unitPriceMinor: 0, itemId: '324547', skuId: '4234236' },
         ],
         buyerCountry: 'CN',
         buyerProvince: '广东省',
         buyerCity: '深圳市',
         presale: true,
+      },
+    });
+  });
+
+  it("carries WeChat's product_id and sku_id as the line's itemId and skuId, digits intact, null when absent", () => {
+    const order = wechatOrderSchema.parse(
+      JSON.parse(
+        quoteLongIntegers(
+          '{"order_id":1,"status":20,"create_time":1658505600,"update_time":1658505600,"order_detail":{"product_infos":[' +
+            '{"product_id":10000000000000000123,"sku_id":20000000000000000456,"sku_cnt":1,"sale_price":1},{"sku_id":"7","sku_cnt":1,"sale_price":1}],' +
+            '"price_info":{"order_price":2}}}',
+        ),
+      ),
+    );
+    expect(normalizeWechatOrder(order, shop, push)).toMatchObject({
+      ok: true,
+      value: {
+        lines: [
+          { itemId: '10000000000000000123', skuId: '20000000000000000456' },
+          { itemId: null, skuId: '7' },
+        ],
       },
     });
   });

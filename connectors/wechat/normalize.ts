@@ -100,7 +100,13 @@ function toLines(products: readonly WechatProduct[]): Result<OrderLine[]> {
     if (!Number.isSafeInteger(product.sku_cnt) || product.sku_cnt <= 0) {
       return { ok: false, reason: `product_infos[${index}].sku_cnt is not a positive whole quantity: ${product.sku_cnt}` };
     }
-    lines.push({ sku: skuOf(product), quantity: product.sku_cnt, unitPriceMinor: price.value });
+    lines.push({
+      sku: skuOf(product),
+      quantity: product.sku_cnt,
+      unitPriceMinor: price.value,
+      itemId: product.product_id === undefined ? null : String(product.product_id),
+      skuId: String(product.sku_id),
+    });
   }
   return { ok: true, value: lines };
 }

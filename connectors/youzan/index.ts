@@ -5,12 +5,14 @@ import { pullYouzanTrades } from './pull.js';
 import { shipYouzanTrade } from './ship.js';
 import { verifyYouzanPush } from './signature.js';
 import { statusMap } from './status-map.js';
+import { youzanStock } from './stock.js';
 
 /**
  * Youzan (有赞) trade pushes (HTTP POST JSON envelope with URL-encoded msg, header Event-Sign)
  * plus youzan.trades.sold.get for reconciliation. ShopConfig.secret is the app's client_secret;
  * credentials: clientId (required), kdtId (pull; optional shop check), accessToken (optional),
- * legacyBodySign ("true" to accept the old body `sign` when no Event-Sign header is sent).
+ * legacyBodySign ("true" to accept the old body `sign` when no Event-Sign header is sent),
+ * stockTimeoutMs (optional, stock calls).
  */
 export const youzan: ChannelConnector<YouzanPayload> = {
   channel: YOUZAN_CHANNEL,
@@ -27,6 +29,7 @@ export const youzan: ChannelConnector<YouzanPayload> = {
   ackBody: () => ({ code: 0, msg: 'success' }),
   pull: (shop, window) => pullYouzanTrades(shop, window),
   ship: (shop, notice) => shipYouzanTrade(shop, notice),
+  stock: youzanStock,
 };
 
 export type { YouzanPayload } from './payload.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeYouzanTrade, SIM_PII, toInboundPush, withYouzanStatus, youzanEnvelope, youzanPush } from '../../simulators/youzan/index.js';
 import { eventIdOf, type InboundPush, type ShopConfig } from '../contract.js';
 import { youzan } from './index.js';
+import { toOrderLines } from './lines.js';
 import { yuanToFen } from './money.js';
 import { normalizeYouzan, normalizeYouzanPush, normalizeYouzanTrade } from './normalize.js';
 import { decodeYouzanMsg, youzanPayloadSchema, youzanPushSchema } from './payload.js';
@@ -56,14 +57,30 @@ describe('normalizeYouzanTrade', () => {
       currency: 'CNY',
       totalMinor: 2 * 1999 + 10 + 3 * 435 + 500,
       lines: [
-        { sku: 'TEE-RED-M', quantity: 2, unitPriceMinor: 1999 },
-        { sku: 'sku-36612399', quantity: 1, unitPriceMinor: 10 },
-        { sku: 'MUG-01', quantity: 3, unitPriceMinor: 435 },
+        { sku: 'TEE-RED-M', quantity: 2, unitPriceMinor: 1999, itemId: '500000000', skuId: '36612345' },
+        { sku: 'sku-36612399', quantity: 1, unitPriceMinor: 10, itemId: '500000001', skuId: '36612399' },
+        { sku: 'MUG-01', quantity: 3, unitPriceMinor: 435, itemId: '500000777', skuId: '500000777' },
       ],
       buyerCountry: 'CN',
       buyerProvince: '广东省',
       buyerCity: '深圳市',
       presale: true,
+    });
+  });
+
+  it("carries Youzan's item_id and sku_id as the line's itemId and skuId (the item id for items without SKUs; null when absent)", () => {
+    const lines = toOrderLines([
+      { oid: 1, item_id: 500000777, sku_id: 36612345, outer_sku_id: 'A', num: 1, price: '1.00' },
+      { oid: 2, item_id: '500000778', sku_id: 0, outer_sku_id: 'B', num: 1, price: '1.00' },
+      { oid: 3, outer_sku_id: 'C', num: 1, price: '1.00' },
+    ]);
+    expect(lines).toMatchObject({
+      ok: true,
+      value: [
+        { itemId: '500000777', skuId: '36612345' },
+        { itemId: '500000778', skuId: '500000778' },
+        { itemId: null, skuId: null },
+      ],
     });
   });
 

@@ -17,6 +17,8 @@ export const SIM_PII = {
 
 export interface SimSku {
   skuId: string;
+  /** Douyin's product id; default derived from skuId. */
+  productId?: string;
   outSkuId?: string;
   quantity: number;
   /** Unit price in fen. */
@@ -53,7 +55,7 @@ export function makeDouyinOrder(opts: SimDouyinOrderOptions): DouyinShopOrder {
     order_id: `${opts.orderId.slice(0, -2)}${String(10 + i)}`,
     parent_order_id: opts.orderId,
     sku_id: s.skuId,
-    product_id: `3${s.skuId.slice(1)}`,
+    product_id: s.productId ?? `3${s.skuId.slice(1)}`,
     out_sku_id: s.outSkuId ?? '',
     code: s.outSkuId ?? '',
     item_num: s.quantity,

@@ -6,6 +6,8 @@ export interface DouyinAnswer {
   body: unknown;
   code: number;
   page?: number;
+  /** An HTTP status other than 200: the body is then plain text (a gateway error). */
+  status?: number;
 }
 
 /** Douyin's error envelope (code values UNVERIFIED, shape from BaseDoudianOpApiResponse). */

@@ -1,3 +1,4 @@
 export * from './orders.js';
 export * from './server.js';
 export type { ShipFault, SimShipment } from './ship-api.js';
+export type { JosStockMethods } from './stock-api.js';

@@ -19,6 +19,8 @@ export const SIM_PII = {
 
 export interface SimLine {
   skuId: string;
+  /** JD's item (ware) id; default derived from skuId. */
+  wareId?: string;
   outerSkuId?: string;
   quantity: number;
   /** yuan, "199.00" */
@@ -83,7 +85,7 @@ export function makeJdOrder(opts: SimOrderOptions): JdOrder {
       skuName: l.name ?? `商品${i + 1}`,
       jdPrice: l.price,
       giftPoint: '0',
-      wareId: `1000${l.skuId}`,
+      wareId: l.wareId ?? `1000${l.skuId}`,
       itemTotal: String(l.quantity),
       productNo: '',
     })),

@@ -1,15 +1,19 @@
 import type { JdOrder } from '../../connectors/jd/payload.js';
 import { verifyJdRequest } from '../../connectors/jd/signature.js';
-import { FaultQueue, formParams, json, type ShipFault, type SimResponse, startSimServer } from '../kit/index.js';
+import { jdStock } from '../../connectors/jd/stock.js';
+import { FaultQueue, formParams, json, ListingStore, type ShipFault, type SimResponse, startSimServer } from '../kit/index.js';
+import { makeJdOrder } from './orders.js';
 import { queryApi } from './query-api.js';
 import { type SimShipment, shipApi } from './ship-api.js';
+import { stockApi } from './stock-api.js';
 
 /*
  * The JOS router, so pull() and the polling source run against an order API built from what the
  * JOS SDKs and integrators document: POST (form) or GET /routerjson with method, app_key,
  * access_token, timestamp ("yyyy-MM-dd HH:mm:ss", China time), v=2.0, 360buy_param_json and
  * sign = UPPER(MD5(secret + sorted k+v + secret)); a bad sign or stale timestamp is answered
- * {"error_response":{"code":"19",…}}. Then the method named by `method` (query-api.ts, ship-api.ts).
+ * {"error_response":{"code":"19",…}}. Then the method named by `method` (query-api.ts, ship-api.ts,
+ * stock-api.ts).
  */
 /** JOS methods by name: the parsed 360buy_param_json (undefined: not JSON) → the answer. */
 export type JosMethods = Record<string, (biz: Record<string, unknown> | undefined) => unknown>;
@@ -25,6 +29,13 @@ export interface JdSimulator {
   shipments: SimShipment[];
   /** The next `count` jingdong.pop.order.shipment calls fail: HTTP 503, or router code 67 (call limit). */
   injectShipFaults(count: number, kind: ShipFault): void;
+  /** Listing stock, as the stock methods (stock-api.ts) and buyers change it. */
+  listings: ListingStore;
+  /**
+   * A buyer buys `quantity` units of a listing (itemId is the wareId): only while it shows them.
+   * Stores the JD order that results (outerSku: the merchant's outerSkuId) and returns its id, or null.
+   */
+  sell(itemId: string, skuId: string, quantity?: number, outerSku?: string): string | null;
   close(): Promise<void>;
 }
 
@@ -34,6 +45,8 @@ export interface JdSimulatorOptions {
   secret: string;
   accessToken: string;
   toleranceSeconds?: number;
+  /** Stock calls per second for the app and shop (default: the connector's documented limit). */
+  stockRatePerSecond?: number;
 }
 
 const error = (code: string, zh: string, en: string) => json({ error_response: { code, zh_desc: zh, en_desc: en } });
@@ -43,14 +56,17 @@ export async function startJdSimulator(opts: JdSimulatorOptions): Promise<JdSimu
   const shipments: SimShipment[] = [];
   const faults = new FaultQueue<ShipFault>();
   const methods: JosMethods = { ...queryApi(orders), ...shipApi(orders, shipments) };
+  const listings = new ListingStore({ ratePerSecond: opts.stockRatePerSecond ?? jdStock.rateLimit.perSecond });
+  const stockMethods = stockApi(listings);
+  let sold = 0;
 
-  const router = (params: Record<string, string>): SimResponse => {
+  const router = async (params: Record<string, string>): Promise<SimResponse> => {
     if (params.app_key !== opts.appKey) return error('15', '无效的app_key', 'Invalid app key');
     const signed = verifyJdRequest(params, opts.secret, Date.now(), opts.toleranceSeconds);
     if (!signed.ok) return error('19', '无效签名', 'Invalid signature');
     if (params.access_token !== opts.accessToken) return error('18', '无效的access_token', 'Invalid access token');
     const method = params.method ?? '';
-    if (!Object.hasOwn(methods, method)) return error('66', '请求的API不存在', 'Invalid method');
+    if (!Object.hasOwn(methods, method) && !Object.hasOwn(stockMethods, method)) return error('66', '请求的API不存在', 'Invalid method');
     if (method === 'jingdong.pop.order.shipment') {
       const fault = faults.take();
       if (fault === 'server-error') return { status: 503, contentType: 'text/plain', body: 'Service Unavailable' };
@@ -62,6 +78,7 @@ export async function startJdSimulator(opts: JdSimulatorOptions): Promise<JdSimu
     } catch {
       biz = undefined;
     }
+    if (Object.hasOwn(stockMethods, method)) return stockMethods[method]!(biz);
     return json(methods[method]!(biz));
   };
 
@@ -79,6 +96,18 @@ export async function startJdSimulator(opts: JdSimulatorOptions): Promise<JdSimu
     order: (orderId) => orders.get(orderId),
     shipments,
     injectShipFaults: (count, kind) => faults.add(kind, count),
+    listings,
+    sell: (itemId, skuId, quantity = 1, outerSku) => {
+      if (!listings.sell(itemId, skuId, quantity)) return null;
+      sold += 1;
+      const order = makeJdOrder({
+        orderId: String(390_000_000_000 + sold),
+        createdAt: new Date(),
+        lines: [{ skuId, wareId: itemId, quantity, price: '10.00', ...(outerSku === undefined ? {} : { outerSkuId: outerSku }) }],
+      });
+      orders.set(order.orderId, order);
+      return order.orderId;
+    },
     close: () => server.close(),
   };
 }

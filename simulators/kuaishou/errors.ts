@@ -14,5 +14,9 @@ export const SIM_ERRORS = {
   rateLimit: { result: 803000, code: '803000', msg: '调用频率超限', error_msg: 'api call limit exceeded' },
   orderNotFound: { result: 2001, code: '807000', msg: '业务处理失败', error_msg: 'order not found', sub_code: 'ORDER_NOT_EXIST' },
   notShippable: { result: 2001, code: '807000', msg: '业务处理失败', error_msg: 'order status does not allow delivery', sub_code: 'ORDER_STATUS_ERROR' },
+  // Stock (open.item.sku.stock.update, open.item.get): stand-ins.
+  skuNotFound: { result: 2001, code: '807000', msg: '业务处理失败', error_msg: 'sku not found', sub_code: 'SKU_NOT_EXIST' },
+  itemNotFound: { result: 2001, code: '807000', msg: '业务处理失败', error_msg: 'item not found', sub_code: 'ITEM_NOT_EXIST' },
+  stockShort: { result: 2001, code: '807000', msg: '业务处理失败', error_msg: 'stock would fall below zero', sub_code: 'STOCK_NOT_ENOUGH' },
   express: { result: 2001, code: '807000', msg: '业务处理失败', error_msg: 'invalid expressCode or expressNo', sub_code: 'EXPRESS_INVALID' },
 } as const;

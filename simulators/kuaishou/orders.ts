@@ -22,6 +22,8 @@ export interface SimKuaishouOrderOptions {
   oid: number;
   status: number;
   skuId: number;
+  /** Kuaishou's item id; default skuId − 1. */
+  itemId?: number;
   skuNick?: string;
   num: number;
   /** Unit price in fen. */
@@ -66,7 +68,7 @@ export function makeKuaishouOrder(o: SimKuaishouOrderOptions): KuaishouOrder {
       skuId: o.skuId,
       skuNick: o.skuNick ?? '',
       relSkuId: 0,
-      itemId: o.skuId - 1,
+      itemId: o.itemId ?? o.skuId - 1,
       itemTitle: '模拟商品',
       num: o.num,
       price: o.price,

@@ -2,14 +2,18 @@ import type { KuaishouOrder } from '../../connectors/kuaishou/payload.js';
 import { CURSOR_LIST_METHOD, orderListPath } from '../../connectors/kuaishou/pull.js';
 import { DELIVER_METHOD } from '../../connectors/kuaishou/ship.js';
 import { constantTimeEqual, verifyKuaishouRequest } from '../../connectors/kuaishou/signature.js';
-import { FaultQueue, formParams, json, type SimHandler, type SimRequest, type SimResponse, startSimServer } from '../kit/index.js';
+import { ITEM_GET_METHOD, kuaishouStock, STOCK_UPDATE_METHOD } from '../../connectors/kuaishou/stock.js';
+import { FaultQueue, formParams, json, ListingStore, type SimHandler, type SimRequest, type SimResponse, startSimServer } from '../kit/index.js';
 import { SIM_ERRORS } from './errors.js';
+import { makeKuaishouOrder } from './orders.js';
 import { cursorList } from './query-api.js';
 import { deliver, type KuaishouSimFault, type KuaishouSimShipment } from './ship-api.js';
+import { itemGet, type StockAnswer, updateSkuStock } from './stock-api.js';
 
 /*
  * The open API with the documented request signing (the exact error code for a bad sign is
- * UNVERIFIED): GET open.order.cursor.list, POST open.seller.order.goods.deliver (with injectable faults).
+ * UNVERIFIED): GET open.order.cursor.list, POST open.seller.order.goods.deliver (with injectable faults),
+ * and listing stock: POST open.item.sku.stock.update, GET open.item.get (stock-api.ts).
  */
 export interface KuaishouSimulatorOptions {
   port?: number;
@@ -19,6 +23,8 @@ export interface KuaishouSimulatorOptions {
   /** Request timestamp tolerance (ms); the platform's exact value is UNVERIFIED. */
   timestampToleranceMs?: number;
   now?: () => number;
+  /** Stock calls per second for the app and shop (default: the connector's documented limit). */
+  stockRatePerSecond?: number;
 }
 
 export interface KuaishouSimulator {
@@ -31,6 +37,13 @@ export interface KuaishouSimulator {
   readonly shipments: KuaishouSimShipment[];
   /** The next `times` deliver calls answer with `fault` instead of being processed. */
   failNext(fault: KuaishouSimFault, times?: number): void;
+  /** Listing stock, as open.item.sku.stock.update and buyers change it. */
+  listings: ListingStore;
+  /**
+   * A buyer buys `quantity` units of a listing (itemId: the kwaiItemId): only while it shows them.
+   * Stores the paid order that results (outerSku: the merchant's skuNick) and returns its oid, or null.
+   */
+  sell(itemId: string, skuId: string, quantity?: number, outerSku?: string): string | null;
 }
 
 export async function startKuaishouSimulator(options: KuaishouSimulatorOptions): Promise<KuaishouSimulator> {
@@ -40,6 +53,8 @@ export async function startKuaishouSimulator(options: KuaishouSimulatorOptions):
   const faults = new FaultQueue<KuaishouSimFault>();
   const tolerance = options.timestampToleranceMs ?? 10 * 60_000;
   const now = options.now ?? Date.now;
+  const listings = new ListingStore({ ratePerSecond: options.stockRatePerSecond ?? kuaishouStock.rateLimit.perSecond });
+  let sold = 0;
 
   const answer = (params: Record<string, string>, body: { result: number }, returned = 0): SimResponse => {
     calls.push({ method: params.method ?? '', result: body.result, returned });
@@ -47,7 +62,11 @@ export async function startKuaishouSimulator(options: KuaishouSimulatorOptions):
   };
   /** The method's own route, signed; `work` answers once the request is authentic. */
   const signed =
-    (method: string, work: (params: Record<string, string>) => SimResponse, before?: (params: Record<string, string>) => SimResponse | undefined): SimHandler =>
+    (
+      method: string,
+      work: (params: Record<string, string>) => SimResponse | Promise<SimResponse>,
+      before?: (params: Record<string, string>) => SimResponse | undefined,
+    ): SimHandler =>
     (req: SimRequest) => {
       const params = formParams(req);
       if (params.method !== method) return answer(params, SIM_ERRORS.method);
@@ -60,6 +79,15 @@ export async function startKuaishouSimulator(options: KuaishouSimulatorOptions):
       if (!params.access_token || !constantTimeEqual(params.access_token, options.accessToken)) return answer(params, SIM_ERRORS.token);
       return work(params);
     };
+
+  const stockAnswer = async (params: Record<string, string>, pending: Promise<StockAnswer>): Promise<SimResponse> => {
+    const outcome = await pending;
+    if ('status' in outcome) {
+      calls.push({ method: params.method ?? '', result: outcome.status, returned: 0 });
+      return { status: outcome.status, contentType: 'text/plain', body: 'Internal Server Error' };
+    }
+    return answer(params, outcome.body);
+  };
 
   const server = await startSimServer({
     port: options.port,
@@ -89,6 +117,16 @@ export async function startKuaishouSimulator(options: KuaishouSimulatorOptions):
           },
         ),
       },
+      {
+        method: 'POST',
+        path: `/${STOCK_UPDATE_METHOD.replaceAll('.', '/')}`,
+        handler: signed(STOCK_UPDATE_METHOD, (params) => stockAnswer(params, updateSkuStock(params.param, listings))),
+      },
+      {
+        method: 'GET',
+        path: `/${ITEM_GET_METHOD.replaceAll('.', '/')}`,
+        handler: signed(ITEM_GET_METHOD, (params) => stockAnswer(params, itemGet(params.param, listings))),
+      },
     ],
     notFound: (req) => answer(formParams(req), SIM_ERRORS.method),
   });
@@ -100,6 +138,25 @@ export async function startKuaishouSimulator(options: KuaishouSimulatorOptions):
       orders.set(order.orderBaseInfo.oid, structuredClone(order));
     },
     failNext: (fault, times = 1) => faults.add(fault, times),
+    listings,
+    sell: (itemId, skuId, quantity = 1, outerSku) => {
+      if (!listings.sell(itemId, skuId, quantity)) return null;
+      sold += 1;
+      const at = now();
+      const order = makeKuaishouOrder({
+        oid: 2_215_900_000_000_000 + sold,
+        status: 30,
+        itemId: Number(itemId),
+        skuId: Number(skuId),
+        num: quantity,
+        price: 1000,
+        createTime: at - 60_000,
+        updateTime: at,
+        ...(outerSku === undefined ? {} : { skuNick: outerSku }),
+      });
+      orders.set(order.orderBaseInfo.oid, order);
+      return String(order.orderBaseInfo.oid);
+    },
     close: () => server.close(),
   };
 }

@@ -1,10 +1,13 @@
 import { parseForm } from '../../connectors/meituan/form.js';
 import type { MeituanOrder } from '../../connectors/meituan/payload.js';
 import { verifyMeituanParams } from '../../connectors/meituan/signature.js';
-import { FaultQueue, json, type SimHandler, type SimRequest, startSimServer } from '../kit/index.js';
+import { meituanStock } from '../../connectors/meituan/stock.js';
+import { FaultQueue, json, ListingStore, type SimHandler, type SimRequest, startSimServer } from '../kit/index.js';
 import { MeituanOrders } from './orders.js';
 import { ng, queryApi } from './query-api.js';
+import { sellListing } from './sell.js';
 import { type MeituanSimFault, type MeituanSimShipment, SYNC_PATH, shipApi, syncFault } from './ship-api.js';
+import { stockApi } from './stock-api.js';
 
 /*
  * The open API under /api/v1: system parameters (app_id, timestamp, sig) in the query, application
@@ -22,6 +25,14 @@ export interface MeituanSimulator {
   readonly shipments: MeituanSimShipment[];
   /** The next `times` logistics-sync calls answer with `fault` instead of being processed. */
   failNext(fault: MeituanSimFault, times?: number): void;
+  /** Listing stock of the simulated store (app_food_code, sku_id) behind retail/sku/stock and retail/get. */
+  readonly listings: ListingStore;
+  /**
+   * A buyer buys: the listing's stock drops and a new paid order (status 2) of the simulated store is
+   * stored. Its order id, or null when the listing cannot sell that many. Meituan lines carry the
+   * merchant's codes as the listing ids, so no separate merchant code is taken.
+   */
+  sell(itemId: string, skuId: string, quantity?: number): string | null;
   close(): Promise<void>;
 }
 
@@ -30,12 +41,18 @@ export interface MeituanSimulatorOptions {
   appId: string;
   secret: string;
   toleranceSeconds?: number;
+  /** The store whose listings the stock API serves (default 'poi-sim'). */
+  appPoiCode?: string;
+  /** Stock calls per second for the app (default: meituanStock.rateLimit.perSecond). */
+  stockRatePerSecond?: number;
 }
 
 export async function startMeituanSimulator(opts: MeituanSimulatorOptions): Promise<MeituanSimulator> {
   const orders = new MeituanOrders();
   const shipments: MeituanSimShipment[] = [];
   const faults = new FaultQueue<MeituanSimFault>();
+  const appPoiCode = opts.appPoiCode ?? 'poi-sim';
+  const listings = new ListingStore({ ratePerSecond: opts.stockRatePerSecond ?? meituanStock.rateLimit.perSecond });
 
   const signed =
     (handler: SimHandler<Record<string, string>>): SimHandler =>
@@ -66,7 +83,10 @@ export async function startMeituanSimulator(opts: MeituanSimulatorOptions): Prom
   const server = await startSimServer({
     port: opts.port,
     contentType: 'application/json;charset=UTF-8',
-    routes: [...queryApi(orders), ...shipApi(orders, shipments)].map((route) => ({ ...route, handler: signed(route.handler) })),
+    routes: [...queryApi(orders), ...shipApi(orders, shipments), ...stockApi(listings, appPoiCode)].map((route) => ({
+      ...route,
+      handler: signed(route.handler),
+    })),
     notFound: signed(() => ({ ...json({ data: 'ng', error: { code: 404, msg: 'no such API' } }, 404), contentType: 'application/json' })),
     onError: (err) => ng(600, `内部错误: ${err.message}`),
   });
@@ -77,6 +97,8 @@ export async function startMeituanSimulator(opts: MeituanSimulatorOptions): Prom
     requestCount: server.requestCount,
     shipments,
     failNext: (fault, times = 1) => faults.add(fault, times),
+    listings,
+    sell: (itemId, skuId, quantity = 1) => sellListing(listings, orders, { appPoiCode, itemId, skuId, quantity }),
     close: () => server.close(),
   };
 }

@@ -17,6 +17,8 @@ export const SIM_PII = {
 } as const;
 
 export interface SimItem {
+  /** Default: 300000000000 + the item's index. */
+  goodsId?: number;
   outerId?: string | null;
   skuId?: number | null;
   outerGoodsId?: string | null;
@@ -44,7 +46,7 @@ export function makePddOrder(opts: SimOrderOptions): PddOrder {
   const asMoney = (f: number) => (opts.moneyAs === 'string' ? fenToYuanString(f) : fenToYuanNumber(f));
   const created = formatChinaTime(opts.createdAt.getTime());
   const items: PddItem[] = opts.items.map((item, i) => ({
-    goods_id: 300_000_000_000 + i,
+    goods_id: item.goodsId ?? 300_000_000_000 + i,
     sku_id: item.skuId === undefined ? 1_200_000_000_000 + i : item.skuId,
     outer_id: item.outerId,
     outer_goods_id: item.outerGoodsId,

@@ -32,6 +32,8 @@ export interface SimLine {
   sku?: string | null;
   /** null simulates a custom line item (no variant). Defaults to a number derived from the order id. */
   variantId?: number | null;
+  /** Default: 7000000000000 + the line's index (null for a custom line item). */
+  productId?: number;
   quantity: number;
   /** Unit price, decimal string in the shop currency ("19.99"). */
   price: string;
@@ -91,7 +93,7 @@ export function makeShopifyOrder(opts: SimOrderOptions): ShopifyOrder {
     id: opts.id * 10 + i + 1,
     admin_graphql_api_id: `gid://shopify/LineItem/${opts.id * 10 + i + 1}`,
     variant_id: line.variantId === undefined ? 40_000_000_000_000 + (opts.id % 1_000_000) * 100 + i : line.variantId,
-    product_id: line.variantId === null ? null : 7_000_000_000_000 + i,
+    product_id: line.variantId === null ? null : (line.productId ?? 7_000_000_000_000 + i),
     sku: line.sku === undefined ? null : line.sku,
     title: line.title ?? `Product ${i + 1}`,
     name: line.title ?? `Product ${i + 1}`,

@@ -1,14 +1,24 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ShopifyOrder } from '../../connectors/shopify/payload.js';
-import { FaultQueue, json, type ShipFault, type SimHandler, startSimServer } from '../kit/index.js';
+import { FaultQueue, json, ListingStore, type ShipFault, type SimHandler, startSimServer } from '../kit/index.js';
+import { makeShopifyOrder, withStatus } from './orders.js';
 import { queryApi } from './query-api.js';
 import { type SimShipment, shipApi } from './ship-api.js';
+import { MUTATION_COST, stockApi } from './stock-api.js';
 
 export interface ShopifySimulatorOptions {
   /** The Admin API access token the shop accepts (X-Shopify-Access-Token). */
   accessToken: string;
   port?: number;
+  /** Inventory calls per second (default SHOPIFY_SIM_STOCK_RATE); a full bucket admits ten times as many at once. */
+  stockRatePerSecond?: number;
+  /** The shop's one location, numeric id (default SHOPIFY_SIM_LOCATION_ID). */
+  locationId?: string;
 }
+
+/** Standard plan: 100 points/s restored, 10 points per inventory call. */
+export const SHOPIFY_SIM_STOCK_RATE = 10;
+export const SHOPIFY_SIM_LOCATION_ID = '71234567890';
 
 export interface ShopifySimulatorCall {
   path: string;
@@ -29,6 +39,15 @@ export interface ShopifySimulator {
   shipments: SimShipment[];
   /** The next `count` POST fulfillments.json calls fail: 503, or 429 with Retry-After. */
   injectShipFaults(count: number, kind: ShipFault): void;
+  /** Available quantity per listing (product id / variant id) at the shop's location, behind the GraphQL inventory operations. */
+  listings: ListingStore;
+  /** The shop's one location, numeric id. */
+  locationId: string;
+  /**
+   * A buyer buys `quantity` units of a listing that shows them: a paid, unfulfilled order with one
+   * line for that product and variant, with SKU `outerSku`, is stored. Returns its id, or null when the listing can't sell.
+   */
+  sell(itemId: string, skuId: string, quantity?: number, outerSku?: string): number | null;
 }
 
 const INVALID_TOKEN = '[API] Invalid API key or access token (unrecognized login or wrong password)';
@@ -44,6 +63,10 @@ function tokenMatches(given: string | string[] | undefined, expected: string): b
 export async function startShopifySimulator(opts: ShopifySimulatorOptions): Promise<ShopifySimulator> {
   const state = { orders: new Map<number, ShopifyOrder>(), shipments: [] as SimShipment[], faults: new FaultQueue<ShipFault>() };
   const calls: ShopifySimulatorCall[] = [];
+  const rate = opts.stockRatePerSecond ?? SHOPIFY_SIM_STOCK_RATE;
+  const listings = new ListingStore({ ratePerSecond: rate, burst: rate * 10 });
+  const locationId = opts.locationId ?? SHOPIFY_SIM_LOCATION_ID;
+  let sold = 0;
   const logged =
     (handler: SimHandler): SimHandler =>
     async (req) => {
@@ -56,7 +79,10 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions): Prom
   const server = await startSimServer({
     port: opts.port,
     contentType: 'application/json; charset=utf-8',
-    routes: [...queryApi(state.orders), ...shipApi(state)].map((route) => ({ ...route, handler: authed(route.handler) })),
+    routes: [...queryApi(state.orders), ...shipApi(state), ...stockApi({ listings, locationId, restoreRate: rate * MUTATION_COST })].map((route) => ({
+      ...route,
+      handler: authed(route.handler),
+    })),
     notFound: logged(() => json({ errors: 'Not Found' }, 404)),
     onError: (err) => ({ status: 500, contentType: 'application/json', body: JSON.stringify({ errors: err.message }) }),
   });
@@ -67,6 +93,17 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions): Prom
     upsertOrder: (order) => state.orders.set(order.id, structuredClone(order)),
     order: (id) => state.orders.get(id),
     injectShipFaults: (count, kind) => state.faults.add(kind, count),
+    listings,
+    locationId,
+    sell(itemId, skuId, quantity = 1, outerSku) {
+      if (!listings.sell(itemId, skuId, quantity)) return null;
+      sold += 1;
+      const id = 6_100_000_000_000 + sold;
+      const line = { productId: Number(itemId), variantId: Number(skuId), sku: outerSku ?? null, quantity, price: '9.90' };
+      const now = new Date();
+      state.orders.set(id, withStatus(makeShopifyOrder({ id, number: 5000 + sold, lines: [line], createdAt: now }), 'paid', null, now));
+      return id;
+    },
     close: () => server.close(),
   };
 }

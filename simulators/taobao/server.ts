@@ -2,14 +2,17 @@ import { randomBytes } from 'node:crypto';
 import type { TaobaoTrade } from '../../connectors/taobao/payload.js';
 import { verifyTopSign } from '../../connectors/taobao/signature.js';
 import { parseChinaTime } from '../../connectors/taobao/timestamp.js';
-import { FaultQueue, formParams, type ShipFault, type SimResponse, startSimServer } from '../kit/index.js';
+import { FaultQueue, formParams, ListingStore, type ShipFault, type SimResponse, startSimServer } from '../kit/index.js';
+import { makeTaobaoTrade, withStatus } from './orders.js';
 import { type SimMessageState, startTmc } from './push.js';
 import { queryApi } from './query-api.js';
 import { type SimShipment, shipApi } from './ship-api.js';
+import { stockApi } from './stock-api.js';
 
 /*
  * The TOP router: POST /router/rest, form or query parameters, TOP md5 signing, ±10 min timestamp
- * window, error_response on failure, then the method named by `method` (query-api.ts, ship-api.ts).
+ * window, error_response on failure, then the method named by `method` (query-api.ts, ship-api.ts,
+ * stock-api.ts).
  * TMC (push.ts) shares the port.
  */
 export interface TopError {
@@ -18,8 +21,10 @@ export interface TopError {
   sub?: string;
   subMsg?: string;
 }
-/** TOP methods by name: the answer's JSON text, or a TOP error. */
-export type TopMethods = Record<string, (params: Record<string, string>) => string | TopError>;
+/** A method's answer: its JSON text, a TOP error, or an HTTP answer of the gateway in front of the router (a 502, say). */
+export type TopAnswer = string | TopError | { http: SimResponse };
+/** TOP methods by name. */
+export type TopMethods = Record<string, (params: Record<string, string>) => TopAnswer | Promise<TopAnswer>>;
 
 export interface TaobaoSimulatorOptions {
   port?: number;
@@ -32,7 +37,12 @@ export interface TaobaoSimulatorOptions {
   ackTimeoutMs?: number;
   /** TOP accepts timestamps within ±10 minutes. */
   timestampToleranceMs?: number;
+  /** Stock calls per second the app may make in the shop (default TAOBAO_SIM_STOCK_RATE). */
+  stockRatePerSecond?: number;
 }
+
+/** The simulator's stock call budget: taobaoStock.rateLimit's (unverified) figure. */
+export const TAOBAO_SIM_STOCK_RATE = 20;
 
 export interface TaobaoSimulator {
   /** http://127.0.0.1:port — the ShopConfig.endpoint (router at /router/rest, TMC at ws://…/). */
@@ -52,6 +62,13 @@ export interface TaobaoSimulator {
   shipments: SimShipment[];
   /** The next `count` taobao.logistics.offline.send calls fail: HTTP 502, or TOP code 7 (App Call Limited). */
   injectShipFaults(count: number, kind: ShipFault): void;
+  /** Listing stock (taobao.item.quantity.update and the reads). */
+  listings: ListingStore;
+  /**
+   * A buyer buys `quantity` units of a listing that shows them: a paid trade (WAIT_SELLER_SEND_GOODS)
+   * for that num_iid/sku_id with merchant code `outerSku` is stored. Returns its tid, or null when the listing can't sell.
+   */
+  sell(itemId: string, skuId: string, quantity?: number, outerSku?: string): string | null;
 }
 
 function errorResponse({ code, msg, sub, subMsg = msg }: TopError): string {
@@ -64,13 +81,15 @@ export async function startTaobaoSimulator(opts: TaobaoSimulatorOptions): Promis
   const apiCalls: TaobaoSimulator['apiCalls'] = [];
   const shipments: SimShipment[] = [];
   const faults = new FaultQueue<ShipFault>();
-  const methods: TopMethods = { ...queryApi(trades), ...shipApi(trades, shipments, faults) };
+  const listings = new ListingStore({ ratePerSecond: opts.stockRatePerSecond ?? TAOBAO_SIM_STOCK_RATE });
+  const methods: TopMethods = { ...queryApi(trades), ...shipApi(trades, shipments, faults), ...stockApi(listings) };
+  let soldTrades = 0n;
 
-  function answerApi(params: Record<string, string>): string {
+  async function answerApi(params: Record<string, string>): Promise<SimResponse> {
     const method = params.method ?? '';
-    const fail = (error: TopError) => {
+    const fail = (error: TopError): SimResponse => {
       apiCalls.push({ method, ok: false, code: error.code });
-      return errorResponse(error);
+      return { body: errorResponse(error) };
     };
     if (!method) return fail({ code: 21, msg: 'Missing Method' });
     if (!params.app_key) return fail({ code: 28, msg: 'Missing App Key' });
@@ -81,10 +100,16 @@ export async function startTaobaoSimulator(opts: TaobaoSimulatorOptions): Promis
     if (!params.sign || !verifyTopSign(params, opts.appSecret)) return fail({ code: 25, msg: 'Invalid Signature' });
     if (!params.session) return fail({ code: 26, msg: 'Missing Session' });
     if (params.session !== opts.sessionKey) return fail({ code: 27, msg: 'Invalid Session' });
-    const answer = Object.hasOwn(methods, method) ? methods[method]!(params) : { code: 22, msg: 'Invalid Method' };
-    if (typeof answer !== 'string') return fail(answer);
-    apiCalls.push({ method, ok: true });
-    return answer;
+    const answer = Object.hasOwn(methods, method) ? await methods[method]!(params) : { code: 22, msg: 'Invalid Method' };
+    if (typeof answer === 'string') {
+      apiCalls.push({ method, ok: true });
+      return { body: answer };
+    }
+    if ('http' in answer) {
+      apiCalls.push({ method, ok: false, code: answer.http.status ?? 500 });
+      return answer.http;
+    }
+    return fail(answer);
   }
 
   const server = await startSimServer({
@@ -94,13 +119,13 @@ export async function startTaobaoSimulator(opts: TaobaoSimulatorOptions): Promis
       {
         method: 'ANY',
         path: '/router/rest',
-        handler: (req): SimResponse => {
+        handler: async (req): Promise<SimResponse> => {
           const params = formParams(req);
           if (params.method === 'taobao.logistics.offline.send' && faults.takeIf('server-error')) {
             apiCalls.push({ method: params.method, ok: false, code: 502 });
             return { status: 502, contentType: 'text/html', body: '<html><body>502 Bad Gateway</body></html>' };
           }
-          return { body: answerApi(params) };
+          return answerApi(params);
         },
       },
     ],
@@ -121,6 +146,16 @@ export async function startTaobaoSimulator(opts: TaobaoSimulatorOptions): Promis
     shipments,
     trade: (tid) => trades.get(tid),
     injectShipFaults: (count, kind) => faults.add(kind, count),
+    listings,
+    sell(itemId, skuId, quantity = 1, outerSku) {
+      if (!listings.sell(itemId, skuId, quantity)) return null;
+      soldTrades += 1n;
+      const tid = (4_200_000_000_000_000_000n + soldTrades).toString();
+      const now = new Date();
+      const line = { numIid: Number(itemId), skuId: skuId === itemId ? null : skuId, outerSkuId: outerSku ?? null, num: quantity, price: '9.90' };
+      trades.set(tid, withStatus(makeTaobaoTrade({ tid, lines: [line], createdAt: now }), 'WAIT_SELLER_SEND_GOODS', now));
+      return tid;
+    },
     upsertOrder(trade) {
       if (!trade.tid_str) throw new Error('simulator trades carry tid_str');
       trades.set(trade.tid_str, trade);

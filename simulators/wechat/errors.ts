@@ -1,4 +1,5 @@
 import { WECHAT_ERRCODES } from '../../connectors/wechat/ship.js';
+import { WECHAT_STOCK_ERRCODES } from '../../connectors/wechat/stock.js';
 
 /** errcode/errmsg answers, as WeChat's global error code list words them. 47001 for a bad range is UNVERIFIED. */
 export const SIM_ERRORS = {
@@ -13,4 +14,10 @@ export const SIM_ERRORS = {
   rateLimit: { errcode: WECHAT_ERRCODES.minuteQuota, errmsg: 'api minute-quota reach limit' },
   alreadyShipped: { errcode: WECHAT_ERRCODES.alreadyShipped, errmsg: 'order already delivered' },
   statusForbids: { errcode: 10020010, errmsg: 'order status does not allow delivery' },
+  // Stock: 10020112 is WeChat's per-SKU frequency limit; the not-found codes come from the older
+  // 小商店 stock API; stockShort is an UNVERIFIED stand-in.
+  skuFrequency: { errcode: WECHAT_STOCK_ERRCODES.skuFrequency, errmsg: 'sku stock update too frequently' },
+  productNotFound: { errcode: WECHAT_STOCK_ERRCODES.productNotFound, errmsg: 'product_id not exist' },
+  skuNotFound: { errcode: WECHAT_STOCK_ERRCODES.skuNotFound, errmsg: 'sku not exist' },
+  stockShort: { errcode: 10020114, errmsg: 'stock not enough to reduce' },
 } as const;

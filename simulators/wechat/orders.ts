@@ -17,6 +17,8 @@ export const SIM_PII = {
 } as const;
 
 export interface SimWechatLine {
+  /** product_id; default 10000000<line index>. */
+  productId?: string;
   skuId: string;
   outSkuId?: string;
   skuCode?: string;
@@ -53,7 +55,7 @@ export function makeWechatOrder(o: SimWechatOrderOptions): WechatOrder {
     unionid: SIM_PII.unionid,
     order_detail: {
       product_infos: o.lines.map((l, i) => ({
-        product_id: `10000000${i}`,
+        product_id: l.productId ?? `10000000${i}`,
         sku_id: l.skuId,
         thumb_img: 'https://mmecimage.cn/p/sim/thumb.jpg',
         sku_cnt: l.count,

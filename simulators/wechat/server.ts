@@ -1,26 +1,35 @@
 import { randomBytes } from 'node:crypto';
 import type { WechatOrder } from '../../connectors/wechat/payload.js';
 import { DELIVERY_SEND_PATH } from '../../connectors/wechat/ship.js';
-import { FaultQueue, json, type SimHandler, type SimRequest, type SimResponse, startSimServer } from '../kit/index.js';
+import { wechatStock } from '../../connectors/wechat/stock.js';
+import { FaultQueue, json, ListingStore, type SimHandler, type SimRequest, type SimResponse, startSimServer } from '../kit/index.js';
 import { SIM_ERRORS } from './errors.js';
 import { queryApi } from './query-api.js';
+import { sellListing } from './sell.js';
 import { shipApi, type WechatSimFault, type WechatSimShipment } from './ship-api.js';
+import { stockApi } from './stock-api.js';
 
 /*
  * The order API with its errcode/errmsg answers: GET /cgi-bin/token issues access tokens; every
  * other call is a POST with ?access_token= and a JSON body (query-api.ts, ship-api.ts).
  */
 type WechatBody = Record<string, unknown> & { errcode?: number };
+/** What a route answers: an errcode body, or 'server-error' for an injected 5xx. */
+type WechatAnswer = WechatBody | 'server-error';
 /** A POST route of the order API: the JSON body of an authorized call → the answer. */
 export interface WechatRoute {
   path: string;
-  handler: (body: Record<string, unknown>) => WechatBody;
+  handler: (body: Record<string, unknown>) => WechatAnswer | Promise<WechatAnswer>;
 }
 
 export interface WechatSimulatorOptions {
   port?: number;
   appId: string;
   appSecret: string;
+  /** Stock calls per second for the app (default: wechatStock.rateLimit.perSecond). */
+  stockRatePerSecond?: number;
+  /** Stock writes per second per SKU (default: wechatStock.rateLimit.perListingPerSecond). */
+  stockPerListingPerSecond?: number;
 }
 
 export interface WechatSimulator {
@@ -34,6 +43,10 @@ export interface WechatSimulator {
   readonly shipments: WechatSimShipment[];
   /** The next `times` delivery/send calls answer with `fault` instead of being processed. */
   failNext(fault: WechatSimFault, times?: number): void;
+  /** Listing stock behind /channels/ec/product/stock/*. */
+  readonly listings: ListingStore;
+  /** A buyer buys: the listing's stock drops and a paid (20) order is stored. The order id, or null when the listing cannot sell that many. */
+  sell(itemId: string, skuId: string, quantity?: number, outerSku?: string): string | null;
 }
 
 export async function startWechatSimulator(options: WechatSimulatorOptions): Promise<WechatSimulator> {
@@ -42,6 +55,10 @@ export async function startWechatSimulator(options: WechatSimulatorOptions): Pro
   const calls: WechatSimulator['calls'] = [];
   const shipments: WechatSimShipment[] = [];
   const faults = new FaultQueue<WechatSimFault>();
+  const listings = new ListingStore({
+    ratePerSecond: options.stockRatePerSecond ?? wechatStock.rateLimit.perSecond,
+    perListingPerSecond: options.stockPerListingPerSecond ?? wechatStock.rateLimit.perListingPerSecond,
+  });
 
   const answer = (req: SimRequest, body: WechatBody): SimResponse => {
     calls.push({ path: req.path, errcode: body.errcode ?? 0 });
@@ -49,7 +66,7 @@ export async function startWechatSimulator(options: WechatSimulatorOptions): Pro
   };
   const authorized =
     (handler: WechatRoute['handler']): SimHandler =>
-    (req) => {
+    async (req) => {
       if (req.method !== 'POST') return answer(req, SIM_ERRORS.format);
       if (req.path === DELIVERY_SEND_PATH) {
         const fault = faults.take();
@@ -66,7 +83,12 @@ export async function startWechatSimulator(options: WechatSimulatorOptions): Pro
       } catch {
         return answer(req, SIM_ERRORS.format);
       }
-      return answer(req, handler(body));
+      const result = await handler(body);
+      if (result === 'server-error') {
+        calls.push({ path: req.path, errcode: 503 });
+        return { status: 503, contentType: 'text/html', body: '<html>503 Service Unavailable</html>' };
+      }
+      return answer(req, result);
     };
   const token: SimHandler = (req) => {
     if (req.query.get('grant_type') !== 'client_credential') return answer(req, SIM_ERRORS.format);
@@ -82,7 +104,11 @@ export async function startWechatSimulator(options: WechatSimulatorOptions): Pro
     contentType: 'application/json; encoding=utf-8',
     routes: [
       { method: 'GET', path: '/cgi-bin/token', handler: token },
-      ...[...queryApi(orders), ...shipApi(orders, shipments)].map((r) => ({ method: 'POST' as const, path: r.path, handler: authorized(r.handler) })),
+      ...[...queryApi(orders), ...shipApi(orders, shipments), ...stockApi(listings)].map((r) => ({
+        method: 'POST' as const,
+        path: r.path,
+        handler: authorized(r.handler),
+      })),
     ],
     notFound: authorized(() => SIM_ERRORS.format),
   });
@@ -93,6 +119,8 @@ export async function startWechatSimulator(options: WechatSimulatorOptions): Pro
     revokeTokens: () => tokens.clear(),
     shipments,
     failNext: (fault, times = 1) => faults.add(fault, times),
+    listings,
+    sell: (itemId, skuId, quantity = 1, outerSku) => sellListing(listings, orders, { itemId, skuId, quantity, outerSku }),
     close: () => server.close(),
   };
 }

@@ -20,8 +20,8 @@ export const SIM_PII = {
 
 export interface SimYouzanLine {
   outerSkuId?: string;
-  skuId?: number;
-  itemId?: number;
+  skuId?: number | string;
+  itemId?: number | string;
   outerItemId?: string;
   quantity: number;
   /** Unit price in fen (rendered as a yuan string). */

@@ -2,23 +2,28 @@ import { createHash } from 'node:crypto';
 import type { YouzanTrade } from '../../connectors/youzan/payload.js';
 import { CONFIRM_PATH, GW_RATE_LIMITED } from '../../connectors/youzan/ship.js';
 import { safeEqual } from '../../connectors/youzan/signature.js';
-import { FaultQueue, json, type SimHandler, type SimRequest, type SimResponse, startSimServer } from '../kit/index.js';
+import { youzanStock } from '../../connectors/youzan/stock.js';
+import { FaultQueue, json, ListingStore, type SimHandler, type SimRequest, type SimResponse, startSimServer } from '../kit/index.js';
 import { queryApi } from './query-api.js';
+import { sellListing } from './sell.js';
 import { shipApi, type YouzanSimFault, type YouzanSimShipment } from './ship-api.js';
+import { stockApi } from './stock-api.js';
 
 /*
  * The API: POST /auth/token (client_id + client_secret → access_token), and POST
  * /api/<method>/<version>?access_token=… with a JSON body (query-api.ts, ship-api.ts).
  */
-interface YouzanAnswer {
+export interface YouzanAnswer {
   json: unknown;
   ok: boolean;
   pageNo?: number;
+  /** An HTTP status other than 200 (an injected 5xx), answered as an HTML page. */
+  httpStatus?: number;
 }
 /** A POST API route: the JSON body of a call with a valid access_token → the answer. */
 export interface YouzanRoute {
   path: string;
-  handler: (body: Record<string, unknown>) => YouzanAnswer;
+  handler: (body: Record<string, unknown>) => YouzanAnswer | Promise<YouzanAnswer>;
 }
 
 export interface YouzanSimulatorOptions {
@@ -26,6 +31,8 @@ export interface YouzanSimulatorOptions {
   clientId: string;
   clientSecret: string;
   kdtId: string;
+  /** Stock calls per second for the app and shop (default: youzanStock.rateLimit.perSecond). */
+  stockRatePerSecond?: number;
 }
 
 export interface YouzanSimulator {
@@ -37,6 +44,10 @@ export interface YouzanSimulator {
   readonly shipments: YouzanSimShipment[];
   /** The next `times` confirm calls answer with `fault` instead of being processed. */
   failNext(fault: YouzanSimFault, times?: number): void;
+  /** Listing stock behind youzan.item.quantity.update / youzan.item.get. */
+  readonly listings: ListingStore;
+  /** A buyer buys: the listing's stock drops and a paid trade (WAIT_SELLER_SEND_GOODS) is stored. Its tid, or null when the listing cannot sell that many. */
+  sell(itemId: string, skuId: string, quantity?: number, outerSku?: string): string | null;
 }
 
 /** The JSON body; an empty or malformed one reads as {}. */
@@ -54,15 +65,16 @@ export async function startYouzanSimulator(opts: YouzanSimulatorOptions): Promis
   const calls: YouzanSimulator['calls'] = [];
   const shipments: YouzanSimShipment[] = [];
   const faults = new FaultQueue<YouzanSimFault>();
+  const listings = new ListingStore({ ratePerSecond: opts.stockRatePerSecond ?? youzanStock.rateLimit.perSecond });
 
-  const answer = (req: SimRequest, { json: body, ok, pageNo }: YouzanAnswer): SimResponse => {
+  const answer = (req: SimRequest, { json: body, ok, pageNo, httpStatus }: YouzanAnswer): SimResponse => {
     calls.push({ path: req.path, pageNo: pageNo ?? null, ok });
-    return json(body);
+    return httpStatus === undefined ? json(body) : { status: httpStatus, contentType: 'text/html', body: String(body) };
   };
   const gwError = (code: number, msg: string): YouzanAnswer => ({ json: { gw_err_resp: { err_code: code, err_msg: msg } }, ok: false });
   const withToken =
     (handler: YouzanRoute['handler']): SimHandler =>
-    (req) => {
+    async (req) => {
       if (req.path === CONFIRM_PATH) {
         const fault = faults.take();
         if (fault === 'server-error') {
@@ -72,7 +84,7 @@ export async function startYouzanSimulator(opts: YouzanSimulatorOptions): Promis
         if (fault === 'rate-limit') return answer(req, gwError(GW_RATE_LIMITED, '调用频率超限'));
       }
       if (!tokens.has(req.query.get('access_token') ?? '')) return answer(req, gwError(4203, 'access_token不存在或已过期'));
-      return answer(req, handler(bodyOf(req)));
+      return answer(req, await handler(bodyOf(req)));
     };
   const token: SimHandler = (req) => {
     const body = bodyOf(req);
@@ -97,7 +109,11 @@ export async function startYouzanSimulator(opts: YouzanSimulatorOptions): Promis
     port: opts.port,
     routes: [
       { method: 'POST', path: '/auth/token', handler: token },
-      ...[...queryApi(trades), ...shipApi(trades, shipments)].map((r) => ({ method: 'POST' as const, path: r.path, handler: withToken(r.handler) })),
+      ...[...queryApi(trades), ...shipApi(trades, shipments), ...stockApi(listings)].map((r) => ({
+        method: 'POST' as const,
+        path: r.path,
+        handler: withToken(r.handler),
+      })),
     ],
     notFound: (req) => answer(req, gwError(4004, `api not found: ${req.path}`)),
   });
@@ -107,6 +123,8 @@ export async function startYouzanSimulator(opts: YouzanSimulatorOptions): Promis
     upsertTrade: (trade) => trades.set(trade.full_order_info.order_info.tid, structuredClone(trade)),
     shipments,
     failNext: (fault, times = 1) => faults.add(fault, times),
+    listings,
+    sell: (itemId, skuId, quantity = 1, outerSku) => sellListing(listings, trades, { itemId, skuId, quantity, outerSku }),
     close: () => server.close(),
   };
 }

@@ -2,19 +2,30 @@ import type pg from 'pg';
 import type { CommandOutcome } from '../../topics/schemas/command-outcome.js';
 import type { DivergenceEvent } from '../../topics/schemas/divergence-event.js';
 import type { FulfilmentEvent } from '../../topics/schemas/fulfilment-event.js';
+import type { HubException } from '../../topics/schemas/hub-exception.js';
 import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
+import type { ListingMapping } from '../../topics/schemas/listing-mapping.js';
 import { type OrderEvent, STATUS_RANK } from '../../topics/schemas/order-event.js';
 import type { Shipment } from '../../topics/schemas/shipment.js';
+import type { StockPush } from '../../topics/schemas/stock-push.js';
+import type { StockTarget } from '../../topics/schemas/stock-target.js';
 import { divergenceTimeline, writeCommandOutcomes, writeDivergences } from './projection/divergences.js';
 import { applyHubStatus, fulfilmentTimeline, hubOrderKeys, writeFulfilment } from './projection/fulfilment.js';
+import { upsertHubExceptions } from './projection/hub-exceptions.js';
+import { writeListingStock } from './projection/listing-stock.js';
+import { upsertListings } from './projection/listings.js';
 import { insertTimeline, ms, type TimelineRow } from './projection/sql.js';
 
-/** The events of the fulfilment and divergence topics, besides orders and stock. */
+/** The events of the fulfilment, divergence and stock-sync topics, besides orders and stock. */
 export interface MoreEvents {
   fulfilment?: FulfilmentEvent[];
   shipments?: Shipment[];
   divergences?: DivergenceEvent[];
   outcomes?: CommandOutcome[];
+  mappings?: ListingMapping[];
+  targets?: StockTarget[];
+  pushes?: StockPush[];
+  exceptions?: HubException[];
 }
 
 /**
@@ -44,8 +55,8 @@ export interface HistoryRows {
  * Writes a batch of events into the projection tables in one transaction, as multi-row upserts.
  * Idempotent: replaying any prefix of the log again leaves the tables as they are, because
  * orders only move to a higher (rank, time, event id), stock only to a higher version, shipments
- * by their own per-column rules, summaries are recomputed from their history, and history rows
- * are keyed by event id.
+ * and listing stock by their own per-column rules, summaries are recomputed from their history, and
+ * history rows are keyed by event (or push) id.
  *
  * Locking: an order row is written by its channel events and by the hub's (fulfilment) events,
  * which arrive in other partition batches, possibly in concurrent transactions; each transaction
@@ -82,6 +93,9 @@ export async function writeProjection(
     if (!mode.history) await appendDecisions(client, schema, inventory);
     await writeDivergences(client, schema, divergences);
     await writeCommandOutcomes(client, schema, outcomes);
+    await upsertListings(client, schema, more.mappings ?? []);
+    await writeListingStock(client, schema, more.targets ?? [], more.pushes ?? []);
+    await upsertHubExceptions(client, schema, more.exceptions ?? []);
     await client.query('commit');
   } catch (err) {
     await client.query('rollback').catch(() => {});

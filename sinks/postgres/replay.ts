@@ -43,8 +43,8 @@ export interface ReplayOptions {
   batchSize?: number;
   /**
    * Parallel Postgres writers (default 2). Inventory events go to writer p mod writers (p: their
-   * partition); every other event to a writer chosen by its order key, so all of an order's events
-   * meet in one writer and the writers need no order locks.
+   * partition); every other event to a writer chosen by its order key (stock sync: its listing or
+   * exception), so all of an order's events meet in one writer and the writers need no order locks.
    */
   writers?: number;
   onProgress?: (p: ReplayProgress) => void;
@@ -186,7 +186,7 @@ export async function replayProjections(opts: ReplayOptions): Promise<ReplayResu
                   );
                   continue;
                 }
-                const writer = id === 'inventoryEvents' ? partitionWriter : writers[orderWriter((value as { orderKey: string }).orderKey, writerCount)]!;
+                const writer = id === 'inventoryEvents' ? partitionWriter : writers[keyWriter(writerKeyOf(id, value), writerCount)]!;
                 writer.records.push({ topic: id, value });
                 byTopic[id]++;
               }
@@ -306,10 +306,21 @@ async function offsetRanges(admin: Admin, namespace: string, fromTs: number | un
   return out.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
 }
 
-/** FNV-1a of the order key: which writer takes the order's events. */
-function orderWriter(orderKey: string, writers: number): number {
+/**
+ * The key whose rows a record writes: all of a key's records meet in one writer, in log order.
+ * Stock-sync records carry no order: a listing's mappings, targets and pushes go by listing, an
+ * exception's events by exception.
+ */
+function writerKeyOf(id: SinkInput, value: TopicValues[SinkInput]): string {
+  if (id === 'listingMappings' || id === 'stockTargets' || id === 'stockPushes') return (value as { listingKey: string }).listingKey;
+  if (id === 'hubExceptions') return (value as { exceptionId: string }).exceptionId;
+  return (value as { orderKey: string }).orderKey;
+}
+
+/** FNV-1a of the key: which writer takes the key's events. */
+function keyWriter(key: string, writers: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < orderKey.length; i++) h = Math.imul(h ^ orderKey.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return (h >>> 0) % writers;
 }
 

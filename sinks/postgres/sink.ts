@@ -5,9 +5,13 @@ import { defineProcessor } from '../../lib/processor/definition.js';
 import type { CommandOutcome } from '../../topics/schemas/command-outcome.js';
 import type { DivergenceEvent } from '../../topics/schemas/divergence-event.js';
 import type { FulfilmentEvent } from '../../topics/schemas/fulfilment-event.js';
+import type { HubException } from '../../topics/schemas/hub-exception.js';
 import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
+import type { ListingMapping } from '../../topics/schemas/listing-mapping.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import type { Shipment } from '../../topics/schemas/shipment.js';
+import type { StockPush } from '../../topics/schemas/stock-push.js';
+import type { StockTarget } from '../../topics/schemas/stock-target.js';
 import { migrate } from './migrate.js';
 import { type MoreEvents, writeProjection } from './projection.js';
 
@@ -26,6 +30,10 @@ export function sortByTopic(records: readonly Pick<Decoded, 'topic' | 'value'>[]
       shipments: of<Shipment>('warehouseOrders'),
       divergences: of<DivergenceEvent>('divergences'),
       outcomes: of<CommandOutcome>('commandOutcomes'),
+      mappings: of<ListingMapping>('listingMappings'),
+      targets: of<StockTarget>('stockTargets'),
+      pushes: of<StockPush>('stockPushes'),
+      exceptions: of<HubException>('hubExceptions'),
     },
   };
 }
@@ -34,12 +42,13 @@ export interface PostgresSinkOptions {
   schema: string;
 }
 
-/** Projects orders, stock, fulfilment and divergences into Postgres (idempotent upserts); migrations run first. */
+/** Projects orders, stock, fulfilment, divergences and stock sync into Postgres (idempotent upserts); migrations run first. */
 export const postgresSink = defineProcessor({
   name: 'sink-postgres',
   part: 'sink',
   kind: 'sink',
-  summary: 'Postgres projections: orders, lines, timeline, stock, shipments, waves, waybills, divergences, commands',
+  summary:
+    'Postgres projections: orders, lines, timeline, stock, shipments, waves, waybills, divergences, commands, listings and their stock pushes, hub exceptions',
   inputs: {
     orderEvents: 'projects orders, their lines and their timeline (furthest state wins; a status-only event never erases contents)',
     inventoryEvents: 'projects stock levels (by version) and every stock decision into the order timeline',
@@ -47,6 +56,10 @@ export const postgresSink = defineProcessor({
     warehouseOrders: "projects each shipment's plan: carrier, service, cut-off, lines, region",
     divergences: 'projects divergences and their lifecycle events',
     commandOutcomes: 'projects commands and every attempt at them',
+    listingMappings: 'projects each listing and the merchant SKUs it sells (newest mapping wins; an unmapping is kept, marked deleted)',
+    stockTargets: "projects each listing's newest target (highest seq wins)",
+    stockPushes: 'projects every stock API call once, and per listing what the platform was last told and last confirmed',
+    hubExceptions: 'projects hub exceptions: the newest state and reason, the first time seen',
   },
   outputs: {},
   stores: [{ prefix: 'OMNISTREAM_PG_SCHEMA', kind: 'postgres', holds: 'the projections (migrations in sinks/postgres/migrations)' }],

@@ -22,7 +22,7 @@ export function childEnv(config: Config, extra: Record<string, string> = {}): No
 }
 
 /**
- * `omnistream run --only inventory` as a separate OS process (node --import tsx, no npx wrapper,
+ * `omnistream run --only <parts>` (default: inventory) as a separate OS process (node --import tsx, no npx wrapper,
  * so a SIGKILL hits the processor itself). Keeps the last lines it printed for error messages.
  */
 export class ProcessorChild {
@@ -34,8 +34,10 @@ export class ProcessorChild {
   constructor(
     env: NodeJS.ProcessEnv,
     readonly label = 'inventory',
+    /** The parts to run (`omnistream run --only`). */
+    only: readonly string[] = ['inventory'],
   ) {
-    this.proc = spawn(process.execPath, ['--import', 'tsx', 'cli/omnistream.ts', 'run', '--only', 'inventory'], {
+    this.proc = spawn(process.execPath, ['--import', 'tsx', 'cli/omnistream.ts', 'run', '--only', only.join(',')], {
       cwd: REPO,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -69,9 +69,14 @@ export interface OrderEvent {
 export type OrderDetail = 'FULL' | 'STATUS_ONLY';
 
 export interface OrderLine {
+  /** The merchant's SKU code (商家编码 / outer id) as the channel gives it: what inventory counts. */
   sku: string;
   quantity: number;
   unitPriceMinor: number;
+  /** The platform's item (product) id of the listing sold, where the payload names it. */
+  itemId?: string | null;
+  /** The platform's SKU id of the listing sold (the item id again for single-SKU items), where the payload names it. */
+  skuId?: string | null;
 }
 
 export const orderEventSchema: Schema = {
@@ -103,6 +108,8 @@ export const orderEventSchema: Schema = {
             { name: 'sku', type: 'string' },
             { name: 'quantity', type: 'int' },
             { name: 'unitPriceMinor', type: 'long' },
+            { name: 'itemId', type: ['null', 'string'], default: null },
+            { name: 'skuId', type: ['null', 'string'], default: null },
           ],
         },
       },
