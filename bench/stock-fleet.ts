@@ -13,28 +13,19 @@ import { startYouzanSimulator } from '../simulators/youzan/index.js';
 /*
  * One simulated shop per (channel, index): the channel's simulator with its listing store and its
  * documented stock rate limit, and the ShopConfig that reaches it (the credentials its own stock
- * tests use). Buyers buy through `sell`, which the platform refuses once the listing shows none.
+ * tests use). Buyers buy from the listing store, which refuses once the listing shows too little.
  */
 export interface FleetShop {
   shop: ShopConfig;
   listings: ListingStore;
-  /** A buyer buys: the platform's new order id, or null when the listing shows too little. */
-  sell(itemId: string, skuId: string, quantity: number, merchantCode: string): string | null;
   close(): Promise<void>;
 }
 
 export const FLEET_CHANNELS = ['taobao', 'jd', 'pinduoduo', 'douyin', 'kuaishou', 'wechat', 'youzan', 'meituan', 'shopify'] as const;
 
-const wrap = (
-  shop: ShopConfig,
-  sim: { listings: ListingStore; close(): Promise<void>; sell(i: string, s: string, q?: number, m?: string): string | number | null },
-): FleetShop => ({
+const wrap = (shop: ShopConfig, sim: { listings: ListingStore; close(): Promise<void> }): FleetShop => ({
   shop,
   listings: sim.listings,
-  sell: (itemId, skuId, quantity, merchantCode) => {
-    const id = sim.sell(itemId, skuId, quantity, merchantCode);
-    return id === null ? null : String(id);
-  },
   close: () => sim.close(),
 });
 

@@ -238,16 +238,16 @@ export const stockSyncProcessor = defineProcessor({
             for (const a of [...before.allocations, ...(parsed?.policy.allocations ?? [])]) skus.add(a.sku);
           }
         }
-        // Stock first: a sell-out goes out before the batch's bookkeeping (which only refines increments).
+        // Levels and the channels' own sales together: a target whose fall (the hub held stock for a
+        // sale) went out without the matching hubSold would make an increment take that sale off twice,
+        // and a platform that refuses to go below 0 would then be re-based on a count still to rise.
         for (const sku of await applyLevels(inventory)) skus.add(sku);
+        await applyDecisions(inventory, listings, out);
+        await applyOrders(orders, listings, out);
         for (const k of await store.listingsOfSkus(skus)) listings.add(k);
         await recompute(listings);
-        const touched = new Set<string>();
-        await applyDecisions(inventory, touched, out);
-        await applyOrders(orders, touched, out);
         if (out.autoMapped.length > 0) await ctx.publish('listingMappings', out.autoMapped);
         if (out.exceptions.length > 0) await ctx.publish('hubExceptions', out.exceptions);
-        await recompute(touched);
       },
       {
         // Every input partition at once: an inventory batch (a sell-out) never waits behind order bookkeeping.
