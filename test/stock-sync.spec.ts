@@ -4,7 +4,7 @@ import type { AnyChannelConnector, ShopConfig } from '../connectors/contract.js'
 import { ShopDirectory } from '../connectors/gateway/shops.js';
 import { createDurableProducer, type Producer } from '../lib/kafka.js';
 import { publish } from '../lib/publish.js';
-import { DEFAULT_POLICY, parseStockPolicy, policyToJson } from '../processors/stock-sync/policy.js';
+import { parseStockPolicy, policyToJson } from '../processors/stock-sync/policy.js';
 import { type ListingMapping, listingKeyOf } from '../topics/schemas/listing-mapping.js';
 import type { OrderEvent } from '../topics/schemas/order-event.js';
 import { createTestContext, type TestContext } from './support/context.js';
@@ -132,8 +132,13 @@ describe('stock sync on the real stack', () => {
     const pushes = await readAll(ctx, 'stockPushes');
     const notApplied = pushes.filter((p) => p.result === 'NOT_APPLIED' && p.channel === 'taobao');
     expect(notApplied.length).toBe(1);
-    expect(notApplied[0]).toMatchObject({ write: 'READ', target: notApplied[0]!.target });
-    expect([7, 3]).toContain(notApplied[0]!.quantity);
+    // Whichever listing's set came first took the fault: the single one (7 → 4) or the bundle (3 → 2).
+    const [hit] = notApplied;
+    expect(hit!.write).toBe('READ');
+    expect([
+      [4, 7],
+      [2, 3],
+    ]).toContainEqual([hit!.target, hit!.quantity]);
     expect(pushes.some((p) => p.listingKey === notApplied[0]!.listingKey && p.reason === 're-asserted after read-back' && p.result === 'APPLIED')).toBe(true);
   });
 
@@ -231,7 +236,6 @@ describe('stock sync on the real stack', () => {
     clock = T0 + HOUR + 1;
     await sync.crossAllocationBoundaries(T0 + 1, clock);
     await until('the allocation returned', () => shows(L.tbB) === 10 && shows(L.ksB) === 10);
-    expect(DEFAULT_POLICY.allocations).toEqual([]);
   });
 
   it('a restart in the middle of a burst leaves no listing stale', async () => {
