@@ -30,13 +30,8 @@ import { allTopicNames, topicName } from '../topics/catalog.js';
 import type { InventoryEvent } from '../topics/schemas/inventory-event.js';
 import { TopicSerde } from '../topics/serde.js';
 import { type BaselineResult, runBaseline } from './baseline.js';
+import { int } from './options.js';
 import { auditOrder, benchOrder, coldSku, HOT_SKU, orderEncoder, orderEvent, orderIndexOf } from './orders.js';
-
-const int = (min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
-  return n;
-};
 
 interface Options {
   attempts: number;

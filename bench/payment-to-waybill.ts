@@ -13,7 +13,7 @@
  * read back with a consumer. Prints plain numbers; exits 1 if any order got no print job.
  */
 import { randomBytes } from 'node:crypto';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { Registry } from 'prom-client';
@@ -35,12 +35,7 @@ import { topicName } from '../topics/catalog.js';
 import type { OrderEvent } from '../topics/schemas/order-event.js';
 import type { PrintJob } from '../topics/schemas/print-job.js';
 import { TopicSerde } from '../topics/serde.js';
-
-const int = (min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
-  return n;
-};
+import { int } from './options.js';
 
 const opts = new Command('payment-to-waybill')
   .option('--orders <n>', 'PAID orders to publish', int(1), 2000)

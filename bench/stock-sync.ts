@@ -44,13 +44,8 @@ import { allTopicNames, topicName } from '../topics/catalog.js';
 import { listingKeyOf } from '../topics/schemas/listing-mapping.js';
 import type { OrderEvent } from '../topics/schemas/order-event.js';
 import { TopicSerde } from '../topics/serde.js';
+import { int } from './options.js';
 import { FLEET_CHANNELS, type FleetShop, startFleetShop } from './stock-fleet.js';
-
-const int = (min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
-  return n;
-};
 
 interface Options {
   attempts: number;

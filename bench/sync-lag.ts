@@ -13,7 +13,7 @@
  * no divergence opened.
  */
 import { randomBytes } from 'node:crypto';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { loadConfig } from '../app/config.js';
 import { startPipeline } from '../app/pipeline.js';
 import { ShopDirectory } from '../connectors/gateway/shops.js';
@@ -24,16 +24,12 @@ import { resetNamespace } from '../lib/reset.js';
 import { divergenceReport } from '../processors/divergence/report.js';
 import { makeShopifyOrder, shopifyPush, withStatus } from '../simulators/shopify/index.js';
 import { topicName } from '../topics/catalog.js';
+import { int } from './options.js';
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
-  return n;
-};
 const opts = new Command('sync-lag')
-  .option('--orders <n>', 'orders, each pushed created then paid', int, 5_000)
-  .option('--rate <n>', 'pushes per second', int, 300)
-  .option('--concurrency <n>', 'requests in flight at most', int, 32)
+  .option('--orders <n>', 'orders, each pushed created then paid', int(1), 5_000)
+  .option('--rate <n>', 'pushes per second', int(1), 300)
+  .option('--concurrency <n>', 'requests in flight at most', int(1), 32)
   .option('--keep', 'keep the namespace afterwards', false)
   .parse()
   .opts<{ orders: number; rate: number; concurrency: number; keep: boolean }>();

@@ -25,12 +25,8 @@ import { createKafka } from '../lib/kafka.js';
 import { createLogger } from '../lib/logger.js';
 import { resetNamespace } from '../lib/reset.js';
 import { topicName } from '../topics/catalog.js';
+import { int } from './options.js';
 
-const int = (min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}`);
-  return n;
-};
 const frac = (v: string) => {
   const n = Number(v);
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a fraction in [0, 1]');
