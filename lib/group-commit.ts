@@ -5,8 +5,17 @@ export interface TopicMessages {
   messages: Message[];
 }
 
-/** Bytes of values one merged request may carry. */
-const MAX_REQUEST_BYTES = 512 * 1024;
+/**
+ * Bytes of keys and values one produce request may carry. The broker refuses a record batch above
+ * message.max.bytes (1 MB by default), and a request carries one batch per partition: well under it.
+ */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** What a message weighs against MAX_REQUEST_BYTES. */
+export function bytesOf(m: Message): number {
+  const key = typeof m.key === 'string' ? Buffer.byteLength(m.key) : ((m.key as Buffer | null | undefined)?.length ?? 0);
+  return key + ((m.value as Buffer | null)?.length ?? 0);
+}
 
 interface Waiter {
   batch: TopicMessages[];
@@ -61,8 +70,7 @@ export class GroupCommitSender {
     while (n < this.waiting.length) {
       const batch = this.waiting[n]!.batch;
       const size = batch.reduce((s, t) => s + t.messages.length, 0);
-      const weight = batch.reduce((s, t) => s + t.messages.reduce((b, m) => b + ((m.value as Buffer | null)?.length ?? 0), 0), 0);
-      // The broker refuses a batch above message.max.bytes (1 MB by default): stay well under it.
+      const weight = batch.reduce((s, t) => s + t.messages.reduce((b, m) => b + bytesOf(m), 0), 0);
       if (n > 0 && (count + size > this.maxMessages || bytes + weight > MAX_REQUEST_BYTES)) break;
       count += size;
       bytes += weight;

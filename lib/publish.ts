@@ -1,6 +1,6 @@
 import { channelCommandTopic, TOPICS, type TopicDefinition, type TopicId, topicName } from '../topics/catalog.js';
 import type { TopicSerde, TopicValues } from '../topics/serde.js';
-import { GroupCommitSender } from './group-commit.js';
+import { bytesOf, GroupCommitSender, MAX_REQUEST_BYTES } from './group-commit.js';
 import type { Message, Producer } from './kafka.js';
 
 export interface KeyedRecord<V> {
@@ -35,13 +35,9 @@ export function encodeRecords(serde: TopicSerde, namespace: string, topic: Topic
 }
 
 /**
- * The broker refuses a record batch above message.max.bytes (1 MB by default), and a produce
- * request carries one batch per partition: requests are cut at this many bytes of values and keys,
- * so a large output (a flash sale's rejections, say) is several requests, never a refused one.
+ * Splits topic messages into requests of at most MAX_REQUEST_BYTES (a single larger message goes
+ * alone), so a large output (a flash sale's rejections, say) is several requests, never a refused one.
  */
-const REQUEST_BYTES = 512 * 1024;
-
-/** Splits topic messages into requests of at most REQUEST_BYTES (a single larger message goes alone). */
 export function requestsOf(topicMessages: { topic: string; messages: Message[] }[]): { topic: string; messages: Message[] }[][] {
   const requests: { topic: string; messages: Message[] }[][] = [];
   let current: { topic: string; messages: Message[] }[] = [];
@@ -49,9 +45,8 @@ export function requestsOf(topicMessages: { topic: string; messages: Message[] }
   for (const { topic, messages } of topicMessages) {
     let part: Message[] = [];
     for (const m of messages) {
-      const size = (m.value as Buffer | null)?.length ?? 0;
-      const keySize = typeof m.key === 'string' ? m.key.length : ((m.key as Buffer | null)?.length ?? 0);
-      if (bytes + size + keySize > REQUEST_BYTES && bytes > 0) {
+      const size = bytesOf(m);
+      if (bytes + size > MAX_REQUEST_BYTES && bytes > 0) {
         if (part.length > 0) current.push({ topic, messages: part });
         requests.push(current);
         current = [];
@@ -59,7 +54,7 @@ export function requestsOf(topicMessages: { topic: string; messages: Message[] }
         bytes = 0;
       }
       part.push(m);
-      bytes += size + keySize;
+      bytes += size;
     }
     if (part.length > 0) current.push({ topic, messages: part });
   }
