@@ -58,7 +58,9 @@ export function mayResend(api: StockApi, write: Write): boolean {
 }
 
 /** The write that re-asserts the target after a read-back showed `actual` (more than the target). */
-export function reassertWrite(api: StockApi, target: number, actual: number): { write: 'CAS'; expected: number; quantity: number } | Write {
+export type Reassert = { write: 'CAS'; expected: number; quantity: number } | { write: 'SET'; quantity: number } | { write: 'INCREMENT'; delta: number };
+
+export function reassertWrite(api: StockApi, target: number, actual: number): Reassert {
   if (api.writes.includes('CAS')) return { write: 'CAS', expected: actual, quantity: target };
   if (api.writes.includes('SET')) return { write: 'SET', quantity: target };
   return { write: 'INCREMENT', delta: target - actual };

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryPlatform } from '../../test/support/memory-platform.js';
+import { waitFor } from '../../test/support/processor-child.js';
 import type { StockPush } from '../../topics/schemas/stock-push.js';
 import type { StockTarget } from '../../topics/schemas/stock-target.js';
 import { RateBudget } from './budget.js';
@@ -26,14 +27,6 @@ const target = (itemId: string, seq: number, value: number, extra: Partial<Stock
   ...extra,
 });
 
-async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe('stock pusher on Redis', () => {
   let redis: Redis;
   beforeAll(() => {
@@ -43,8 +36,8 @@ describe('stock pusher on Redis', () => {
     await redis.quit();
   });
 
-  const setup = (opts: { concurrency?: number } = {}) => {
-    const platform = memoryPlatform({ writes: ['SET'], idempotentIncrements: false, read: false });
+  const setup = (opts: { concurrency?: number; platform?: Parameters<typeof memoryPlatform>[0] } = {}) => {
+    const platform = memoryPlatform(opts.platform ?? { writes: ['SET'], idempotentIncrements: false, read: false });
     const state = new StockPushState(redis, `{t_push_${randomBytes(3).toString('hex')}}:stockpush:`);
     const records: StockPush[] = [];
     const pusher = new ShopPusher({
@@ -68,7 +61,7 @@ describe('stock pusher on Redis', () => {
     for (let seq = 1; seq <= 50; seq++) await state.want(target('a', seq, 100 - seq));
     expect(await state.want(target('a', 7, 93))).toBe(false);
     pusher.start();
-    await until('idle', () => pusher.idle());
+    await waitFor('idle', () => pusher.idle(), 30_000, 20);
     await pusher.stop();
     expect(platform.calls).toEqual([{ write: 'SET', listing: 'a/as', value: 50 }]);
     expect(platform.store.get('a', 'as')?.quantity).toBe(50);
@@ -81,7 +74,7 @@ describe('stock pusher on Redis', () => {
     await state.want(target('b', 1, 3));
     await state.want(target('c', 1, 0, { sellOut: true, computedAt: 9_999 }));
     pusher.start();
-    await until('idle', () => pusher.idle());
+    await waitFor('idle', () => pusher.idle(), 30_000, 20);
     await pusher.stop();
     expect(platform.calls.map((c) => c.listing)).toEqual(['c/cs', 'a/as', 'b/bs']);
   });
@@ -93,36 +86,23 @@ describe('stock pusher on Redis', () => {
     platform.store.injectFaults('server-error', 2);
     await state.want(target('a', 1, 2));
     pusher.start();
-    await until('idle', () => pusher.idle());
+    await waitFor('idle', () => pusher.idle(), 30_000, 20);
     await pusher.stop();
     expect(records.map((r) => r.result)).toEqual(['RATE_LIMITED', 'RETRYING', 'RETRYING', 'APPLIED']);
     expect(platform.store.get('a', 'as')?.quantity).toBe(2);
   });
 
   it('an increment the platform refuses (it would go below 0) is replaced by what the listing shows', async () => {
-    const platform = memoryPlatform({ writes: ['INCREMENT'], idempotentIncrements: false, read: true });
-    const state = new StockPushState(redis, `{t_push_${randomBytes(3).toString('hex')}}:stockpush:`);
-    const records: StockPush[] = [];
-    const pusher = new ShopPusher({
-      shop,
-      api: platform.api,
-      state,
-      budget: new RateBudget(platform.api.rateLimit),
-      record: async (p) => {
-        records.push(p);
-      },
-      log: pino({ level: 'silent' }),
-      retry: { baseMs: 10, maxMs: 50 },
-    });
+    const { platform, state, records, pusher } = setup({ platform: { writes: ['INCREMENT'], idempotentIncrements: false, read: true } });
     // The hub pushed 10; the channel then sold 7 units of orders the hub rejected: it shows 3.
     platform.store.put('a', 'as', 10);
     await state.want(target('a', 1, 10));
     pusher.start();
-    await until('first push', () => pusher.idle());
+    await waitFor('first push', () => pusher.idle(), 30_000, 20);
     expect(platform.store.sell('a', 'as', 7)).toBe(true);
     await state.want(target('a', 2, 0, { sellOut: true }));
     pusher.wake();
-    await until('idle', () => pusher.idle());
+    await waitFor('idle', () => pusher.idle(), 30_000, 20);
     await pusher.stop();
     expect(platform.store.get('a', 'as')?.quantity).toBe(0);
     expect(records.map((r) => [r.write, r.quantity, r.result])).toEqual([
@@ -137,7 +117,7 @@ describe('stock pusher on Redis', () => {
     const { platform, state, records, pusher } = setup();
     await state.want(target('missing', 1, 2));
     pusher.start();
-    await until('idle', () => pusher.idle());
+    await waitFor('idle', () => pusher.idle(), 30_000, 20);
     await pusher.stop();
     expect(records.map((r) => [r.result, r.reason])).toEqual([['FAILED', 'memory platform: not_found']]);
     expect(platform.calls).toHaveLength(1);

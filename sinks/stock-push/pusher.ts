@@ -158,13 +158,13 @@ export class ShopPusher {
       return;
     }
     const planned = write;
-    const quantity = planned.write === 'SET' ? planned.quantity : planned.write === 'INCREMENT' ? planned.delta : 0;
+    const quantity = planned.write === 'SET' ? planned.quantity : planned.delta;
     const answer: Answer<StockAck> = await this.budgeted(listingKey, () =>
       planned.write === 'SET'
         ? api.set!(this.deps.shop, ref, planned.quantity, { idempotencyKey: key })
         : api.increment!(this.deps.shop, ref, quantity, { idempotencyKey: key }),
     );
-    const writeName = planned.write === 'SET' ? 'SET' : 'INCREMENT';
+    const writeName = planned.write;
     if (!answer.ok) return this.failed(want, writeName, quantity, answer, attempt, planned);
     this.attempts.delete(listingKey);
     this.notBefore.delete(listingKey);
@@ -199,10 +199,10 @@ export class ShopPusher {
         ? api.compareAndSet!(shop, ref, again.expected, again.quantity, { idempotencyKey: key })
         : again.write === 'SET'
           ? api.set!(shop, ref, again.quantity, { idempotencyKey: key })
-          : api.increment!(shop, ref, again.write === 'INCREMENT' ? again.delta : 0, { idempotencyKey: key }),
+          : api.increment!(shop, ref, again.delta, { idempotencyKey: key }),
     );
-    const name: StockPushWrite = again.write === 'CAS' ? 'CAS' : again.write === 'SET' ? 'SET' : 'INCREMENT';
-    const quantity = again.write === 'INCREMENT' ? again.delta : again.write === 'NONE' || again.write === 'READ_THEN_INCREMENT' ? 0 : again.quantity;
+    const name: StockPushWrite = again.write;
+    const quantity = again.write === 'INCREMENT' ? again.delta : again.quantity;
     if (!answer.ok) {
       // A CAS that lost to a sale is re-read next round; other failures are left to the next target.
       await this.emit(want, name, quantity, answer.retryable ? 'RETRYING' : 'FAILED', answer.reason, round + 1);
