@@ -11,9 +11,11 @@ import { policyFromJson, type StockPolicy } from './policy.js';
 import { StockSyncStore } from './store.js';
 import { heldAllocations, targetOf } from './target.js';
 
-interface Outputs {
+/** What one batch writes, and the shops' policies it read (once per shop and batch). */
+interface Batch {
   exceptions: KeyedRecord<HubException>[];
   autoMapped: KeyedRecord<ListingMapping>[];
+  policyOf(shopKey: string): Promise<StockPolicy>;
 }
 
 const stockSyncInputs = {
@@ -28,10 +30,10 @@ export interface StockSyncOptions {
   now?: () => number;
 }
 
-/** Order states after which the channel has taken the units off the listing (and has not given them back). */
-const SOLD = new Set(['CREATED', 'PAID', 'ALLOCATED', 'PICKED', 'SHIPPED', 'DELIVERED', 'COMPLETED']);
 /** Order states in which the buyer has paid. */
 const PAID = new Set(['PAID', 'ALLOCATED', 'PICKED', 'SHIPPED', 'DELIVERED', 'COMPLETED']);
+/** Order states after which the channel has taken the units off the listing (and has not given them back). */
+const SOLD = new Set(['CREATED', ...PAID]);
 /** Holds that count against an allocation owner's exclusive units. */
 const TAKES = new Set(['LOCKED', 'RESERVED']);
 
@@ -102,10 +104,10 @@ export const stockSyncProcessor = defineProcessor({
     }
 
     /** A paid order the hub cannot fill: on the exception queue with the reason and what the shop's policy asks. */
-    async function unfillable(orderKey: string, reason: string | null): Promise<KeyedRecord<HubException>> {
+    async function unfillable(orderKey: string, reason: string | null, batch: Batch): Promise<KeyedRecord<HubException>> {
       const shopKey = shopKeyOfOrder(orderKey);
       const [channel, shopId] = shopKey.split(':') as [string, string];
-      const policy = await store.policy(shopKey);
+      const policy = await batch.policyOf(shopKey);
       const asked =
         policy.onUnfillable === 'CANCEL'
           ? 'the shop policy asks to cancel it; cancelling through the channel API is not built yet, so it is held'
@@ -136,27 +138,25 @@ export const stockSyncProcessor = defineProcessor({
     }
 
     /** Decisions about orders: the lines inventory holds stock for, what allocation owners took, paid orders it rejected. */
-    async function applyDecisions(events: InventoryEvent[], listings: Set<string>, out: Outputs): Promise<void> {
+    async function applyDecisions(events: InventoryEvent[], listings: Set<string>, out: Batch): Promise<void> {
       const held = events.filter((e) => e.orderKey && TAKES.has(e.kind));
       for (const k of await store.acceptMany(held.map((e) => ({ orderKey: e.orderKey!, sku: e.sku })))) listings.add(k);
-      const policies = new Map<string, Promise<StockPolicy>>();
-      const policyOf = (shopKey: string) => policies.get(shopKey) ?? policies.set(shopKey, store.policy(shopKey)).get(shopKey)!;
       await Promise.all([
         ...held.map(async (e) => {
           const shopKey = shopKeyOfOrder(e.orderKey!);
-          if ((await policyOf(shopKey)).allocations.some((a) => a.sku === e.sku))
+          if ((await out.policyOf(shopKey)).allocations.some((a) => a.sku === e.sku))
             await store.recordTaken(shopKey, e.sku, e.orderKey!, e.quantity, e.occurredAt);
         }),
         ...events
           .filter((e) => e.orderKey && e.kind === 'REJECTED')
           .map(async (e) => {
-            if (await store.paidUnfillable(e.orderKey!, 'rejected')) out.exceptions.push(await unfillable(e.orderKey!, e.reason));
+            if (await store.paidUnfillable(e.orderKey!, 'rejected')) out.exceptions.push(await unfillable(e.orderKey!, e.reason, out));
           }),
       ]);
     }
 
     /** Order events: lines attributed to their listings (mapped by merchant code when new), lines without ids reported, cancellations given back. */
-    async function applyOrders(orders: OrderEvent[], listings: Set<string>, out: Outputs): Promise<void> {
+    async function applyOrders(orders: OrderEvent[], listings: Set<string>, out: Batch): Promise<void> {
       const sold = orders.filter((e) => SOLD.has(e.status) && e.lines.length > 0).map((e) => ({ e, ...listingsOfOrder(e) }));
       for (const { e, unresolved } of sold) {
         for (const line of unresolved) {
@@ -204,7 +204,7 @@ export const stockSyncProcessor = defineProcessor({
       for (const k of await store.attributeMany(attributed)) listings.add(k);
       await Promise.all(
         orders.map(async (e) => {
-          if (PAID.has(e.status) && (await store.paidUnfillable(e.orderKey, 'paid'))) out.exceptions.push(await unfillable(e.orderKey, null));
+          if (PAID.has(e.status) && (await store.paidUnfillable(e.orderKey, 'paid'))) out.exceptions.push(await unfillable(e.orderKey, null, out));
           // After the batch's counts: a cancellation in the same batch gives back what was just counted.
           if (e.status === 'CANCELLED' || e.status === 'CLOSED') for (const k of await store.uncountSold(e.orderKey)) listings.add(k);
         }),
@@ -215,7 +215,13 @@ export const stockSyncProcessor = defineProcessor({
       async (records) => {
         const listings = new Set<string>();
         const skus = new Set<string>();
-        const out: Outputs = { exceptions: [], autoMapped: [] };
+        const policies = new Map<string, Promise<StockPolicy>>();
+        const out: Batch = {
+          exceptions: [],
+          autoMapped: [],
+          // Read after the batch's own policy records are stored (they come first, below).
+          policyOf: (shopKey) => policies.get(shopKey) ?? policies.set(shopKey, store.policy(shopKey)).get(shopKey)!,
+        };
         const inventory: InventoryEvent[] = [];
         const orders: OrderEvent[] = [];
         for (const r of records) {
