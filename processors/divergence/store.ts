@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { type LuaScript, luaScript } from '../../lib/lua-script.js';
 import type { DivergenceEvent } from '../../topics/schemas/divergence-event.js';
 import type { Emitted } from './core.js';
 import type { Fact } from './facts.js';
-
-const COMMIT_LUA = readFileSync(new URL('./commit.lua', import.meta.url), 'utf8');
 
 /** An order's facts and outputs are kept this long after its last news (a stale open divergence too). */
 export const ORDER_TTL_SECONDS = 90 * 24 * 3600;
@@ -39,13 +37,14 @@ export interface Claim {
 /** The divergence state store: {ns}:div:* in Redis (see topology.ts). */
 export class RedisDivergenceStore {
   readonly prefix: string;
+  private readonly commitScript: LuaScript<number | string[]>;
 
   constructor(
     private readonly redis: Redis,
     namespace: string,
   ) {
     this.prefix = `{${namespace || 'omnistream'}}:div:`;
-    if (!('omnistreamDivergenceCommit' in redis)) redis.defineCommand('omnistreamDivergenceCommit', { numberOfKeys: 0, lua: COMMIT_LUA });
+    this.commitScript = luaScript(redis, 'omnistreamDivergenceCommit', new URL('./commit.lua', import.meta.url));
   }
 
   /** Adds facts (a known id is left as it was) and reads the order's whole state, atomically. */
@@ -83,7 +82,7 @@ export class RedisDivergenceStore {
       const d = c.divergence;
       args.push(c.entry.id, c.record, JSON.stringify(c.entry), d ? '1' : '0', c.open, d ? `${d.type}|${d.channel}` : '');
     }
-    const res = (await (this.redis as unknown as CommitCommand).omnistreamDivergenceCommit(...args)) as number | string[];
+    const res = await this.commitScript(...args);
     return res === -1 ? null : new Set(res as string[]);
   }
 
@@ -124,8 +123,4 @@ export class RedisDivergenceStore {
     for (const key of keys.sort()) out.push(...Object.values(await this.redis.hgetall(key)).map((s) => JSON.parse(s) as DivergenceEvent));
     return out;
   }
-}
-
-interface CommitCommand {
-  omnistreamDivergenceCommit(...args: (string | number)[]): Promise<number | string[]>;
 }

@@ -1,27 +1,26 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { type LuaScript, luaScript } from '../../lib/lua-script.js';
 import type { InventoryCommand } from './commands.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD, type HeldLine, type StockRecord } from './core.js';
 import type { CommandResult, Decision, HoldState, Reason } from './decision.js';
-
-const RESERVE_LUA = readFileSync(new URL('./reserve.lua', import.meta.url), 'utf8');
 
 /** The inventory state store: Redis, changed only through reserve.lua, one atomic call per batch. */
 export class RedisInventoryStore {
   /** `{namespace}:inv:` — the hash tag keeps every key of one namespace in one cluster slot. */
   readonly prefix: string;
+  private readonly reserve: LuaScript<string>;
 
   constructor(
     private readonly redis: Redis,
     namespace: string,
   ) {
     this.prefix = `{${namespace || 'omnistream'}}:inv:`;
-    if (!('omnistreamReserve' in redis)) redis.defineCommand('omnistreamReserve', { numberOfKeys: 0, lua: RESERVE_LUA });
+    this.reserve = luaScript(redis, 'omnistreamReserve', new URL('./reserve.lua', import.meta.url));
   }
 
   async apply(cmds: InventoryCommand[]): Promise<CommandResult[]> {
     if (cmds.length === 0) return [];
-    const raw = await (this.redis as unknown as ReserveCommand).omnistreamReserve(this.prefix, JSON.stringify(cmds));
+    const raw = await this.reserve(this.prefix, JSON.stringify(cmds));
     return (JSON.parse(raw) as RawResult[]).map((r) => ({
       id: r.id,
       replayed: r.replayed,
@@ -101,10 +100,6 @@ export interface StoredHold {
   pending: string | null;
   /** Only for an unpaid lock that can expire. */
   meta: string | null;
-}
-
-interface ReserveCommand {
-  omnistreamReserve(prefix: string, cmdsJson: string): Promise<string>;
 }
 
 /** reserve.lua writes each decision as an array in this order (smaller and faster than an object). */

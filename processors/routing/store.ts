@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { type LuaScript, luaScript } from '../../lib/lua-script.js';
 import { EMPTY_ROUTE, type RouteState } from './core.js';
-
-const CAS_LUA = readFileSync(new URL('./cas.lua', import.meta.url), 'utf8');
 
 /** Join states are kept this long after their last change: long after any order is routed or dead. */
 const STATE_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -19,13 +17,14 @@ export interface VersionedState {
  */
 export class RedisRouteStore {
   readonly prefix: string;
+  private readonly cas: LuaScript<string>;
 
   constructor(
     private readonly redis: Redis,
     namespace: string,
   ) {
     this.prefix = `{${namespace || 'omnistream'}}:route:`;
-    if (!('omnistreamRouteCas' in redis)) redis.defineCommand('omnistreamRouteCas', { numberOfKeys: 0, lua: CAS_LUA });
+    this.cas = luaScript(redis, 'omnistreamRouteCas', new URL('./cas.lua', import.meta.url));
   }
 
   async read(orderKeys: string[]): Promise<Map<string, VersionedState>> {
@@ -45,16 +44,8 @@ export class RedisRouteStore {
   /** Writes each state whose version is unchanged; returns the order keys that changed meanwhile. */
   async compareAndSet(writes: { orderKey: string; expected: number; state: RouteState }[]): Promise<string[]> {
     if (writes.length === 0) return [];
-    const raw = await (this.redis as unknown as CasCommand).omnistreamRouteCas(
-      this.prefix,
-      String(STATE_TTL_MS),
-      JSON.stringify(writes.map((w) => [w.orderKey, w.expected, JSON.stringify(w.state)])),
-    );
+    const raw = await this.cas(this.prefix, String(STATE_TTL_MS), JSON.stringify(writes.map((w) => [w.orderKey, w.expected, JSON.stringify(w.state)])));
     const conflicts = JSON.parse(raw) as string[] | Record<string, never>;
     return Array.isArray(conflicts) ? conflicts : [];
   }
-}
-
-interface CasCommand {
-  omnistreamRouteCas(prefix: string, ttlMs: string, writesJson: string): Promise<string>;
 }

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { type LuaScript, luaScript } from '../../lib/lua-script.js';
 import type { ListingComponent, ListingMapping } from '../../topics/schemas/listing-mapping.js';
 import { DEFAULT_POLICY, policyFromJson, type StockPolicy } from './policy.js';
 import type { SkuLevels } from './target.js';
-
-const STORE_LUA = readFileSync(new URL('./store.lua', import.meta.url), 'utf8');
 
 /** Per-order counting is kept this long: far past any cancellation of the order. */
 const COUNTED_TTL_MS = 45 * 24 * 3600 * 1000;
@@ -41,12 +39,10 @@ export class StockSyncStore {
     private readonly redis: Redis,
     readonly prefix: string,
   ) {
-    if (!('omnistreamStockSync' in redis)) redis.defineCommand('omnistreamStockSync', { numberOfKeys: 0, lua: STORE_LUA });
+    this.lua = luaScript(redis, 'omnistreamStockSync', new URL('./store.lua', import.meta.url));
   }
 
-  private lua(...args: (string | number)[]): Promise<unknown> {
-    return (this.redis as unknown as { omnistreamStockSync(...a: string[]): Promise<unknown> }).omnistreamStockSync(...args.map(String));
-  }
+  private readonly lua: LuaScript;
 
   /** Applies each level if newer than the stored one; returns the SKUs that changed. */
   async applyLevels(levels: { sku: string; warehouse: string; available: number; version: number }[]): Promise<Set<string>> {

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { type LuaScript, luaScript } from '../../lib/lua-script.js';
 import { type BasePlan, EMPTY_BASE, joinBase, nextDueOf, type Placed, releaseBase, type WaveMember, waveIdOf } from './core.js';
-
-const CAS_LUA = readFileSync(new URL('./cas.lua', import.meta.url), 'utf8');
 
 /** A shipment is remembered as waved this long: far beyond any redelivery. */
 const SEEN_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -115,13 +113,14 @@ async function casRounds(
  */
 export class RedisWaveStore implements PlanStore {
   readonly prefix: string;
+  private readonly cas: LuaScript<string>;
 
   constructor(
     private readonly redis: Redis,
     namespace: string,
   ) {
     this.prefix = `{${namespace || 'omnistream'}}:waves:`;
-    if (!('omnistreamWavesCas' in redis)) redis.defineCommand('omnistreamWavesCas', { numberOfKeys: 0, lua: CAS_LUA });
+    this.cas = luaScript(redis, 'omnistreamWavesCas', new URL('./cas.lua', import.meta.url));
   }
 
   /** Adds placed shipments; returns how many joined a wave. Two round trips per batch when nobody races. */
@@ -166,7 +165,7 @@ export class RedisWaveStore implements PlanStore {
       w.joined.map((j) => [j.member.shipmentId, j.waveId, JSON.stringify(j.member)]),
       w.released,
     ]);
-    const raw = await (this.redis as unknown as CasCommand).omnistreamWavesCas(this.prefix, String(SEEN_TTL_MS), JSON.stringify(rows));
+    const raw = await this.cas(this.prefix, String(SEEN_TTL_MS), JSON.stringify(rows));
     const conflicts = JSON.parse(raw) as string[] | Record<string, never>;
     return Array.isArray(conflicts) ? conflicts : [];
   }
@@ -211,8 +210,4 @@ export class RedisWaveStore implements PlanStore {
     for (const [base, { plan }] of plans) for (const w of plan.waves) out.set(waveIdOf(base, w.generation), w.dueAt);
     return out;
   }
-}
-
-interface CasCommand {
-  omnistreamWavesCas(prefix: string, seenTtlMs: string, writesJson: string): Promise<string>;
 }

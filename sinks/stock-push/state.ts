@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { type LuaScript, luaScript } from '../../lib/lua-script.js';
 import type { StockTarget } from '../../topics/schemas/stock-target.js';
 import type { Pushed } from './plan.js';
-
-const STATE_LUA = readFileSync(new URL('./state.lua', import.meta.url), 'utf8');
 
 /** Sell-outs sort ahead of every other pending listing (scores are ms; this is ~300 years). */
 const SELL_OUT_AHEAD = 1e13;
@@ -31,12 +29,10 @@ export class StockPushState {
     private readonly redis: Redis,
     readonly prefix: string,
   ) {
-    if (!('omnistreamStockPush' in redis)) redis.defineCommand('omnistreamStockPush', { numberOfKeys: 0, lua: STATE_LUA });
+    this.lua = luaScript(redis, 'omnistreamStockPush', new URL('./state.lua', import.meta.url));
   }
 
-  private lua(...args: (string | number)[]): Promise<unknown> {
-    return (this.redis as unknown as { omnistreamStockPush(...a: string[]): Promise<unknown> }).omnistreamStockPush(...args.map(String));
-  }
+  private readonly lua: LuaScript;
 
   /** Stores the target if newer; true if it is now pending. */
   async want(t: StockTarget): Promise<boolean> {
