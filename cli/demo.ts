@@ -97,7 +97,7 @@ export async function runDemo(config: Config, log: Logger, opts: DemoOptions): P
 
   // The storefronts: each shop lists every SKU. A listing shows what the hub last pushed to it (0 on
   // a first run, when the hub pushes the opening stock) and sells only while it shows stock.
-  const previous = await lastPushed(config);
+  const previous = await lastTargets(config);
   for (const s of SHOPS) {
     for (const ids of Object.values(LISTINGS)) {
       const listingKey = listingKeyOf('shopify', s.shopId, String(ids.productId), String(ids.variantId));
@@ -333,14 +333,18 @@ interface Push {
   body: string;
 }
 
-/** What the hub last pushed to each listing (a simulator forgets; the platform would not). */
-async function lastPushed(config: Config): Promise<Map<string, number>> {
+/**
+ * What each listing showed at the end of an earlier run: a simulator forgets, the platform would
+ * not. The hub's last target stands for it (the platform gives cancelled units back, as the
+ * increments the hub sent assume), so a second run starts where the first ended.
+ */
+async function lastTargets(config: Config): Promise<Map<string, number>> {
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL });
   try {
-    const { rows } = await pool.query<{ listing_key: string; last_pushed: string }>(
-      `select listing_key, last_pushed from ${config.OMNISTREAM_PG_SCHEMA}.listing_stock where last_pushed is not null`,
+    const { rows } = await pool.query<{ listing_key: string; target: string }>(
+      `select listing_key, target from ${config.OMNISTREAM_PG_SCHEMA}.listing_stock where target is not null`,
     );
-    return new Map(rows.map((r) => [r.listing_key, Number(r.last_pushed)]));
+    return new Map(rows.map((r) => [r.listing_key, Number(r.target)]));
   } catch {
     return new Map(); // first run: no table yet
   } finally {
