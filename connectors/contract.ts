@@ -3,6 +3,7 @@ import type { Result } from '../lib/result.js';
 import { eventIdOf, orderKeyOf } from '../topics/ids.js';
 import type { OrderEvent, OrderStatus } from '../topics/schemas/order-event.js';
 import type { StockApi } from './stock-api.js';
+import type { UnfillableApi } from './unfillable-api.js';
 
 export { eventIdOf, orderKeyOf };
 
@@ -73,6 +74,12 @@ export interface ChannelConnector<Payload = unknown> {
   ship?(shop: ShopConfig, notice: ShipmentNotice): Promise<Result>;
   /** Stock sync: the platform's listing stock API (connectors/stock-api.ts), used by sinks/stock-push. */
   stock?: StockApi;
+  /**
+   * A paid order the hub cannot fill: the platform's seller cancellation, refund or out-of-stock
+   * mark (connectors/unfillable-api.ts), used by sinks/channel-cancel. Absent where the platform
+   * has none: such orders wait on the exception queue for a person.
+   */
+  unfillable?: UnfillableApi;
 }
 
 /**
