@@ -1,19 +1,23 @@
 import { defineProcessor } from '../../lib/processor/definition.js';
 import type { KeyedRecord } from '../../lib/publish.js';
 import { TOPICS } from '../../topics/catalog.js';
-import type { HubException } from '../../topics/schemas/hub-exception.js';
+import { type ChannelCommand, cancelUnfillableCommand } from '../../topics/schemas/channel-command.js';
+import { type HubException, paidUnfillableId } from '../../topics/schemas/hub-exception.js';
 import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
 import type { ListingMapping } from '../../topics/schemas/listing-mapping.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
 import type { StockTarget } from '../../topics/schemas/stock-target.js';
 import { listingsOfOrder, shopKeyOfOrder } from './lines.js';
 import { policyFromJson, type StockPolicy } from './policy.js';
-import { StockSyncStore } from './store.js';
+import { type OrderFact, StockSyncStore } from './store.js';
 import { heldAllocations, targetOf } from './target.js';
 
 /** What one batch writes, and the shops' policies it read (once per shop and batch). */
 interface Batch {
+  /** Rejections and payments: together they name the paid orders the hub cannot fill. */
+  facts: OrderFact[];
   exceptions: KeyedRecord<HubException>[];
+  cancels: KeyedRecord<ChannelCommand>[];
   autoMapped: KeyedRecord<ListingMapping>[];
   policyOf(shopKey: string): Promise<StockPolicy>;
 }
@@ -52,6 +56,7 @@ export const stockSyncProcessor = defineProcessor({
     stockTargets: 'writes a listing’s target whenever it changes (sellOut when it falls to 0)',
     listingMappings: 'writes mappings matched by merchant code for listings first seen on an order',
     hubExceptions: 'writes UNMAPPED_LINE for order lines that name no listing, PAID_UNFILLABLE for paid orders inventory rejected',
+    channelCommands: "writes CANCEL_UNFILLABLE for a paid order inventory rejected, when the shop's policy cancels such orders",
   },
   stores: [{ prefix: 'stock', kind: 'redis', holds: 'levels, mappings, policies, units sold per listing and last target per listing' }],
   timers: [{ name: 'allocations', every: 'every second', does: 'recomputes the listings of SKUs whose allocation started or ended' }],
@@ -103,28 +108,30 @@ export const stockSyncProcessor = defineProcessor({
       await Promise.all(out.map((r) => store.markPublished(r.value.listingKey, r.value.seq)));
     }
 
-    /** A paid order the hub cannot fill: on the exception queue with the reason and what the shop's policy asks. */
-    async function unfillable(orderKey: string, reason: string | null, batch: Batch): Promise<KeyedRecord<HubException>> {
+    /**
+     * A paid order the hub cannot fill: on the exception queue with the reason, and, where the
+     * shop's policy cancels such orders, a CANCEL_UNFILLABLE for sync-back to tell the channel.
+     */
+    async function unfillable(orderKey: string, reason: string, batch: Batch): Promise<void> {
       const shopKey = shopKeyOfOrder(orderKey);
       const [channel, shopId] = shopKey.split(':') as [string, string];
-      const policy = await batch.policyOf(shopKey);
-      const asked =
-        policy.onUnfillable === 'CANCEL'
-          ? 'the shop policy asks to cancel it; cancelling through the channel API is not built yet, so it is held'
-          : 'held for a person (shop policy HOLD)';
-      return {
+      const cancel = (await batch.policyOf(shopKey)).onUnfillable === 'CANCEL';
+      const why = `paid, but the hub cannot fill it (${reason})`;
+      const at = now();
+      batch.exceptions.push({
         key: orderKey,
         value: {
-          exceptionId: `paid-unfillable:${orderKey}`,
+          exceptionId: paidUnfillableId(orderKey),
           kind: 'PAID_UNFILLABLE',
-          state: 'OPEN',
+          state: cancel ? 'CANCEL_REQUESTED' : 'OPEN',
           subject: orderKey,
           channel,
           shopId,
-          reason: `paid, but the hub cannot fill it${reason ? ` (${reason})` : ''}: ${asked}`,
-          at: now(),
+          reason: `${why}: ${cancel ? 'the shop policy cancels it; the channel is being told' : 'held for a person (shop policy HOLD)'}`,
+          at,
         },
-      };
+      });
+      if (cancel) batch.cancels.push({ key: orderKey, value: cancelUnfillableCommand(orderKey, why, at) });
     }
 
     /** The newest level per SKU × warehouse in the batch; returns the SKUs whose level changed. */
@@ -147,12 +154,9 @@ export const stockSyncProcessor = defineProcessor({
           if ((await out.policyOf(shopKey)).allocations.some((a) => a.sku === e.sku))
             await store.recordTaken(shopKey, e.sku, e.orderKey!, e.quantity, e.occurredAt);
         }),
-        ...events
-          .filter((e) => e.orderKey && e.kind === 'REJECTED')
-          .map(async (e) => {
-            if (await store.paidUnfillable(e.orderKey!, 'rejected')) out.exceptions.push(await unfillable(e.orderKey!, e.reason, out));
-          }),
       ]);
+      for (const e of events)
+        if (e.orderKey && e.kind === 'REJECTED') out.facts.push({ orderKey: e.orderKey, fact: 'rejected', why: e.reason ?? 'rejected by inventory' });
     }
 
     /** Order events: lines attributed to their listings (mapped by merchant code when new), lines without ids reported, cancellations given back. */
@@ -202,9 +206,9 @@ export const stockSyncProcessor = defineProcessor({
         lines: resolved.map(({ listingKey, line }) => ({ listingKey, sku: line.sku, quantity: line.quantity })),
       }));
       for (const k of await store.attributeMany(attributed)) listings.add(k);
+      for (const e of orders) if (PAID.has(e.status)) out.facts.push({ orderKey: e.orderKey, fact: 'paid' });
       await Promise.all(
         orders.map(async (e) => {
-          if (PAID.has(e.status) && (await store.paidUnfillable(e.orderKey, 'paid'))) out.exceptions.push(await unfillable(e.orderKey, null, out));
           // After the batch's counts: a cancellation in the same batch gives back what was just counted.
           if (e.status === 'CANCELLED' || e.status === 'CLOSED') for (const k of await store.uncountSold(e.orderKey)) listings.add(k);
         }),
@@ -217,7 +221,9 @@ export const stockSyncProcessor = defineProcessor({
         const skus = new Set<string>();
         const policies = new Map<string, Promise<StockPolicy>>();
         const out: Batch = {
+          facts: [],
           exceptions: [],
+          cancels: [],
           autoMapped: [],
           // Read after the batch's own policy records are stored (they come first, below).
           policyOf: (shopKey) => policies.get(shopKey) ?? policies.set(shopKey, store.policy(shopKey)).get(shopKey)!,
@@ -250,10 +256,15 @@ export const stockSyncProcessor = defineProcessor({
         for (const sku of await applyLevels(inventory)) skus.add(sku);
         await applyDecisions(inventory, listings, out);
         await applyOrders(orders, listings, out);
+        const unfillables = await store.unfillable(out.facts);
+        for (const { orderKey, why } of unfillables) await unfillable(orderKey, why, out);
         for (const k of await store.listingsOfSkus(skus)) listings.add(k);
         await recompute(listings);
         if (out.autoMapped.length > 0) await ctx.publish('listingMappings', out.autoMapped);
+        // The exception before its command: whoever reads the command's outcome finds the exception it updates.
         if (out.exceptions.length > 0) await ctx.publish('hubExceptions', out.exceptions);
+        if (out.cancels.length > 0) await ctx.publish('channelCommands', out.cancels);
+        await store.reported(unfillables.map((u) => u.orderKey));
       },
       {
         // Every input partition at once: an inventory batch (a sell-out) never waits behind order bookkeeping.

@@ -68,14 +68,30 @@ if op == 'linesMany' then
   return touched
 end
 
-if op == 'unfillable' then
-  -- unfillable orderKey fact ttlMs: fact is 'rejected' (inventory could not fill it) or 'paid' (the buyer paid);
-  -- returns 1 once, when both are known: a paid order the hub cannot fill
-  local key = p .. 'uf:' .. ARGV[3]
-  redis.call('HSET', key, ARGV[4], '1')
-  redis.call('PEXPIRE', key, ARGV[5])
-  if redis.call('HEXISTS', key, 'rejected') == 1 and redis.call('HEXISTS', key, 'paid') == 1 and redis.call('HSETNX', key, 'reported', '1') == 1 then return 1 end
-  return 0
+if op == 'unfillableMany' then
+  -- unfillableMany ttlMs (orderKey fact value)...: fact is 'rejected' (inventory could not fill it; value: why) or
+  -- 'paid' (the buyer paid); returns orderKey, why... for the orders of which both are known and that are not yet
+  -- reported (reportedMany): paid orders the hub cannot fill. Until reported, a redelivered batch returns them
+  -- again, so a crash before publishing loses none.
+  local out, seen = {}, {}
+  for i = 4, #ARGV, 3 do
+    local key = p .. 'uf:' .. ARGV[i]
+    redis.call('HSET', key, ARGV[i + 1], ARGV[i + 2])
+    redis.call('PEXPIRE', key, ARGV[3])
+    if not seen[ARGV[i]] and redis.call('HEXISTS', key, 'rejected') == 1 and redis.call('HEXISTS', key, 'paid') == 1
+      and redis.call('HEXISTS', key, 'reported') == 0 then
+      seen[ARGV[i]] = true
+      out[#out + 1] = ARGV[i]
+      out[#out + 1] = redis.call('HGET', key, 'rejected')
+    end
+  end
+  return out
+end
+
+if op == 'reportedMany' then
+  -- reportedMany orderKey...: their exceptions are on the topic
+  for i = 3, #ARGV do redis.call('HSET', p .. 'uf:' .. ARGV[i], 'reported', '1') end
+  return #ARGV - 2
 end
 
 if op == 'uncount' then

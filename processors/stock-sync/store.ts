@@ -34,6 +34,9 @@ const shopKeyOfListing = (m: ListingMapping) => `${m.channel}:${m.shopId}`;
  * `alloc`), the units each listing's channel took for orders the hub has seen (sold, counted),
  * what allocation owners took (taken), and each listing's last target (t).
  */
+/** What stock-sync learns of an order that decides whether it is paid and unfillable. */
+export type OrderFact = { orderKey: string; fact: 'rejected'; why: string } | { orderKey: string; fact: 'paid' };
+
 export class StockSyncStore {
   constructor(
     private readonly redis: Redis,
@@ -82,9 +85,22 @@ export class StockSyncStore {
     return new Set(listingKeys.filter((_, i) => found[i] !== null));
   }
 
-  /** Records that an order was rejected by inventory or paid by its buyer; true once, when both hold. */
-  async paidUnfillable(orderKey: string, fact: 'rejected' | 'paid'): Promise<boolean> {
-    return (await this.lua('unfillable', this.prefix, orderKey, fact, COUNTED_TTL_MS)) === 1;
+  /**
+   * Records facts about orders (inventory rejected it, with why; its buyer paid), in one call per
+   * batch; returns the orders now known to be paid and unfillable that are not yet reported, with why.
+   */
+  async unfillable(facts: readonly OrderFact[]): Promise<{ orderKey: string; why: string }[]> {
+    if (facts.length === 0) return [];
+    const args = facts.flatMap((f) => (f.fact === 'rejected' ? [f.orderKey, 'rejected', f.why] : [f.orderKey, 'paid', '1']));
+    const reply = (await this.lua('unfillableMany', this.prefix, COUNTED_TTL_MS, ...args)) as string[];
+    const out: { orderKey: string; why: string }[] = [];
+    for (let i = 0; i < reply.length; i += 2) out.push({ orderKey: reply[i]!, why: reply[i + 1]! });
+    return out;
+  }
+
+  /** The orders' exceptions (and commands) are published: a redelivery reports them no more. */
+  async reported(orderKeys: readonly string[]): Promise<void> {
+    if (orderKeys.length > 0) await this.lua('reportedMany', this.prefix, ...orderKeys);
   }
 
   /** The order was cancelled: its counted units go back; returns the listings touched. */

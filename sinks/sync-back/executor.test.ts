@@ -1,17 +1,19 @@
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import type { ChannelConnector, ShopConfig } from '../../connectors/contract.js';
+import type { UnfillableAck, UnfillableNotice } from '../../connectors/unfillable-api.js';
 import { createLogger } from '../../lib/logger.js';
 import { ok, type Result } from '../../lib/result.js';
 import type { ChannelCommand } from '../../topics/schemas/channel-command.js';
 import type { CommandOutcome } from '../../topics/schemas/command-outcome.js';
+import type { HubException } from '../../topics/schemas/hub-exception.js';
 import { SyncBackExecutor } from './executor.js';
 
 /*
  * The executor's rules with the Kafka and Redis edges replaced by in-memory stand-ins (the real
  * ones are exercised in test/sync-back.spec.ts): retries, outcomes, refusals, redelivery.
  */
-function harness(shipResults: Result[], opts: { withShip?: boolean; shops?: ShopConfig[] } = {}) {
+function harness(shipResults: Result[], opts: { withShip?: boolean; shops?: ShopConfig[]; cancelResults?: Result<UnfillableAck>[] } = {}) {
   const kv = new Map<string, string>();
   const redis = {
     mget: async (...keys: string[]) => keys.map((k) => kv.get(k) ?? null),
@@ -21,10 +23,25 @@ function harness(shipResults: Result[], opts: { withShip?: boolean; shops?: Shop
     },
   } as unknown as Redis;
   const written: CommandOutcome[] = [];
+  const exceptions: HubException[] = [];
+  const told: UnfillableNotice[] = [];
   let shipCalls = 0;
+  const cancelResults = opts.cancelResults;
   const connector = {
     channel: 'sim',
     ...(opts.withShip === false ? {} : { ship: async () => shipResults[Math.min(shipCalls++, shipResults.length - 1)]! }),
+    ...(cancelResults
+      ? {
+          unfillable: {
+            action: 'CANCEL',
+            source: 'test',
+            tell: async (_shop: ShopConfig, notice: UnfillableNotice) => {
+              told.push(notice);
+              return cancelResults[Math.min(told.length - 1, cancelResults.length - 1)]!;
+            },
+          },
+        }
+      : {}),
   } as unknown as ChannelConnector;
   const shops = opts.shops ?? [{ channel: 'sim', shopId: 's1', brand: 'B', secret: 'secret-123' }];
   const sleeps: number[] = [];
@@ -33,6 +50,9 @@ function harness(shipResults: Result[], opts: { withShip?: boolean; shops?: Shop
     namespace: 'unit',
     emit: async (outcomes) => {
       written.push(...outcomes);
+    },
+    emitExceptions: async (e) => {
+      exceptions.push(...e);
     },
     log: createLogger('sync-back-test', 'silent'),
     connectors: { sim: connector },
@@ -46,7 +66,7 @@ function harness(shipResults: Result[], opts: { withShip?: boolean; shops?: Shop
     },
     random: () => 1,
   });
-  return { executor, written, sleeps, shipCalls: () => shipCalls };
+  return { executor, written, exceptions, told, sleeps, shipCalls: () => shipCalls };
 }
 
 const ship = (id: string, over: Partial<ChannelCommand> = {}): ChannelCommand => ({
@@ -110,5 +130,66 @@ describe('SyncBackExecutor', () => {
     await badCarrier.executor.handleBatch([ship('z', { carrier: 'DHL' })]);
     expect(badCarrier.written).toMatchObject([{ state: 'FAILED', reason: expect.stringContaining('DHL') }]);
     expect(badCarrier.shipCalls()).toBe(0);
+  });
+
+  describe('CANCEL_UNFILLABLE', () => {
+    const cancel = (id: string) =>
+      ship(id, {
+        kind: 'CANCEL_UNFILLABLE',
+        commandId: `cancel-unfillable:sim:s1:${id}`,
+        carrier: null,
+        waybillNo: null,
+        reason: 'paid, but the hub cannot fill it (no stock)',
+      });
+
+    it('tells the channel once it answers (retrying a 5xx), with the command id as idempotency key; the exception becomes CANCELLED', async () => {
+      const h = harness([], { cancelResults: [{ ok: false, reason: 'HTTP 502', retryable: true }, ok({ platformRef: 'refund-9', alreadyDone: false })] });
+      await h.executor.handleBatch([cancel('o1')]);
+      expect(h.told).toEqual([
+        { channelOrderId: 'o1', reason: 'paid, but the hub cannot fill it (no stock)', idempotencyKey: 'cancel-unfillable:sim:s1:o1' },
+        { channelOrderId: 'o1', reason: 'paid, but the hub cannot fill it (no stock)', idempotencyKey: 'cancel-unfillable:sim:s1:o1' },
+      ]);
+      expect(h.written.map((o) => [o.state, o.reason])).toEqual([
+        ['RETRYING', 'HTTP 502'],
+        ['SUCCEEDED', 'CANCEL taken by the channel (refund-9); the channel has no query API to confirm it'],
+      ]);
+      expect(h.exceptions).toEqual([
+        {
+          exceptionId: 'paid-unfillable:sim:s1:o1',
+          kind: 'PAID_UNFILLABLE',
+          state: 'CANCELLED',
+          subject: 'sim:s1:o1',
+          channel: 'sim',
+          shopId: 's1',
+          reason: expect.stringContaining('refund-9'),
+          at: 5000,
+        },
+      ]);
+    });
+
+    it('an order the channel had already cancelled counts as done', async () => {
+      const h = harness([], { cancelResults: [ok({ platformRef: null, alreadyDone: true })] });
+      await h.executor.handleBatch([cancel('o2')]);
+      expect(h.written).toMatchObject([{ state: 'SUCCEEDED', reason: expect.stringContaining('already had it cancelled') }]);
+      expect(h.exceptions).toMatchObject([{ state: 'CANCELLED' }]);
+    });
+
+    it('a refusal, or a channel without such an API, sends the order back to a person as CANCEL_FAILED', async () => {
+      const refused = harness([], { cancelResults: [{ ok: false, reason: 'order already shipped', code: 'not_cancellable', retryable: false }] });
+      await refused.executor.handleBatch([cancel('o3')]);
+      expect(refused.written).toMatchObject([{ state: 'FAILED', reason: 'order already shipped' }]);
+      expect(refused.exceptions).toMatchObject([{ state: 'CANCEL_FAILED', reason: expect.stringContaining('a person must act: order already shipped') }]);
+      const noApi = harness([]);
+      await noApi.executor.handleBatch([cancel('o4')]);
+      expect(noApi.exceptions).toMatchObject([{ state: 'CANCEL_FAILED', reason: expect.stringContaining('no API to cancel, refund or mark out of stock') }]);
+    });
+
+    it('a redelivered command re-emits its outcome and exception without telling the channel again', async () => {
+      const h = harness([], { cancelResults: [ok({ platformRef: null, alreadyDone: false })] });
+      await h.executor.handleBatch([cancel('o5')]);
+      await h.executor.handleBatch([cancel('o5')]);
+      expect(h.told).toHaveLength(1);
+      expect(h.exceptions.map((e) => e.state)).toEqual(['CANCELLED', 'CANCELLED']);
+    });
   });
 });

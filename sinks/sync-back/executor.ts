@@ -7,9 +7,10 @@ import { ok, type Result, transient } from '../../lib/result.js';
 import { backoffDelay, type RetryPolicy } from '../../lib/retry.js';
 import type { ChannelCommand } from '../../topics/schemas/channel-command.js';
 import type { CommandOutcome } from '../../topics/schemas/command-outcome.js';
+import type { HubException } from '../../topics/schemas/hub-exception.js';
 import { DoneStore } from './done-store.js';
 import { createSyncBackMetrics, type SyncBackMetrics } from './metrics.js';
-import { outcomeOf, refusedOutcome } from './outcomes.js';
+import { exceptionAfter, outcomeOf, refusedOutcome } from './outcomes.js';
 import { distinctCommands, type Job, PULL_MARGIN_MS, planLanes, pullFromMs, shipmentNoticeOf } from './plan.js';
 import { pullAndIngest } from './targeted-pull.js';
 
@@ -19,6 +20,8 @@ export interface ExecutorDeps {
   log: Logger;
   /** Writes outcomes durably (command-outcomes, acks=all). */
   emit(outcomes: readonly CommandOutcome[]): Promise<void>;
+  /** Writes what became of a paid order the hub cannot fill (hub-exceptions), once its CANCEL_UNFILLABLE ended. */
+  emitExceptions?(exceptions: readonly HubException[]): Promise<void>;
   metrics?: SyncBackMetrics;
   connectors: Readonly<Record<string, AnyChannelConnector>>;
   shops: Pick<ShopDirectory, 'get'>;
@@ -69,7 +72,7 @@ export class SyncBackExecutor {
   }
 
   private async run(job: Job): Promise<void> {
-    const commands = job.kind === 'SHIP' ? [job.command] : job.commands;
+    const commands = job.kind === 'RECONCILE' ? job.commands : [job.command];
     const { channel, shopId } = commands[0]!;
     const connector = this.deps.connectors[channel];
     const shop = this.deps.shops.get(channel, shopId);
@@ -79,6 +82,8 @@ export class SyncBackExecutor {
     else if (!shop) refusal = `shop ${channel}/${shopId} is not in the shop directory`;
     else if (job.kind === 'SHIP' && !connector.ship) refusal = `the ${channel} connector has no ship API`;
     else if (job.kind === 'RECONCILE' && !connector.pull) refusal = `the ${channel} connector has no query API (pull)`;
+    else if (job.kind === 'CANCEL_UNFILLABLE' && !connector.unfillable)
+      refusal = `the ${channel} connector has no API to cancel, refund or mark out of stock a paid order: a person must do it in the seller console`;
     else if (job.kind === 'SHIP') {
       const parsed = shipmentNoticeOf(job.command);
       if (parsed.ok) notice = parsed.value;
@@ -90,6 +95,7 @@ export class SyncBackExecutor {
       return;
     }
     if (job.kind === 'SHIP') await this.withRetries(commands, () => this.shipAttempt(connector, shop, job.command, notice!));
+    else if (job.kind === 'CANCEL_UNFILLABLE') await this.withRetries(commands, () => this.cancelAttempt(connector, shop, job.command));
     else await this.withRetries(commands, (pending) => this.reconcileAttempt(connector, shop, pending));
   }
 
@@ -107,22 +113,39 @@ export class SyncBackExecutor {
     } catch (err) {
       shipped = transient(`ship threw: ${(err as Error).message}`);
     }
-    const result = shipped.ok ? ok(await this.confirm(connector, shop, command, started)) : shipped;
+    const result = shipped.ok ? ok(await this.confirm(connector, shop, command, started, 'shipped')) : shipped;
     return new Map([[command.commandId, result]]);
   }
 
-  private async confirm(connector: AnyChannelConnector, shop: ShopConfig, command: ChannelCommand, shippedFrom: number): Promise<string> {
-    if (!connector.pull) return 'shipped; the channel has no query API to confirm it';
+  /** Tell the channel the hub cannot fill the order, then read it back so its cancelled status enters the hub. */
+  private async cancelAttempt(connector: AnyChannelConnector, shop: ShopConfig, command: ChannelCommand): Promise<Map<string, Result<string>>> {
+    const api = connector.unfillable!;
+    const started = this.now();
+    let told: Awaited<ReturnType<typeof api.tell>>;
     try {
-      const window = { from: new Date(shippedFrom - PULL_MARGIN_MS), to: new Date(this.now() + PULL_END_SLACK_MS) };
+      told = await api.tell(shop, { channelOrderId: command.channelOrderId, reason: command.reason, idempotencyKey: command.commandId });
+    } catch (err) {
+      told = transient(`${api.action} threw: ${(err as Error).message}`);
+    }
+    if (!told.ok) return new Map([[command.commandId, told]]);
+    const done = told.value.alreadyDone
+      ? 'the channel already had it cancelled'
+      : `${api.action} taken by the channel${told.value.platformRef ? ` (${told.value.platformRef})` : ''}`;
+    return new Map([[command.commandId, ok(await this.confirm(connector, shop, command, started, done))]]);
+  }
+
+  private async confirm(connector: AnyChannelConnector, shop: ShopConfig, command: ChannelCommand, from: number, done: string): Promise<string> {
+    if (!connector.pull) return `${done}; the channel has no query API to confirm it`;
+    try {
+      const window = { from: new Date(from - PULL_MARGIN_MS), to: new Date(this.now() + PULL_END_SLACK_MS) };
       const pulled = await pullAndIngest(connector, shop, window, this.deps.ingestor, this.now, new Set([command.orderKey]));
       return pulled.orderKeys.has(command.orderKey)
-        ? "shipped; the channel's order was pulled and ingested"
-        : 'shipped; the confirming pull did not return the order yet';
+        ? `${done}; the channel's order was pulled and ingested`
+        : `${done}; the confirming pull did not return the order yet`;
     } catch (err) {
-      // The shipment is done; a later reconciliation (or divergence check) brings the status.
-      this.deps.log.warn({ commandId: command.commandId, channel: command.channel, error: (err as Error).message }, 'confirming pull after ship failed');
-      return `shipped; the confirming pull failed: ${(err as Error).message}`;
+      // The change is done; a later reconciliation (or divergence check) brings the status.
+      this.deps.log.warn({ commandId: command.commandId, channel: command.channel, error: (err as Error).message }, 'confirming pull failed');
+      return `${done}; the confirming pull failed: ${(err as Error).message}`;
     }
   }
 
@@ -181,8 +204,11 @@ export class SyncBackExecutor {
     }
   }
 
+  /** Outcomes first, then (for a CANCEL_UNFILLABLE that ended) the exception's new state: a redelivery re-emits both. */
   private async emit(outcomes: readonly CommandOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     await this.deps.emit(outcomes);
+    const exceptions = outcomes.flatMap((o) => exceptionAfter(o) ?? []);
+    if (exceptions.length > 0 && this.deps.emitExceptions) await this.deps.emitExceptions(exceptions);
   }
 }

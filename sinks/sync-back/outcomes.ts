@@ -1,6 +1,7 @@
 import { permanent, type Result } from '../../lib/result.js';
 import type { ChannelCommand } from '../../topics/schemas/channel-command.js';
 import type { CommandOutcome, CommandOutcomeState } from '../../topics/schemas/command-outcome.js';
+import { type HubException, paidUnfillableId } from '../../topics/schemas/hub-exception.js';
 
 /** Deterministic: the same attempt of the same command always has the same id (downstream dedupes on it). */
 export function outcomeIdOf(commandId: string, attempt: number): string {
@@ -44,4 +45,26 @@ export function outcomeOf(command: ChannelCommand, result: Result<string>, attem
 /** A command that cannot be attempted at all (unknown shop, no ship API, bad fields): FAILED at once. */
 export function refusedOutcome(command: ChannelCommand, reason: string, occurredAt: number): CommandOutcome {
   return outcomeOf(command, permanent(reason), 1, 1, occurredAt);
+}
+
+/**
+ * The exception queue's view of a CANCEL_UNFILLABLE that ended: CANCELLED when the channel took
+ * it, CANCEL_FAILED (back to a person, with why) when it could not be told. Null for anything else.
+ */
+export function exceptionAfter(outcome: CommandOutcome): HubException | null {
+  if (outcome.commandKind !== 'CANCEL_UNFILLABLE' || outcome.state === 'RETRYING') return null;
+  const [channel, shopId] = outcome.orderKey.split(':') as [string, string];
+  const cancelled = outcome.state === 'SUCCEEDED';
+  return {
+    exceptionId: paidUnfillableId(outcome.orderKey),
+    kind: 'PAID_UNFILLABLE',
+    state: cancelled ? 'CANCELLED' : 'CANCEL_FAILED',
+    subject: outcome.orderKey,
+    channel,
+    shopId,
+    reason: cancelled
+      ? `told the channel the hub cannot fill it: ${outcome.reason ?? 'done'}`
+      : `the channel could not be told, a person must act: ${outcome.reason ?? 'failed'}`,
+    at: outcome.occurredAt,
+  };
 }

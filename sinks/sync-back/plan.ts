@@ -5,9 +5,9 @@ import type { ChannelCommand } from '../../topics/schemas/channel-command.js';
 /** A targeted pull starts this long before the order's last known change (clock skew, API lag). */
 export const PULL_MARGIN_MS = 2 * 60_000;
 
-/** One unit of work: a SHIP, or one pull serving every RECONCILE_ORDER of a shop in the batch. */
+/** One unit of work: a SHIP or CANCEL_UNFILLABLE, or one pull serving every RECONCILE_ORDER of a shop in the batch. */
 export type Job =
-  | { kind: 'SHIP'; command: ChannelCommand }
+  | { kind: 'SHIP' | 'CANCEL_UNFILLABLE'; command: ChannelCommand }
   | { kind: 'RECONCILE'; channel: string; shopId: string; commands: ChannelCommand[]; fromMs: number };
 
 /** The same command delivered twice in one batch (a producer retry) is executed once: the first. */
@@ -26,17 +26,17 @@ export function pullFromMs(command: ChannelCommand): number {
 }
 
 /**
- * The batch as lanes that may run side by side: every SHIP of one order in one lane (in order),
- * and per shop one RECONCILE job covering all its RECONCILE_ORDER commands, whose windows all end
+ * The batch as lanes that may run side by side: every SHIP and CANCEL_UNFILLABLE of one order in
+ * one lane (in order), and per shop one RECONCILE job covering all its RECONCILE_ORDER commands, whose windows all end
  * "now" and so overlap: one pull from the earliest start serves them all.
  */
 export function planLanes(commands: readonly ChannelCommand[]): Job[][] {
   const ships = new Map<string, Job[]>();
   const reconciles = new Map<string, Extract<Job, { kind: 'RECONCILE' }>>();
   for (const command of commands) {
-    if (command.kind === 'SHIP') {
+    if (command.kind !== 'RECONCILE_ORDER') {
       const lane = ships.get(command.orderKey) ?? [];
-      lane.push({ kind: 'SHIP', command });
+      lane.push({ kind: command.kind, command });
       ships.set(command.orderKey, lane);
       continue;
     }

@@ -28,10 +28,14 @@ export const syncBack = defineProcessor({
   name: 'sync-back',
   part: 'syncBack',
   kind: 'sink',
-  summary: "channel commands executed through each platform's API (ship, re-read an order), with retries and outcomes",
-  inputs: { channelCommands: "executes SHIP through the channel's ship API (then reads the order back) and RECONCILE_ORDER as a targeted pull" },
+  summary: "channel commands executed through each platform's API (ship, cancel an unfillable order, re-read an order), with retries and outcomes",
+  inputs: {
+    channelCommands:
+      "executes SHIP through the channel's ship API and CANCEL_UNFILLABLE through its cancel, refund or out-of-stock API (each then reads the order back), and RECONCILE_ORDER as a targeted pull",
+  },
   outputs: {
     commandOutcomes: 'writes RETRYING per failed attempt, then SUCCEEDED or FAILED',
+    hubExceptions: 'writes CANCELLED or CANCEL_FAILED for a paid unfillable order once its CANCEL_UNFILLABLE ended',
     channelRaw: 'writes what a confirming or targeted pull read, as the gateway does',
     orderEvents: "writes the channel's new status of each order it read back",
     deadLetter: 'dead-letters read-back orders that cannot be mapped',
@@ -54,6 +58,11 @@ export const syncBack = defineProcessor({
         ctx.publish(
           'commandOutcomes',
           outcomes.map((o) => ({ key: o.orderKey, value: o })),
+        ),
+      emitExceptions: (exceptions) =>
+        ctx.publish(
+          'hubExceptions',
+          exceptions.map((e) => ({ key: e.subject, value: e })),
         ),
       connectors,
       shops: opts.shops,

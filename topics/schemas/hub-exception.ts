@@ -7,9 +7,19 @@ import type { Schema } from 'avsc';
 export const HUB_EXCEPTION_KINDS = ['PAID_UNFILLABLE', 'UNMAPPED_LINE', 'UNMAPPED_LISTING'] as const;
 export type HubExceptionKind = (typeof HUB_EXCEPTION_KINDS)[number];
 
-/** OPEN: waits for a person. CANCEL_REQUESTED: the shop's policy cancels such orders; the channel was asked. */
-export const HUB_EXCEPTION_STATES = ['OPEN', 'CANCEL_REQUESTED'] as const;
+/**
+ * OPEN: waits for a person. CANCEL_REQUESTED: the shop's policy (or a person) cancels it; the
+ * channel is being told. CANCELLED: the channel took the cancellation, refund or out-of-stock mark.
+ * CANCEL_FAILED: the channel could not be told (no API, refused, gave up): waits for a person.
+ * RESOLVED: a person closed it.
+ */
+export const HUB_EXCEPTION_STATES = ['OPEN', 'CANCEL_REQUESTED', 'CANCELLED', 'CANCEL_FAILED', 'RESOLVED'] as const;
 export type HubExceptionState = (typeof HUB_EXCEPTION_STATES)[number];
+
+/** The one exception a paid order the hub cannot fill has, whoever updates it (stock-sync, sync-back, a person). */
+export function paidUnfillableId(orderKey: string): string {
+  return `paid-unfillable:${orderKey}`;
+}
 
 export interface HubException {
   exceptionId: string;
