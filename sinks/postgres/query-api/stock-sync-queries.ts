@@ -61,7 +61,7 @@ export interface HubExceptionRow {
   first_at: Date;
 }
 
-/** hub_exceptions, newest first (only OPEN ones if asked); keyset paginated after (at, exception id). */
+/** hub_exceptions, newest first (only those waiting for a person, OPEN or CANCEL_FAILED, if asked); keyset paginated after (at, exception id). */
 export async function listHubExceptions(
   db: Queryable,
   schema: string,
@@ -72,7 +72,7 @@ export async function listHubExceptions(
   const params: unknown[] = [];
   const bind = (v: unknown) => `$${params.push(v)}`;
   const where: string[] = [];
-  if (f.open) where.push(`e.state = 'OPEN'`);
+  if (f.open) where.push(`e.state in ('OPEN', 'CANCEL_FAILED')`);
   if (after) where.push(`(e.at, e.exception_id collate "C") < (${bind(after.at)}::timestamptz, ${bind(after.id)}::text)`);
   return (
     await db.query<HubExceptionRow>(
@@ -82,4 +82,13 @@ export async function listHubExceptions(
       params,
     )
   ).rows;
+}
+
+/** One hub exception by id, or null. */
+export async function getHubException(db: Queryable, schema: string, exceptionId: string): Promise<HubExceptionRow | null> {
+  const { rows } = await db.query<HubExceptionRow>(
+    `select exception_id, kind, state, subject, channel, shop_id, reason, at, first_at from ${quoteSchema(schema)}.hub_exceptions where exception_id = $1`,
+    [exceptionId],
+  );
+  return rows[0] ?? null;
 }
