@@ -78,7 +78,8 @@ interface World {
   shops: FleetShop[];
   producer: Producer;
   serde: TopicSerde;
-  child: ProcessorChild;
+  /** The hub's parts, one OS process each (as deployed: `omnistream run --only <part>`). */
+  children: ProcessorChild[];
   inventory: RedisInventoryStore;
   /** Orders waiting for their push delay: [due, event]. */
   outbox: [number, OrderEvent][];
@@ -159,18 +160,19 @@ async function main(o: Options): Promise<number> {
         );
       }
     }
-    // The hub runs in its own process, as in production: the buyers and simulators here must not slow it down.
+    // The hub runs in its own processes, one per part as deployed: the buyers and simulators here must
+    // not slow it down, and stock-push's calls must not wait behind inventory's flood of orders.
     const parts = name === 'realtime' ? ['inventory', 'stock-sync', 'stock-push'] : ['inventory'];
     const env = childEnv(config, {
       OMNISTREAM_HTTP_PORT: '0',
       OMNISTREAM_UNPAID_TIMEOUT_MINUTES: '0',
       OMNISTREAM_SHOPS: JSON.stringify(shops.map((s) => s.shop)),
     });
-    const child = new ProcessorChild(env, `hub-${name}`, parts);
+    const children = parts.map((part) => new ProcessorChild(env, `hub-${name}-${part}`, [part]));
     await publish(producer, serde, ns, 'stockMovements', [
       { key: HOT, value: { movementId: `bench-count-${HOT}`, kind: 'COUNT' as const, sku: HOT, warehouse, quantity: o.stock, occurredAt: Date.now() } },
     ]);
-    return { name, ns, shops, producer, serde, child, parts, inventory: new RedisInventoryStore(redis, ns), outbox: [], orders: 0 };
+    return { name, ns, shops, producer, serde, children, parts, inventory: new RedisInventoryStore(redis, ns), outbox: [], orders: 0 };
   }
 
   const available = async (w: World) => availableOf(await w.inventory.levels(HOT, warehouse));
@@ -386,7 +388,7 @@ async function main(o: Options): Promise<number> {
     return ok ? 0 : 1;
   } finally {
     for (const w of worlds) {
-      await w.child.stop().catch(() => {});
+      await Promise.all(w.children.map((c) => c.stop().catch(() => {})));
       await w.producer.disconnect().catch(() => {});
       await Promise.all(w.shops.map((s) => s.close().catch(() => {})));
       await admin.deleteTopics({ topics: allTopicNames(w.ns, channels).map((t) => t.name) }).catch(() => {});

@@ -174,6 +174,39 @@ describe('stock sync on the real stack', () => {
     expect(shows(L.spA)).toBe(3);
   });
 
+  it("an order for a bundle listing (2 × A, its own merchant code) holds its components, and the channel's sale is not taken off twice", async () => {
+    // Taobao's buyer takes the bundle (the listing showed 1): inventory must hold 2 × A, not one "KIT-A2".
+    expect(platforms.taobao!.store.sell('t2', 't2s', 1)).toBe(true);
+    const order: OrderEvent = {
+      eventId: 'tb-bundle-1-paid',
+      orderKey: 'taobao:tb-1:1501',
+      channel: 'taobao',
+      shopId: 'tb-1',
+      brand: 'Omni',
+      channelOrderId: '1501',
+      status: 'PAID',
+      channelStatus: 'WAIT_SELLER_SEND_GOODS',
+      occurredAt: clock,
+      receivedAt: clock,
+      currency: 'CNY',
+      totalMinor: 2000,
+      lines: [{ sku: 'KIT-A2', quantity: 1, unitPriceMinor: 2000, itemId: 't2', skuId: 't2s' }],
+      buyerCountry: 'CN',
+      buyerProvince: null,
+      buyerCity: null,
+      presale: false,
+      detail: 'FULL',
+    };
+    await publish(producer, ctx.serde, ctx.namespace, 'orderEvents', [{ key: order.orderKey, value: order }]);
+    // 3 available − 2 held for the bundle: every single-unit listing of A at 1, the bundle at 0.
+    await until('A listings at 1, the bundle at 0', () => shows(L.tbA) === 1 && shows(L.spA) === 1 && shows(L.ksA) === 1 && shows(L.tbBundle) === 0);
+    const held = (await readAll(ctx, 'inventoryEvents')).filter((e) => e.orderKey === order.orderKey);
+    expect(held.map((e) => [e.kind, e.sku, e.quantity])).toContainEqual(['RESERVED', 'A', 2]);
+    expect(held.every((e) => e.sku === 'A' && e.quantity === 2)).toBe(true);
+    const exceptions = await readAll(ctx, 'hubExceptions');
+    expect(exceptions.filter((e) => e.subject === order.orderKey)).toEqual([]);
+  });
+
   it('order lines name their listing: an unknown one is mapped by merchant code, one without ids is an exception; paid orders the hub rejected are exceptions', async () => {
     const base = { brand: 'Omni', status: 'PAID' as const, channelStatus: 'paid', occurredAt: clock, receivedAt: clock, currency: 'CNY', totalMinor: 100 };
     const region = { buyerCountry: 'CN', buyerProvince: null, buyerCity: null, presale: false, detail: 'FULL' as const };
@@ -248,10 +281,10 @@ describe('stock sync on the real stack', () => {
     pipeline = await start();
     await count('A', 9);
     await pipeline.drain(120_000);
-    // 9 counted, 1 held by Shopify's order: 8 available.
+    // 9 counted, 1 held by Shopify's order and 2 by Taobao's bundle: 6 available.
     await until(
       'every A listing at its final target',
-      () => shows(L.tbA) === 8 && shows(L.tbBundle) === 4 && shows(L.spA) === 8 && shows(L.ksA) === 8,
+      () => shows(L.tbA) === 6 && shows(L.tbBundle) === 3 && shows(L.spA) === 6 && shows(L.ksA) === 6,
       120_000,
     );
   }, 180_000);

@@ -56,15 +56,26 @@ export interface MovementCommand {
 
 export type InventoryCommand = OrderCommand | MovementCommand;
 
+/** What one unit of a listing is made of: one SKU, N of one SKU (a bundle, 组合装), or a kit of several. */
+export type ListingComponents = readonly { sku: string; quantity: number }[];
+
 export interface OrderCommandOptions {
   split?: SplitRule;
+  /**
+   * The mapped components of a line's listing (by its listing key), if mapped: the line then
+   * holds its components × its quantity instead of its merchant code. Unmapped: the merchant code.
+   */
+  componentsOf?: (line: OrderEvent['lines'][number]) => ListingComponents | undefined;
   /** Unpaid lock lifetime for this order's channel, ms; 0 disables expiry. */
   unpaidTimeoutMs?: number;
 }
 
 export function orderCommand(event: OrderEvent, warehouses: string[], opts: OrderCommandOptions = {}): OrderCommand {
   const merged = new Map<string, number>();
-  for (const line of event.lines) merged.set(line.sku, (merged.get(line.sku) ?? 0) + line.quantity);
+  for (const line of event.lines) {
+    const components = opts.componentsOf?.(line) ?? [{ sku: line.sku, quantity: 1 }];
+    for (const c of components) merged.set(c.sku, (merged.get(c.sku) ?? 0) + c.quantity * line.quantity);
+  }
   const timeout = opts.unpaidTimeoutMs ?? 0;
   const target = TARGET_BY_STATUS[event.status];
   return {

@@ -3,8 +3,9 @@ import { defineProcessor } from '../../lib/processor/definition.js';
 import type { Running } from '../../lib/processor/run.js';
 import { eventIdOf } from '../../topics/ids.js';
 import type { InventoryEvent } from '../../topics/schemas/inventory-event.js';
+import { listingKeyOf } from '../../topics/schemas/listing-mapping.js';
 import type { OrderEvent } from '../../topics/schemas/order-event.js';
-import { expiryCommand, type InventoryCommand, movementCommand, type OrderHeader, orderCommand, type SplitRule } from './commands.js';
+import { expiryCommand, type InventoryCommand, type ListingComponents, movementCommand, type OrderHeader, orderCommand, type SplitRule } from './commands.js';
 import { availableOf, type CommandResult, type Decision, reasonText } from './decision.js';
 import { inventoryEnv } from './settings.js';
 import { RedisInventoryStore } from './store.js';
@@ -37,13 +38,18 @@ export const inventoryProcessor = defineProcessor({
   inputs: {
     orderEvents: 'locks, reserves, releases or rejects stock for each order event',
     stockMovements: 'applies warehouse receipts, returns, counts, adjustments, scan-outs and stock settings',
+    listingMappings: 'keeps what each listing is made of, so a bundle or kit line (组合装) holds its components',
   },
   outputs: {
     inventoryEvents: 'writes one decision per SKU line touched, with the stock levels after it, keyed by sku@warehouse',
     orderEvents: 'writes the hub\'s own cancellation (channelStatus "hub:unpaid-timeout") of an order left unpaid past its deadline',
   },
   stores: [
-    { prefix: 'inv', kind: 'redis', holds: 'stock levels per sku@warehouse, order holds with their decisions, applied movement ids, unpaid-lock timers' },
+    {
+      prefix: 'inv',
+      kind: 'redis',
+      holds: 'stock levels per sku@warehouse, order holds with their decisions, applied movement ids, unpaid-lock timers, listing components',
+    },
   ],
   timers: [{ name: 'expiry', every: 'every second', does: 'releases unpaid locks past their deadline and cancels those orders' }],
   env: inventoryEnv,
@@ -62,16 +68,26 @@ export const inventoryProcessor = defineProcessor({
         events.map((e) => ({ key: `${e.sku}@${e.warehouse}`, value: e })),
       );
 
-    const toCommand = (r: DecodedOf<'orderEvents' | 'stockMovements'>): InventoryCommand => {
+    const toCommand = (r: DecodedOf<'orderEvents' | 'stockMovements'>, listings: ReadonlyMap<string, ListingComponents>): InventoryCommand => {
       if (r.topic === 'stockMovements') return movementCommand(r.value);
       const e = r.value;
-      return orderCommand(e, warehousePreference(warehouses, e.buyerProvince), { split: opts.split, unpaidTimeoutMs: timeout(e.channel) });
+      return orderCommand(e, warehousePreference(warehouses, e.buyerProvince), {
+        split: opts.split,
+        unpaidTimeoutMs: timeout(e.channel),
+        componentsOf: (line) => listings.get(lineListingKey(e, line) ?? ''),
+      });
     };
 
-    await ctx.consume(async (records) => {
+    await ctx.consume(async (all) => {
+      // One batch is one partition of one topic: mappings are stored before any later order reads them.
+      const mappings = all.filter((r) => r.topic === 'listingMappings');
+      for (const { value: m } of mappings) await store.putListing(m.listingKey, m.deleted ? null : m.components);
+      const records = all.filter((r) => r.topic !== 'listingMappings');
       for (let i = 0; i < records.length; i += CHUNK) {
         const chunk = records.slice(i, i + CHUNK);
-        const cmds = chunk.map(toCommand);
+        const named = chunk.flatMap((r) => (r.topic === 'orderEvents' ? r.value.lines.flatMap((l) => lineListingKey(r.value, l) ?? []) : []));
+        const listings = await store.listings([...new Set(named)]);
+        const cmds = chunk.map((r) => toCommand(r, listings));
         const results = await store.apply(cmds);
         const events = results.flatMap((res, j) => eventsOf(res, cmds[j]!, chunk[j]!.value.occurredAt));
         if (events.length > 0) await emit(events);
@@ -151,4 +167,9 @@ function cancellationOf(header: OrderHeader, expiresAt: number): OrderEvent {
     // A status without contents: the projection must keep the order's lines and total.
     detail: 'STATUS_ONLY',
   };
+}
+
+/** The listing a line was sold from, when the channel named its item and SKU ids. */
+function lineListingKey(e: OrderEvent, line: OrderEvent['lines'][number]): string | undefined {
+  return line.itemId && line.skuId ? listingKeyOf(e.channel, e.shopId, line.itemId, line.skuId) : undefined;
 }

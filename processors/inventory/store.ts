@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { type LuaScript, luaScript } from '../../lib/lua-script.js';
-import type { InventoryCommand } from './commands.js';
+import type { InventoryCommand, ListingComponents } from './commands.js';
 import { DEFAULT_LOW_STOCK_THRESHOLD, type HeldLine, type StockRecord } from './core.js';
 import type { CommandResult, Decision, HoldState, Reason } from './decision.js';
 
@@ -16,6 +16,21 @@ export class RedisInventoryStore {
   ) {
     this.prefix = `{${namespace || 'omnistream'}}:inv:`;
     this.reserve = luaScript(redis, 'omnistreamReserve', new URL('./reserve.lua', import.meta.url));
+  }
+
+  /** Keeps (or, deleted, forgets) what a listing is made of, for expanding its order lines. */
+  async putListing(listingKey: string, components: ListingComponents | null): Promise<void> {
+    if (components) await this.redis.set(`${this.prefix}listing:${listingKey}`, JSON.stringify(components));
+    else await this.redis.del(`${this.prefix}listing:${listingKey}`);
+  }
+
+  /** The components of these listings, where mapped; one round trip. */
+  async listings(listingKeys: readonly string[]): Promise<Map<string, ListingComponents>> {
+    const out = new Map<string, ListingComponents>();
+    if (listingKeys.length === 0) return out;
+    const found = await this.redis.mget(...listingKeys.map((k) => `${this.prefix}listing:${k}`));
+    for (const [i, text] of found.entries()) if (text) out.set(listingKeys[i]!, JSON.parse(text) as ListingComponents);
+    return out;
   }
 
   async apply(cmds: InventoryCommand[]): Promise<CommandResult[]> {

@@ -180,7 +180,7 @@ export const stockSyncProcessor = defineProcessor({
         }
       }
       const named = [...new Set(sold.flatMap(({ resolved }) => resolved.map((r) => r.listingKey)))];
-      const known = await store.mapped(named);
+      const known = await store.mappings(named);
       for (const { e, resolved } of sold) {
         for (const { listingKey, itemId, skuId, line } of resolved) {
           if (known.has(listingKey) || !line.sku) continue;
@@ -196,14 +196,15 @@ export const stockSyncProcessor = defineProcessor({
             updatedAt: now(),
           };
           await store.putMapping(mapping);
-          known.add(listingKey);
+          known.set(listingKey, mapping);
           listings.add(listingKey);
           out.autoMapped.push({ key: listingKey, value: mapping });
         }
       }
       const attributed = sold.map(({ e, resolved }) => ({
         orderKey: e.orderKey,
-        lines: resolved.map(({ listingKey, line }) => ({ listingKey, sku: line.sku, quantity: line.quantity })),
+        // Met by inventory's holds of the listing's first component: a bundle's line holds its components, not its own code.
+        lines: resolved.map(({ listingKey, line }) => ({ listingKey, sku: known.get(listingKey)?.components[0]?.sku ?? line.sku, quantity: line.quantity })),
       }));
       for (const k of await store.attributeMany(attributed)) listings.add(k);
       for (const e of orders) if (PAID.has(e.status)) out.facts.push({ orderKey: e.orderKey, fact: 'paid' });

@@ -78,11 +78,13 @@ export class StockSyncStore {
     return (await this.lua('linesMany', this.prefix, COUNTED_TTL_MS, ...args)) as string[];
   }
 
-  /** Which of these listings have a mapping. */
-  async mapped(listingKeys: string[]): Promise<Set<string>> {
-    if (listingKeys.length === 0) return new Set();
+  /** The mappings of these listings that have one; one round trip. */
+  async mappings(listingKeys: string[]): Promise<Map<string, ListingMapping>> {
+    const out = new Map<string, ListingMapping>();
+    if (listingKeys.length === 0) return out;
     const found = await this.redis.mget(...listingKeys.map((k) => `${this.prefix}map:${k}`));
-    return new Set(listingKeys.filter((_, i) => found[i] !== null));
+    for (const [i, text] of found.entries()) if (text) out.set(listingKeys[i]!, JSON.parse(text) as ListingMapping);
+    return out;
   }
 
   /**
