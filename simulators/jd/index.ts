@@ -1,3 +1,4 @@
+export type { CancelFault, SimOrderDelete } from './cancel-api.js';
 export * from './orders.js';
 export * from './server.js';
 export type { ShipFault, SimShipment } from './ship-api.js';

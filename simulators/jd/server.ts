@@ -2,6 +2,7 @@ import type { JdOrder } from '../../connectors/jd/payload.js';
 import { verifyJdRequest } from '../../connectors/jd/signature.js';
 import { jdStock } from '../../connectors/jd/stock.js';
 import { FaultQueue, formParams, json, ListingStore, type ShipFault, type SimResponse, startSimServer } from '../kit/index.js';
+import { type CancelFault, cancelApi, type SimOrderDelete } from './cancel-api.js';
 import { makeJdOrder } from './orders.js';
 import { queryApi } from './query-api.js';
 import { type SimShipment, shipApi } from './ship-api.js';
@@ -13,7 +14,7 @@ import { stockApi } from './stock-api.js';
  * access_token, timestamp ("yyyy-MM-dd HH:mm:ss", China time), v=2.0, 360buy_param_json and
  * sign = UPPER(MD5(secret + sorted k+v + secret)); a bad sign or stale timestamp is answered
  * {"error_response":{"code":"19",…}}. Then the method named by `method` (query-api.ts, ship-api.ts,
- * stock-api.ts).
+ * stock-api.ts, cancel-api.ts).
  */
 /** JOS methods by name: the parsed 360buy_param_json (undefined: not JSON) → the answer. */
 export type JosMethods = Record<string, (biz: Record<string, unknown> | undefined) => unknown>;
@@ -29,6 +30,14 @@ export interface JdSimulator {
   shipments: SimShipment[];
   /** The next `count` jingdong.pop.order.shipment calls fail: HTTP 503, or router code 67 (call limit). */
   injectShipFaults(count: number, kind: ShipFault): void;
+  /** Accepted jingdong.order.orderDelete.apply calls (删单申请, approved at once: the order is TRADE_CANCELED). */
+  orderDeletes: SimOrderDelete[];
+  /** The next `count` jingdong.order.orderDelete.apply calls fail: HTTP 503, router code 67, or (timeout) answer after `cancelSlowMs`. */
+  injectCancelFaults(count: number, kind: CancelFault): void;
+  /** How long a 'timeout' cancellation fault holds its answer back (default 2 s). */
+  cancelSlowMs: number;
+  /** Resolves once every cancellation answer held back by a 'timeout' fault has gone out. */
+  cancelAnswersSent(): Promise<void>;
   /** Listing stock, as the stock methods (stock-api.ts) and buyers change it. */
   listings: ListingStore;
   /**
@@ -58,6 +67,11 @@ export async function startJdSimulator(opts: JdSimulatorOptions): Promise<JdSimu
   const methods: JosMethods = { ...queryApi(orders), ...shipApi(orders, shipments) };
   const listings = new ListingStore({ ratePerSecond: opts.stockRatePerSecond ?? jdStock.rateLimit.perSecond });
   const stockMethods = stockApi(listings);
+  const orderDeletes: SimOrderDelete[] = [];
+  const cancelFaults = new FaultQueue<CancelFault>();
+  let cancelSlowMs = 2_000;
+  const held = new Set<Promise<unknown>>();
+  const cancelMethods = cancelApi({ orders, deletes: orderDeletes, faults: cancelFaults, slowMs: () => cancelSlowMs, held });
   let sold = 0;
 
   const router = async (params: Record<string, string>): Promise<SimResponse> => {
@@ -66,7 +80,8 @@ export async function startJdSimulator(opts: JdSimulatorOptions): Promise<JdSimu
     if (!signed.ok) return error('19', '无效签名', 'Invalid signature');
     if (params.access_token !== opts.accessToken) return error('18', '无效的access_token', 'Invalid access token');
     const method = params.method ?? '';
-    if (!Object.hasOwn(methods, method) && !Object.hasOwn(stockMethods, method)) return error('66', '请求的API不存在', 'Invalid method');
+    if (!Object.hasOwn(methods, method) && !Object.hasOwn(stockMethods, method) && !Object.hasOwn(cancelMethods, method))
+      return error('66', '请求的API不存在', 'Invalid method');
     if (method === 'jingdong.pop.order.shipment') {
       const fault = faults.take();
       if (fault === 'server-error') return { status: 503, contentType: 'text/plain', body: 'Service Unavailable' };
@@ -79,6 +94,7 @@ export async function startJdSimulator(opts: JdSimulatorOptions): Promise<JdSimu
       biz = undefined;
     }
     if (Object.hasOwn(stockMethods, method)) return stockMethods[method]!(biz);
+    if (Object.hasOwn(cancelMethods, method)) return cancelMethods[method]!(biz);
     return json(methods[method]!(biz));
   };
 
@@ -91,6 +107,17 @@ export async function startJdSimulator(opts: JdSimulatorOptions): Promise<JdSimu
   });
   return {
     url: `${server.url}/routerjson`,
+    orderDeletes,
+    injectCancelFaults: (count, kind) => cancelFaults.add(kind, count),
+    cancelAnswersSent: async () => {
+      await Promise.all([...held]);
+    },
+    get cancelSlowMs() {
+      return cancelSlowMs;
+    },
+    set cancelSlowMs(ms: number) {
+      cancelSlowMs = ms;
+    },
     upsertOrder: (order) => void orders.set(order.orderId, order),
     requestCount: server.requestCount,
     order: (orderId) => orders.get(orderId),
