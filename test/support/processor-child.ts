@@ -37,7 +37,9 @@ export class ProcessorChild {
     /** The parts to run (`omnistream run --only`). */
     only: readonly string[] = ['inventory'],
   ) {
-    this.proc = spawn(process.execPath, ['--import', 'tsx', 'cli/omnistream.ts', 'run', '--only', only.join(',')], {
+    // OMNISTREAM_CHILD_NODE_ARGS: extra node flags for the child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (not allowed in NODE_OPTIONS).
+    const nodeArgs = (env.OMNISTREAM_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    this.proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'cli/omnistream.ts', 'run', '--only', only.join(',')], {
       cwd: REPO,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
