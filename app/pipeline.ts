@@ -10,7 +10,7 @@ import { createHubServer } from '../lib/http.js';
 import { createDurableProducer, createKafka } from '../lib/kafka.js';
 import { waitUntilCaughtUp } from '../lib/lag.js';
 import type { Logger } from '../lib/logger.js';
-import { type AnyProcessorDefinition, groupOf, inputsOf, type PartInputs, partOf } from '../lib/processor/definition.js';
+import { type AnyProcessorDefinition, consumerGroupsOf, type PartInputs, partOf } from '../lib/processor/definition.js';
 import { type Running, runProcessor } from '../lib/processor/run.js';
 import type { Runtime } from '../lib/processor/runtime.js';
 import { ensureTopics } from '../lib/topic-admin.js';
@@ -121,14 +121,14 @@ export async function startPipeline(config: Config, log: Logger, opts: PipelineO
 
   const part = <H extends object>(name: string) => running.get(name) as Running<H> | undefined;
   // Upstream first, each twice idle in a row (waitUntilCaughtUp): output written while we look is seen downstream.
-  const groups = selected.flatMap((def) => {
-    const group = groupOf(def);
-    if (group === null) return [];
-    const topics = allTopicNames(ns, channels)
-      .filter((t) => inputsOf(def).includes(t.id as TopicId))
-      .map((t) => t.name);
-    return [{ groupId: ns ? `${ns}.${group}` : group, topics }];
-  });
+  const groups = selected.flatMap((def) =>
+    consumerGroupsOf(def).map(({ group, topics: ids }) => ({
+      groupId: ns ? `${ns}.${group}` : group,
+      topics: allTopicNames(ns, channels)
+        .filter((t) => ids.includes(t.id as TopicId))
+        .map((t) => t.name),
+    })),
+  );
   return {
     url,
     serde,

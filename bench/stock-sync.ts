@@ -313,7 +313,7 @@ async function main(o: Options): Promise<number> {
     );
     await periodic;
     const saleSeconds = (Date.now() - saleStart) / 1000;
-    const bookkeepingLag = await groupLag(admin, `${rt.ns}.stock-sync`, [topicName(rt.ns, 'orderEvents')]);
+    const bookkeepingLag = await groupLag(admin, `${rt.ns}.stock-sync.bookkeeping`, [topicName(rt.ns, 'orderEvents')]);
 
     // Results.
     const oversell = (w: World) => {

@@ -5,7 +5,7 @@ import type { TopicSerde } from '../../topics/serde.js';
 import type { Kafka, Producer } from '../kafka.js';
 import { createLogger } from '../logger.js';
 import { createContext } from './context.js';
-import { defineProcessor, groupOf, partOf } from './definition.js';
+import { consumerGroupsOf, defineProcessor, groupOf, partOf } from './definition.js';
 import { describeTopology } from './describe.js';
 import { runProcessor } from './run.js';
 import type { Runtime } from './runtime.js';
@@ -58,6 +58,21 @@ describe('processor contract', () => {
     expect(() => defineProcessor({ ...probe, inputs: {} as never, group: 'g' })).toThrow(/consumer group without inputs/);
   });
 
+  it('gives a lane its own consumer group, and consumes a lane only through it', async () => {
+    const laned = defineProcessor({ ...probe, inputs: { orderEvents: 'reads orders', stockMovements: 'reads moves' }, lanes: { heavy: ['orderEvents'] } });
+    expect(consumerGroupsOf(laned)).toEqual([
+      { group: 'probe', lane: null, topics: ['stockMovements'] },
+      { group: 'probe.heavy', lane: 'heavy', topics: ['orderEvents'] },
+    ]);
+    expect(consumerGroupsOf(probe)).toEqual([{ group: 'probe', lane: null, topics: ['orderEvents'] }]);
+    expect(() => defineProcessor({ ...probe, lanes: { x: ['stockMovements' as 'orderEvents'] } })).toThrow(
+      /lane x reads stockMovements, which is not among its inputs/,
+    );
+    const ctx = createContext<'orderEvents' | 'stockMovements', 'divergences'>(laned, runtime());
+    await expect(ctx.consume(async () => {}, { lane: 'light' })).rejects.toThrow(/has no lane light/);
+    await expect(ctx.consume(async () => {}, { topics: ['orderEvents'] })).rejects.toThrow(/orderEvents, which is not among the inputs of group probe$/);
+  });
+
   it('refuses to publish a topic the component does not declare, before anything is sent', async () => {
     const sent: unknown[] = [];
     const ctx = createContext<'orderEvents', 'divergences'>(probe, runtime(sent));
@@ -73,7 +88,7 @@ describe('processor contract', () => {
     expect(ctx.store('probe')).toBe('{unit}:probe:');
     expect(() => ctx.store('inv')).toThrow(/does not declare/);
     expect(() => ctx.every('other', { seconds: 1, run: async () => 0 })).toThrow(/does not declare/);
-    await expect(ctx.consume(async () => {}, { topics: ['stockMovements' as 'orderEvents'] })).rejects.toThrow(/not among its declared inputs/);
+    await expect(ctx.consume(async () => {}, { topics: ['stockMovements' as 'orderEvents'] })).rejects.toThrow(/not among the inputs of group/);
     expect(() => ctx.pool).toThrow(/needs Postgres/);
     expect(() => ctx.http).toThrow(/serves routes/);
   });

@@ -10,12 +10,14 @@ import { startLeasedTick } from '../leased-tick.js';
 import type { Logger } from '../logger.js';
 import { batchWriter, type KeyedRecord, type OutputBatch, publish } from '../publish.js';
 import { redisPrefix } from '../redis-keys.js';
-import { type AnyProcessorDefinition, groupOf, inputsOf } from './definition.js';
+import { type AnyProcessorDefinition, consumerGroupsOf, groupOf } from './definition.js';
 import type { Runtime } from './runtime.js';
 
 export interface ConsumeOptions<I extends TopicId> {
-  /** A subset of the declared inputs (default: all). */
+  /** A subset of the inputs of the group consumed (default: all of them). */
   topics?: readonly I[];
+  /** One of the definition's lanes: consumes its inputs in its own group (default: the part's group and its inputs outside lanes). */
+  lane?: string;
   /** Partitions handled at the same time (default 6). */
   partitionsConsumedConcurrently?: number;
 }
@@ -102,11 +104,12 @@ export function createContext<I extends TopicId, O extends TopicId>(def: AnyProc
       return redisPrefix(rt.namespace, prefix);
     },
     async consume(handle, opts = {}) {
-      const group = groupOf(def);
-      if (group === null) throw new Error(`${def.name} declares no inputs to consume`);
-      const declared = inputsOf(def);
+      if (groupOf(def) === null) throw new Error(`${def.name} declares no inputs to consume`);
+      const lane = consumerGroupsOf(def).find((g) => g.lane === (opts.lane ?? null));
+      if (!lane) throw new Error(`${def.name} has no ${opts.lane ? `lane ${opts.lane}` : 'inputs outside its lanes'}`);
+      const { group, topics: declared } = lane;
       const topics = (opts.topics ?? declared) as TopicId[];
-      for (const t of topics) if (!declared.includes(t)) throw new Error(`${def.name} consumes ${t}, which is not among its declared inputs`);
+      for (const t of topics) if (!declared.includes(t)) throw new Error(`${def.name} consumes ${t}, which is not among the inputs of group ${group}`);
       const consumer = await startBatchConsumer<I>({
         kafka: rt.kafka,
         serde: rt.serde,

@@ -54,6 +54,12 @@ export interface ProcessorDefinition<
   /** Consumer group without the namespace (default: the name); only for parts with inputs. */
   group?: string;
   inputs: Readonly<Record<I, string>>;
+  /**
+   * Inputs read by a consumer group of their own, `<group>.<lane>` (ctx.consume({ lane })), so a
+   * heavy input never delays a light, urgent one: kafkajs fetches the next records of a group only
+   * after every batch of the last fetch was handled. The other inputs stay in the part's group.
+   */
+  lanes?: Readonly<Record<string, readonly I[]>>;
   outputs: Readonly<Record<O, string>>;
   stores?: readonly StoreSpec[];
   timers?: readonly TimerSpec[];
@@ -84,6 +90,8 @@ export function defineProcessor<
   H extends object = object,
 >(def: ProcessorDefinition<I, O, Env, Opt, H>): ProcessorDefinition<I, O, Env, Opt, H> {
   if (Object.keys(def.inputs).length === 0 && def.group !== undefined) throw new Error(`${def.name}: a consumer group without inputs`);
+  for (const [lane, topics] of Object.entries(def.lanes ?? {}))
+    for (const t of topics) if (!(t in def.inputs)) throw new Error(`${def.name}: lane ${lane} reads ${t}, which is not among its inputs`);
   return def;
 }
 
@@ -110,4 +118,17 @@ export function given<T>(inputs: PartInputs, name: string, type: abstract new (.
   if (value === undefined) return undefined;
   if (!(value instanceof type)) throw new Error(`"${name}" given to the pipeline is not a ${type.name}`);
   return value;
+}
+
+/** Every consumer group of a part (without namespace) and the inputs it reads: the part's own, then one per lane. */
+export function consumerGroupsOf(def: AnyProcessorDefinition): { group: string; lane: string | null; topics: TopicId[] }[] {
+  const group = groupOf(def);
+  if (group === null) return [];
+  const lanes = Object.entries((def.lanes ?? {}) as Record<string, readonly TopicId[]>);
+  const inLane = new Set(lanes.flatMap(([, topics]) => topics));
+  const own = inputsOf(def).filter((t) => !inLane.has(t));
+  return [
+    ...(own.length > 0 ? [{ group, lane: null, topics: own }] : []),
+    ...lanes.map(([lane, topics]) => ({ group: `${group}.${lane}`, lane, topics: [...topics] })),
+  ];
 }

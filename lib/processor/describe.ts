@@ -1,6 +1,6 @@
 import { TOPICS, type TopicDefinition, type TopicId, topicName } from '../../topics/catalog.js';
 import { redisPrefix } from '../redis-keys.js';
-import { type AnyProcessorDefinition, groupOf, inputsOf, outputsOf, partOf } from './definition.js';
+import { type AnyProcessorDefinition, consumerGroupsOf, groupOf, inputsOf, outputsOf, partOf } from './definition.js';
 
 export interface DescribeOptions {
   namespace?: string;
@@ -21,7 +21,11 @@ export function describeTopology(components: readonly AnyProcessorDefinition[], 
     lines.push(`${c.kind} ${c.name}  [part ${partOf(c)}${group ? `, group ${ns ? `${ns}.` : ''}${group}` : ''}]`);
     lines.push(`  ${c.summary}`);
     for (const r of c.routes ?? []) lines.push(`  route  ${r.method} ${r.path} — ${r.does}`);
-    for (const id of inputsOf(c)) lines.push(`  <- ${topicLabel(ns, id)} — ${c.inputs[id]}`);
+    const laneOf = new Map(consumerGroupsOf(c).flatMap((g) => (g.lane ? g.topics.map((t) => [t, g.group] as const) : [])));
+    for (const id of inputsOf(c)) {
+      const lane = laneOf.get(id);
+      lines.push(`  <- ${topicLabel(ns, id)} — ${c.inputs[id]}${lane ? ` (in group ${ns ? `${ns}.` : ''}${lane})` : ''}`);
+    }
     for (const s of c.stores ?? []) lines.push(`  store  ${s.kind === 'redis' ? `${redisPrefix(ns, s.prefix)}*` : `postgres ${s.prefix}`} — ${s.holds}`);
     for (const t of c.timers ?? []) lines.push(`  timer  ${t.name} (${t.every}) — ${t.does}`);
     for (const id of outputsOf(c)) lines.push(`  -> ${topicLabel(ns, id)} — ${c.outputs[id]}`);

@@ -1,3 +1,4 @@
+import type { DecodedOf } from '../../lib/batch-consumer.js';
 import { defineProcessor } from '../../lib/processor/definition.js';
 import type { KeyedRecord } from '../../lib/publish.js';
 import { TOPICS } from '../../topics/catalog.js';
@@ -52,6 +53,9 @@ export const stockSyncProcessor = defineProcessor({
   kind: 'processor',
   summary: "every listing's target stock from inventory levels, listing mappings and shop policies; sell-outs flagged",
   inputs: stockSyncInputs,
+  // The channels' own sales are counted apart: in a flash sale they are a flood, and a sell-out
+  // (inventory-events) must never wait for the consumer to get through them.
+  lanes: { bookkeeping: ['orderEvents'] },
   outputs: {
     stockTargets: 'writes a listing’s target whenever it changes (sellOut when it falls to 0)',
     listingMappings: 'writes mappings matched by merchant code for listings first seen on an order',
@@ -216,62 +220,60 @@ export const stockSyncProcessor = defineProcessor({
       );
     }
 
-    await ctx.consume(
-      async (records) => {
-        const listings = new Set<string>();
-        const skus = new Set<string>();
-        const policies = new Map<string, Promise<StockPolicy>>();
-        const out: Batch = {
-          facts: [],
-          exceptions: [],
-          cancels: [],
-          autoMapped: [],
-          // Read after the batch's own policy records are stored (they come first, below).
-          policyOf: (shopKey) => policies.get(shopKey) ?? policies.set(shopKey, store.policy(shopKey)).get(shopKey)!,
-        };
-        const inventory: InventoryEvent[] = [];
-        const orders: OrderEvent[] = [];
-        for (const r of records) {
-          if (r.topic === 'inventoryEvents') inventory.push(r.value);
-          else if (r.topic === 'orderEvents') orders.push(r.value);
-          else if (r.topic === 'listingMappings') {
-            await store.putMapping(r.value);
-            listings.add(r.value.listingKey);
-          } else {
-            const shopKey = `${r.value.channel}:${r.value.shopId}`;
-            const parsed = r.value.deleted ? null : policyFromJson(r.value.policyJson);
-            if (parsed && !parsed.ok) {
-              ctx.log.error({ shopKey, reason: parsed.reason }, 'stock policy refused: the previous policy stays');
-              continue;
-            }
-            const before = await store.policy(shopKey);
-            await store.putPolicy(shopKey, parsed ? r.value.policyJson : null, (parsed?.policy.allocations.length ?? 0) > 0);
-            for (const k of await store.listingsOfShop(shopKey)) listings.add(k);
-            // An allocation, added or removed, changes what every other shop selling its SKU sees.
-            for (const a of [...before.allocations, ...(parsed?.policy.allocations ?? [])]) skus.add(a.sku);
+    const handle = async (records: DecodedOf<keyof typeof stockSyncInputs>[]): Promise<void> => {
+      const listings = new Set<string>();
+      const skus = new Set<string>();
+      const policies = new Map<string, Promise<StockPolicy>>();
+      const out: Batch = {
+        facts: [],
+        exceptions: [],
+        cancels: [],
+        autoMapped: [],
+        // Read after the batch's own policy records are stored (they come first, below).
+        policyOf: (shopKey) => policies.get(shopKey) ?? policies.set(shopKey, store.policy(shopKey)).get(shopKey)!,
+      };
+      const inventory: InventoryEvent[] = [];
+      const orders: OrderEvent[] = [];
+      for (const r of records) {
+        if (r.topic === 'inventoryEvents') inventory.push(r.value);
+        else if (r.topic === 'orderEvents') orders.push(r.value);
+        else if (r.topic === 'listingMappings') {
+          await store.putMapping(r.value);
+          listings.add(r.value.listingKey);
+        } else {
+          const shopKey = `${r.value.channel}:${r.value.shopId}`;
+          const parsed = r.value.deleted ? null : policyFromJson(r.value.policyJson);
+          if (parsed && !parsed.ok) {
+            ctx.log.error({ shopKey, reason: parsed.reason }, 'stock policy refused: the previous policy stays');
+            continue;
           }
+          const before = await store.policy(shopKey);
+          await store.putPolicy(shopKey, parsed ? r.value.policyJson : null, (parsed?.policy.allocations.length ?? 0) > 0);
+          for (const k of await store.listingsOfShop(shopKey)) listings.add(k);
+          // An allocation, added or removed, changes what every other shop selling its SKU sees.
+          for (const a of [...before.allocations, ...(parsed?.policy.allocations ?? [])]) skus.add(a.sku);
         }
-        // Levels and the channels' own sales together: a target whose fall (the hub held stock for a
-        // sale) went out without the matching hubSold would make an increment take that sale off twice,
-        // and a platform that refuses to go below 0 would then be re-based on a count still to rise.
-        for (const sku of await applyLevels(inventory)) skus.add(sku);
-        await applyDecisions(inventory, listings, out);
-        await applyOrders(orders, listings, out);
-        const unfillables = await store.unfillable(out.facts);
-        for (const { orderKey, why } of unfillables) await unfillable(orderKey, why, out);
-        for (const k of await store.listingsOfSkus(skus)) listings.add(k);
-        await recompute(listings);
-        if (out.autoMapped.length > 0) await ctx.publish('listingMappings', out.autoMapped);
-        // The exception before its command: whoever reads the command's outcome finds the exception it updates.
-        if (out.exceptions.length > 0) await ctx.publish('hubExceptions', out.exceptions);
-        if (out.cancels.length > 0) await ctx.publish('channelCommands', out.cancels);
-        await store.reported(unfillables.map((u) => u.orderKey));
-      },
-      {
-        // Every input partition at once: an inventory batch (a sell-out) never waits behind order bookkeeping.
-        partitionsConsumedConcurrently: Object.keys(stockSyncInputs).reduce((n, id) => n + TOPICS[id as keyof typeof stockSyncInputs].partitions, 0),
-      },
-    );
+      }
+      // Levels before the sales they explain. The channels' own sales (hubSold) come in their own lane
+      // and may trail: until they arrive, an increment takes such a sale off again (the listing shows
+      // less, never more), and the count's arrival gives it back.
+      for (const sku of await applyLevels(inventory)) skus.add(sku);
+      await applyDecisions(inventory, listings, out);
+      await applyOrders(orders, listings, out);
+      const unfillables = await store.unfillable(out.facts);
+      for (const { orderKey, why } of unfillables) await unfillable(orderKey, why, out);
+      for (const k of await store.listingsOfSkus(skus)) listings.add(k);
+      await recompute(listings);
+      if (out.autoMapped.length > 0) await ctx.publish('listingMappings', out.autoMapped);
+      // The exception before its command: whoever reads the command's outcome finds the exception it updates.
+      if (out.exceptions.length > 0) await ctx.publish('hubExceptions', out.exceptions);
+      if (out.cancels.length > 0) await ctx.publish('channelCommands', out.cancels);
+      await store.reported(unfillables.map((u) => u.orderKey));
+    };
+    // Every partition of a group at once: a policy or mapping change never waits behind inventory's batches.
+    const partitions = (ids: (keyof typeof stockSyncInputs)[]) => ids.reduce((n, id) => n + TOPICS[id].partitions, 0);
+    await ctx.consume(handle, { partitionsConsumedConcurrently: partitions(['inventoryEvents', 'listingMappings', 'stockPolicies']) });
+    await ctx.consume(handle, { lane: 'bookkeeping', partitionsConsumedConcurrently: partitions(['orderEvents']) });
 
     /** Recomputes the listings of SKUs whose allocation started or ended in (from, to]. */
     async function crossAllocationBoundaries(from: number, to: number): Promise<void> {
