@@ -59,7 +59,19 @@ describe('processor contract', () => {
   });
 
   it('gives a lane its own consumer group, and consumes a lane only through it', async () => {
-    const laned = defineProcessor({ ...probe, inputs: { orderEvents: 'reads orders', stockMovements: 'reads moves' }, lanes: { heavy: ['orderEvents'] } });
+    const laned = defineProcessor({
+      name: 'probe',
+      part: 'probes',
+      kind: 'processor',
+      summary: 'a component reading two inputs, one in a lane',
+      outputs: { divergences: 'writes divergences' },
+      options: () => ({}),
+      inputs: { orderEvents: 'reads orders', stockMovements: 'reads moves' },
+      lanes: { heavy: ['orderEvents'] },
+      async start() {
+        return {};
+      },
+    });
     expect(consumerGroupsOf(laned)).toEqual([
       { group: 'probe', lane: null, topics: ['stockMovements'] },
       { group: 'probe.heavy', lane: 'heavy', topics: ['orderEvents'] },

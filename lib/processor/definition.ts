@@ -59,7 +59,7 @@ export interface ProcessorDefinition<
    * heavy input never delays a light, urgent one: kafkajs fetches the next records of a group only
    * after every batch of the last fetch was handled. The other inputs stay in the part's group.
    */
-  lanes?: Readonly<Record<string, readonly I[]>>;
+  lanes?: Readonly<Record<string, readonly NoInfer<I>[]>>;
   outputs: Readonly<Record<O, string>>;
   stores?: readonly StoreSpec[];
   timers?: readonly TimerSpec[];
