@@ -7,6 +7,7 @@ import { shipMeituanOrder } from './ship.js';
 import { verifyMeituanPush } from './signature.js';
 import { channelStatusMap } from './status-map.js';
 import { meituanStock } from './stock.js';
+import { meituanUnfillable } from './unfillable.js';
 
 /**
  * Meituan Waimai order pushes (paid / confirmed orders: form fields signed with sig), slim pushes
@@ -28,6 +29,8 @@ export const meituan: ChannelConnector<MeituanPush> = {
   pull: (shop, window) => pullMeituanOrders(shop, window),
   ship: (shop, notice) => shipMeituanOrder(shop, notice),
   stock: meituanStock,
+  /** A paid order the hub cannot fill: the merchant's cancellation, order/cancel (README "Paid orders the hub cannot fill"). */
+  unfillable: meituanUnfillable,
 };
 
 export type { MeituanOrder, MeituanPush } from './payload.js';

@@ -6,6 +6,7 @@ import { shipShopify } from './ship.js';
 import { verifyShopDomain, verifyShopifySignature } from './signature.js';
 import { statusMap } from './status-map.js';
 import { shopifyStock } from './stock.js';
+import { shopifyUnfillable } from './unfillable.js';
 
 /** Shopify Order webhooks (orders/create, /updated, /paid, /cancelled, /fulfilled) and the order list for reconciliation. See README.md. */
 export const shopify: ChannelConnector<ShopifyOrder> = {
@@ -25,6 +26,8 @@ export const shopify: ChannelConnector<ShopifyOrder> = {
   ship: (shop, notice) => shipShopify(shop, notice),
   // Stock sync: GraphQL inventory mutations at credentials.locationId (README "Stock").
   stock: shopifyStock,
+  // A paid order the hub cannot fill: GraphQL orderCancel, reason INVENTORY, refunded (README "Paid orders the hub cannot fill").
+  unfillable: shopifyUnfillable,
 };
 
 export type { ShopifyOrder } from './payload.js';

@@ -6,6 +6,7 @@ import { shipWechatOrder } from './ship.js';
 import { decodeWechatPush, verifyWechatPush } from './signature.js';
 import { statusMap } from './status-map.js';
 import { wechatStock } from './stock.js';
+import { wechatUnfillable } from './unfillable.js';
 
 /**
  * WeChat Channels shop (微信小店 / 视频号小店) order events, HTTP callback in safe mode (AES) with a
@@ -28,6 +29,8 @@ export const wechat: ChannelConnector<WechatPayload> = {
   pull: (shop, window) => pullWechatOrders(shop, window),
   ship: (shop, notice) => shipWechatOrder(shop, notice),
   stock: wechatStock,
+  // A paid order the hub cannot fill: no seller cancellation exists; a refund after-sale opened for the buyer, reason 缺货 (README).
+  unfillable: wechatUnfillable,
 };
 
 export type { WechatEvent, WechatOrder, WechatPayload } from './payload.js';

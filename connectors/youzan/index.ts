@@ -6,6 +6,7 @@ import { shipYouzanTrade } from './ship.js';
 import { verifyYouzanPush } from './signature.js';
 import { statusMap } from './status-map.js';
 import { youzanStock } from './stock.js';
+import { youzanUnfillable } from './unfillable.js';
 
 /**
  * Youzan (有赞) trade pushes (HTTP POST JSON envelope with URL-encoded msg, header Event-Sign)
@@ -30,6 +31,8 @@ export const youzan: ChannelConnector<YouzanPayload> = {
   pull: (shop, window) => pullYouzanTrades(shop, window),
   ship: (shop, notice) => shipYouzanTrade(shop, notice),
   stock: youzanStock,
+  /** A paid trade the hub cannot fill: the seller's full refund, youzan.trade.refund.seller.active (README). */
+  unfillable: youzanUnfillable,
 };
 
 export type { YouzanPayload } from './payload.js';

@@ -1,3 +1,4 @@
+export type { MeituanSimCancellation } from './cancel-api.js';
 export * from './orders.js';
 export * from './push.js';
 export { renderOrderDetailJson } from './query-api.js';

@@ -3,6 +3,7 @@ import type { MeituanOrder } from '../../connectors/meituan/payload.js';
 import { verifyMeituanParams } from '../../connectors/meituan/signature.js';
 import { meituanStock } from '../../connectors/meituan/stock.js';
 import { FaultQueue, json, ListingStore, type SimHandler, type SimRequest, startSimServer } from '../kit/index.js';
+import { CANCEL_PATH, cancelApi, cancelFault, type MeituanSimCancellation } from './cancel-api.js';
 import { MeituanOrders } from './orders.js';
 import { ng, queryApi } from './query-api.js';
 import { sellListing } from './sell.js';
@@ -25,6 +26,12 @@ export interface MeituanSimulator {
   readonly shipments: MeituanSimShipment[];
   /** The next `times` logistics-sync calls answer with `fault` instead of being processed. */
   failNext(fault: MeituanSimFault, times?: number): void;
+  /** Cancellations order/cancel applied, in order, with the push fields Meituan would send for each. */
+  readonly cancellations: MeituanSimCancellation[];
+  /** The next `times` order/cancel calls answer with `fault` (502, or the rate-limit code) instead of being processed. */
+  failNextCancel(fault: MeituanSimFault, times?: number): void;
+  /** The stored order, as order/getOrderDetail returns it. */
+  order(orderId: string): MeituanOrder | undefined;
   /** Listing stock of the simulated store (app_food_code, sku_id) behind retail/sku/stock and retail/get. */
   readonly listings: ListingStore;
   /**
@@ -51,6 +58,8 @@ export async function startMeituanSimulator(opts: MeituanSimulatorOptions): Prom
   const orders = new MeituanOrders();
   const shipments: MeituanSimShipment[] = [];
   const faults = new FaultQueue<MeituanSimFault>();
+  const cancellations: MeituanSimCancellation[] = [];
+  const cancelFaults = new FaultQueue<MeituanSimFault>();
   const appPoiCode = opts.appPoiCode ?? 'poi-sim';
   const listings = new ListingStore({ ratePerSecond: opts.stockRatePerSecond ?? meituanStock.rateLimit.perSecond });
 
@@ -66,7 +75,7 @@ export async function startMeituanSimulator(opts: MeituanSimulatorOptions): Prom
           params[k] = v;
         }
       }
-      const fault = req.method === 'POST' && req.path === SYNC_PATH ? syncFault(faults) : undefined;
+      const fault = req.method === 'POST' && req.path === SYNC_PATH ? syncFault(faults) : req.path === CANCEL_PATH ? cancelFault(cancelFaults) : undefined;
       if (fault) return fault;
       if (!params.app_id || !params.timestamp || !params.sig) return ng(701, '缺少参数，数据不完整');
       if (params.app_id !== opts.appId) return ng(702, 'app_id不存在');
@@ -83,10 +92,12 @@ export async function startMeituanSimulator(opts: MeituanSimulatorOptions): Prom
   const server = await startSimServer({
     port: opts.port,
     contentType: 'application/json;charset=UTF-8',
-    routes: [...queryApi(orders), ...shipApi(orders, shipments), ...stockApi(listings, appPoiCode)].map((route) => ({
-      ...route,
-      handler: signed(route.handler),
-    })),
+    routes: [...queryApi(orders), ...shipApi(orders, shipments), ...stockApi(listings, appPoiCode), ...cancelApi({ orders, cancellations, cancelFaults })].map(
+      (route) => ({
+        ...route,
+        handler: signed(route.handler),
+      }),
+    ),
     notFound: signed(() => ({ ...json({ data: 'ng', error: { code: 404, msg: 'no such API' } }, 404), contentType: 'application/json' })),
     onError: (err) => ng(600, `内部错误: ${err.message}`),
   });
@@ -97,6 +108,9 @@ export async function startMeituanSimulator(opts: MeituanSimulatorOptions): Prom
     requestCount: server.requestCount,
     shipments,
     failNext: (fault, times = 1) => faults.add(fault, times),
+    cancellations,
+    failNextCancel: (fault, times = 1) => cancelFaults.add(fault, times),
+    order: (orderId) => orders.byId.get(orderId),
     listings,
     sell: (itemId, skuId, quantity = 1) => sellListing(listings, orders, { appPoiCode, itemId, skuId, quantity }),
     close: () => server.close(),

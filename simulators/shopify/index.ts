@@ -1,3 +1,4 @@
+export type { SimCancellation } from './cancel-api.js';
 export * from './orders.js';
 export * from './push.js';
 export * from './server.js';

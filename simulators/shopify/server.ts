@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { ShopifyOrder } from '../../connectors/shopify/payload.js';
 import { FaultQueue, json, ListingStore, type ShipFault, type SimHandler, startSimServer } from '../kit/index.js';
+import { cancelApi, type SimCancellation } from './cancel-api.js';
 import { makeShopifyOrder, withStatus } from './orders.js';
 import { queryApi } from './query-api.js';
 import { type SimShipment, shipApi } from './ship-api.js';
@@ -39,6 +40,10 @@ export interface ShopifySimulator {
   shipments: SimShipment[];
   /** The next `count` POST fulfillments.json calls fail: 503, or 429 with Retry-After. */
   injectShipFaults(count: number, kind: ShipFault): void;
+  /** Cancellations applied by orderCancel (GraphQL), in order. */
+  cancellations: SimCancellation[];
+  /** The next `count` orderCancel calls fail: 503, or THROTTLED. */
+  injectCancelFaults(count: number, kind: ShipFault): void;
   /** Available quantity per listing (product id / variant id) at the shop's location, behind the GraphQL inventory operations. */
   listings: ListingStore;
   /** The shop's one location, numeric id. */
@@ -59,13 +64,20 @@ function tokenMatches(given: string | string[] | undefined, expected: string): b
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** A Shopify Admin API stand-in: the order list and the fulfillment calls, behind token auth (401 otherwise). */
+/** A Shopify Admin API stand-in: the order list, the fulfillment calls, inventory and orderCancel (GraphQL), behind token auth (401 otherwise). */
 export async function startShopifySimulator(opts: ShopifySimulatorOptions): Promise<ShopifySimulator> {
-  const state = { orders: new Map<number, ShopifyOrder>(), shipments: [] as SimShipment[], faults: new FaultQueue<ShipFault>() };
+  const state = {
+    orders: new Map<number, ShopifyOrder>(),
+    shipments: [] as SimShipment[],
+    faults: new FaultQueue<ShipFault>(),
+    cancellations: [] as SimCancellation[],
+    cancelFaults: new FaultQueue<ShipFault>(),
+  };
   const calls: ShopifySimulatorCall[] = [];
   const rate = opts.stockRatePerSecond ?? SHOPIFY_SIM_STOCK_RATE;
   const listings = new ListingStore({ ratePerSecond: rate, burst: rate * 10 });
   const locationId = opts.locationId ?? SHOPIFY_SIM_LOCATION_ID;
+  const stockState = { listings, locationId, restoreRate: rate * MUTATION_COST };
   let sold = 0;
   const logged =
     (handler: SimHandler): SimHandler =>
@@ -79,7 +91,7 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions): Prom
   const server = await startSimServer({
     port: opts.port,
     contentType: 'application/json; charset=utf-8',
-    routes: [...queryApi(state.orders), ...shipApi(state), ...stockApi({ listings, locationId, restoreRate: rate * MUTATION_COST })].map((route) => ({
+    routes: [...queryApi(state.orders), ...shipApi(state), ...stockApi(stockState, cancelApi(state, stockState))].map((route) => ({
       ...route,
       handler: authed(route.handler),
     })),
@@ -93,6 +105,8 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions): Prom
     upsertOrder: (order) => state.orders.set(order.id, structuredClone(order)),
     order: (id) => state.orders.get(id),
     injectShipFaults: (count, kind) => state.faults.add(kind, count),
+    cancellations: state.cancellations,
+    injectCancelFaults: (count, kind) => state.cancelFaults.add(kind, count),
     listings,
     locationId,
     sell(itemId, skuId, quantity = 1, outerSku) {

@@ -31,7 +31,8 @@ interface Idempotent {
   answer: unknown;
 }
 
-function throttled(state: StockApiState): SimResponse {
+/** Shopify's THROTTLED answer, with the cost extension (every GraphQL operation of the simulator shares the bucket). */
+export function throttled(state: StockApiState): SimResponse {
   return json({
     errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/limits' } }],
     extensions: {
@@ -44,12 +45,19 @@ function throttled(state: StockApiState): SimResponse {
   });
 }
 
-const answer = (data: unknown) =>
+/** A GraphQL answer with data and a cost extension. */
+export const answer = (data: unknown) =>
   json({ data, extensions: { cost: { requestedQueryCost: MUTATION_COST, actualQueryCost: MUTATION_COST, throttleStatus: { maximumAvailable: 1000 } } } });
 
 type Change = { inventoryItemId?: unknown; locationId?: unknown; quantity?: unknown; delta?: unknown; changeFromQuantity?: unknown };
 
-export function stockApi(state: StockApiState): SimRoute[] {
+/** Another operation served on the same GraphQL endpoint (orderCancel, order: cancel-api.ts), recognised by its root field. */
+export interface GraphqlOperation {
+  root: string;
+  handle(query: string, variables: Record<string, unknown>): SimResponse | Promise<SimResponse>;
+}
+
+export function stockApi(state: StockApiState, operations: readonly GraphqlOperation[] = []): SimRoute[] {
   const { listings } = state;
   const keys = new Map<string, Idempotent>();
   const byInventoryItem = (id: unknown) => listings.all().find((l) => inventoryItemIdOf(l.skuId) === numeric(id, 'InventoryItem'));
@@ -151,6 +159,7 @@ export function stockApi(state: StockApiState): SimRoute[] {
         if (/\binventorySetQuantities\s*\(/.test(query)) return mutation('inventorySetQuantities', query, variables);
         if (/\binventoryAdjustQuantities\s*\(/.test(query)) return mutation('inventoryAdjustQuantities', query, variables);
         if (/\bproductVariant\s*\(/.test(query)) return answer(variantQuery(variables));
+        for (const op of operations) if (new RegExp(`\\b${op.root}\\s*\\(`).test(query)) return op.handle(query, variables);
         return json({ errors: [{ message: 'The simulator serves productVariant, inventorySetQuantities and inventoryAdjustQuantities only' }] });
       },
     },

@@ -1,3 +1,4 @@
+export { SIM_AFTERSALE_ERRORS, type WechatSimAftersale } from './cancel-api.js';
 export { SIM_ERRORS } from './errors.js';
 export * from './orders.js';
 export * from './push.js';

@@ -3,6 +3,7 @@ import type { WechatOrder } from '../../connectors/wechat/payload.js';
 import { DELIVERY_SEND_PATH } from '../../connectors/wechat/ship.js';
 import { wechatStock } from '../../connectors/wechat/stock.js';
 import { FaultQueue, json, ListingStore, type SimHandler, type SimRequest, type SimResponse, startSimServer } from '../kit/index.js';
+import { cancelApi, completeRefund, type WechatAftersaleFault, type WechatSimAftersale } from './cancel-api.js';
 import { SIM_ERRORS } from './errors.js';
 import { queryApi } from './query-api.js';
 import { sellListing } from './sell.js';
@@ -11,7 +12,7 @@ import { stockApi } from './stock-api.js';
 
 /*
  * The order API with its errcode/errmsg answers: GET /cgi-bin/token issues access tokens; every
- * other call is a POST with ?access_token= and a JSON body (query-api.ts, ship-api.ts).
+ * other call is a POST with ?access_token= and a JSON body (query-api.ts, ship-api.ts, stock-api.ts, cancel-api.ts).
  */
 type WechatBody = Record<string, unknown> & { errcode?: number };
 /** What a route answers: an errcode body, or 'server-error' for an injected 5xx. */
@@ -43,6 +44,14 @@ export interface WechatSimulator {
   readonly shipments: WechatSimShipment[];
   /** The next `times` delivery/send calls answer with `fault` instead of being processed. */
   failNext(fault: WechatSimFault, times?: number): void;
+  /** After-sales /channels/ec/aftersale/genaftersaleorder opened, in order. */
+  readonly aftersales: WechatSimAftersale[];
+  /** The next `times` genaftersaleorder calls answer with `fault` (503, or the minute quota) instead of being processed. */
+  failNextAftersale(fault: WechatAftersaleFault, times?: number): void;
+  /** WeChat finishes an after-sale's refund; a fully refunded order becomes 200. False when there is no such open after-sale. */
+  completeRefund(aftersaleId: string): boolean;
+  /** The stored order, as /channels/ec/order/get returns it. */
+  order(orderId: string): WechatOrder | undefined;
   /** Listing stock behind /channels/ec/product/stock/*. */
   readonly listings: ListingStore;
   /** A buyer buys: the listing's stock drops and a paid (20) order is stored. The order id, or null when the listing cannot sell that many. */
@@ -55,6 +64,7 @@ export async function startWechatSimulator(options: WechatSimulatorOptions): Pro
   const calls: WechatSimulator['calls'] = [];
   const shipments: WechatSimShipment[] = [];
   const faults = new FaultQueue<WechatSimFault>();
+  const aftersaleState = { orders, aftersales: [] as WechatSimAftersale[], aftersaleFaults: new FaultQueue<WechatAftersaleFault>() };
   const listings = new ListingStore({
     ratePerSecond: options.stockRatePerSecond ?? wechatStock.rateLimit.perSecond,
     perListingPerSecond: options.stockPerListingPerSecond ?? wechatStock.rateLimit.perListingPerSecond,
@@ -104,7 +114,7 @@ export async function startWechatSimulator(options: WechatSimulatorOptions): Pro
     contentType: 'application/json; encoding=utf-8',
     routes: [
       { method: 'GET', path: '/cgi-bin/token', handler: token },
-      ...[...queryApi(orders), ...shipApi(orders, shipments), ...stockApi(listings)].map((r) => ({
+      ...[...queryApi(orders), ...shipApi(orders, shipments), ...stockApi(listings), ...cancelApi(aftersaleState)].map((r) => ({
         method: 'POST' as const,
         path: r.path,
         handler: authorized(r.handler),
@@ -119,6 +129,10 @@ export async function startWechatSimulator(options: WechatSimulatorOptions): Pro
     revokeTokens: () => tokens.clear(),
     shipments,
     failNext: (fault, times = 1) => faults.add(fault, times),
+    aftersales: aftersaleState.aftersales,
+    failNextAftersale: (fault, times = 1) => aftersaleState.aftersaleFaults.add(fault, times),
+    completeRefund: (aftersaleId) => completeRefund(aftersaleState, aftersaleId),
+    order: (orderId) => orders.get(orderId),
     listings,
     sell: (itemId, skuId, quantity = 1, outerSku) => sellListing(listings, orders, { itemId, skuId, quantity, outerSku }),
     close: () => server.close(),

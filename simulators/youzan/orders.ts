@@ -52,7 +52,9 @@ export function makeYouzanTrade(opts: SimYouzanTradeOptions): YouzanTrade {
     num: l.quantity,
     price: fenToYuan(l.priceFen),
     total_fee: fenToYuan(l.priceFen * l.quantity),
-    payment: fenToYuan(l.priceFen * l.quantity),
+    // A line's share of what the buyer paid: Youzan allocates order-level postage to lines, so
+    // sum(orders[].payment) = pay_info.payment (FAQ 29773, as transcribed); here all of it to the last line.
+    payment: fenToYuan(l.priceFen * l.quantity + (i === opts.lines.length - 1 ? post : 0)),
     title: `演示商品 ${i + 1}`,
     sku_properties_name: '[{"k":"颜色","v":"红"}]',
     is_pre_sale: l.preSale ? '1' : '0',

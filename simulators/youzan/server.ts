@@ -4,6 +4,7 @@ import { CONFIRM_PATH, GW_RATE_LIMITED } from '../../connectors/youzan/ship.js';
 import { safeEqual } from '../../connectors/youzan/signature.js';
 import { youzanStock } from '../../connectors/youzan/stock.js';
 import { FaultQueue, json, ListingStore, type SimHandler, type SimRequest, type SimResponse, startSimServer } from '../kit/index.js';
+import { cancelApi, type YouzanSimRefund } from './cancel-api.js';
 import { queryApi } from './query-api.js';
 import { sellListing } from './sell.js';
 import { shipApi, type YouzanSimFault, type YouzanSimShipment } from './ship-api.js';
@@ -11,7 +12,7 @@ import { stockApi } from './stock-api.js';
 
 /*
  * The API: POST /auth/token (client_id + client_secret → access_token), and POST
- * /api/<method>/<version>?access_token=… with a JSON body (query-api.ts, ship-api.ts).
+ * /api/<method>/<version>?access_token=… with a JSON body (query-api.ts, ship-api.ts, stock-api.ts, cancel-api.ts).
  */
 export interface YouzanAnswer {
   json: unknown;
@@ -44,6 +45,12 @@ export interface YouzanSimulator {
   readonly shipments: YouzanSimShipment[];
   /** The next `times` confirm calls answer with `fault` instead of being processed. */
   failNext(fault: YouzanSimFault, times?: number): void;
+  /** Seller refunds youzan.trade.refund.seller.active applied, in order. */
+  readonly refunds: YouzanSimRefund[];
+  /** The next `times` seller-refund calls answer with `fault` (502, or the gateway's rate limit) instead of being processed. */
+  failNextRefund(fault: YouzanSimFault, times?: number): void;
+  /** The stored trade, as pull and youzan.trade.get return it. */
+  trade(tid: string): YouzanTrade | undefined;
   /** Listing stock behind youzan.item.quantity.update / youzan.item.get. */
   readonly listings: ListingStore;
   /** A buyer buys: the listing's stock drops and a paid trade (WAIT_SELLER_SEND_GOODS) is stored. Its tid, or null when the listing cannot sell that many. */
@@ -65,6 +72,8 @@ export async function startYouzanSimulator(opts: YouzanSimulatorOptions): Promis
   const calls: YouzanSimulator['calls'] = [];
   const shipments: YouzanSimShipment[] = [];
   const faults = new FaultQueue<YouzanSimFault>();
+  const refunds: YouzanSimRefund[] = [];
+  const refundFaults = new FaultQueue<YouzanSimFault>();
   const listings = new ListingStore({ ratePerSecond: opts.stockRatePerSecond ?? youzanStock.rateLimit.perSecond });
 
   const answer = (req: SimRequest, { json: body, ok, pageNo, httpStatus }: YouzanAnswer): SimResponse => {
@@ -109,7 +118,7 @@ export async function startYouzanSimulator(opts: YouzanSimulatorOptions): Promis
     port: opts.port,
     routes: [
       { method: 'POST', path: '/auth/token', handler: token },
-      ...[...queryApi(trades), ...shipApi(trades, shipments), ...stockApi(listings)].map((r) => ({
+      ...[...queryApi(trades), ...shipApi(trades, shipments), ...stockApi(listings), ...cancelApi({ trades, refunds, refundFaults })].map((r) => ({
         method: 'POST' as const,
         path: r.path,
         handler: withToken(r.handler),
@@ -123,6 +132,9 @@ export async function startYouzanSimulator(opts: YouzanSimulatorOptions): Promis
     upsertTrade: (trade) => trades.set(trade.full_order_info.order_info.tid, structuredClone(trade)),
     shipments,
     failNext: (fault, times = 1) => faults.add(fault, times),
+    refunds,
+    failNextRefund: (fault, times = 1) => refundFaults.add(fault, times),
+    trade: (tid) => trades.get(tid),
     listings,
     sell: (itemId, skuId, quantity = 1, outerSku) => sellListing(listings, trades, { itemId, skuId, quantity, outerSku }),
     close: () => server.close(),
