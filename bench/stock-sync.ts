@@ -341,7 +341,8 @@ async function main(o: Options): Promise<number> {
     const sellOutAfterMs: number[] = [];
     await scanTopic(kafka, admin, topicName(rt.ns, 'stockTargets'), async (rec) => {
       const t = await rt.serde.decode('stockTargets', rec.value!);
-      if (t.sellOut && hubZeroAt !== null) sellOutAfterMs.push(t.computedAt - hubZeroAt);
+      // A listing mapped before its opening stock starts at 0, flagged a sell-out too: not this sale's.
+      if (t.sellOut && hubZeroAt !== null && t.computedAt >= saleStart) sellOutAfterMs.push(t.computedAt - hubZeroAt);
     });
     sellOutAfterMs.sort((a, b) => a - b);
     zeroPushMs.sort((a, b) => a - b);
